@@ -1,0 +1,1 @@
+"""Sign-off roles, decisions and the review workflow arrive with the approvals issue."""

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from plans import views as plan_views
+
+urlpatterns = [
+    path("", plan_views.dashboard, name="dashboard"),
+    path("plans/", include("plans.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+]

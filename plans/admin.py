@@ -1,0 +1,87 @@
+"""The admin: teams and memberships are managed here; plan content is read-only.
+
+Every content change must be a numbered plan version written by the app's services, so the admin
+shows plans, their rows and their history but never edits or deletes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from plans.content import ALL_ROW_MODELS
+from plans.models import Membership, Plan, PlanRow, PlanVersion, Team
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyHistoryAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    # simple-history's "revert" form is disabled: history is never rewritten from the UI.
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> Any:
+        extra_context = {**(extra_context or {}), "revert_disabled": True}
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Team)
+class TeamAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "allow_self_signoff"]
+    search_fields = ["name"]
+    inlines = [MembershipInline]
+
+
+def _row_inline(model: type[PlanRow]) -> type[admin.TabularInline]:
+    return type(
+        f"{model.__name__}Inline",
+        (ReadOnlyMixin, admin.TabularInline),
+        {"model": model, "extra": 0, "fields": ["position", *model.content_fields]},
+    )
+
+
+@admin.register(Plan)
+class PlanAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["title", "team", "status", "author", "version", "updated_at"]
+    list_filter = ["status", "team"]
+    search_fields = ["title"]
+    list_select_related = ["team", "author"]
+    inlines = [_row_inline(model) for model in ALL_ROW_MODELS]
+
+
+@admin.register(PlanVersion)
+class PlanVersionAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["plan", "number", "author", "created_at", "summary"]
+    list_select_related = ["plan", "author"]
+    search_fields = ["plan__title", "summary"]
+
+
+for _model in ALL_ROW_MODELS:
+    admin.site.register(
+        _model,
+        type(
+            f"{_model.__name__}Admin",
+            (ReadOnlyHistoryAdmin,),
+            {
+                "list_display": ["plan", "position", *_model.content_fields[:3]],
+                "list_select_related": ["plan"],
+            },
+        ),
+    )

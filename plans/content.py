@@ -1,0 +1,116 @@
+"""The content of a plan as one small tree of typed objects.
+
+Built from the live rows (`PlanContent.from_plan`) or from the history at version N
+(`plans.versions.content_at`), it is what the plan page renders, what the Markdown writer writes,
+what the differ compares and what a new plan is created from. Rows are model instances (live,
+unsaved, or rebuilt from their historical record); positions come from list order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from plans.models import (
+    ApiEndpoint,
+    DocumentationUpdate,
+    FeatureFlag,
+    Goal,
+    OpenQuestion,
+    Phase,
+    Plan,
+    PlanRow,
+    Risk,
+    SuccessCriterion,
+    Task,
+    TeamMember,
+    UserStory,
+)
+from plans.sections import SECTIONS, Section
+
+# Repeatable sections, by the key the content tree and the section list use.
+ROW_MODELS: dict[str, type[PlanRow]] = {
+    "goals": Goal,
+    "success_criteria": SuccessCriterion,
+    "user_stories": UserStory,
+    "api_endpoints": ApiEndpoint,
+    "phases": Phase,
+    "feature_flags": FeatureFlag,
+    "risks": Risk,
+    "team_members": TeamMember,
+    "documentation_updates": DocumentationUpdate,
+    "open_questions": OpenQuestion,
+}
+
+# Every row model, tasks included.
+ALL_ROW_MODELS: tuple[type[PlanRow], ...] = (*ROW_MODELS.values(), Task)
+
+# The plan's own content fields; everything else on Plan is bookkeeping (status, version, dates).
+PLAN_FIELDS: tuple[str, ...] = (
+    "title",
+    *(f for s in SECTIONS for f in s.fields),
+    "additional_notes",
+)
+
+
+@dataclass
+class PhaseContent:
+    phase: Phase
+    tasks: list[Task] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> Any:
+        # Templates and writers read a phase's own fields straight off the phase.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.phase, name)
+
+
+@dataclass
+class PlanContent:
+    plan: Plan
+    goals: list[Goal] = field(default_factory=list)
+    success_criteria: list[SuccessCriterion] = field(default_factory=list)
+    user_stories: list[UserStory] = field(default_factory=list)
+    api_endpoints: list[ApiEndpoint] = field(default_factory=list)
+    phases: list[PhaseContent] = field(default_factory=list)
+    feature_flags: list[FeatureFlag] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
+    team_members: list[TeamMember] = field(default_factory=list)
+    documentation_updates: list[DocumentationUpdate] = field(default_factory=list)
+    open_questions: list[OpenQuestion] = field(default_factory=list)
+
+    @classmethod
+    def from_plan(cls, plan: Plan) -> PlanContent:
+        """The live content: one query per row model, whatever the plan's size."""
+        rows: dict[str, list[Any]] = {
+            key: list(model._default_manager.filter(plan=plan)) for key, model in ROW_MODELS.items()
+        }
+        return cls.assemble(plan, rows, list(Task.objects.filter(plan=plan)))
+
+    @classmethod
+    def assemble(cls, plan: Plan, rows: dict[str, list[Any]], tasks: list[Task]) -> PlanContent:
+        by_phase: dict[int, list[Task]] = defaultdict(list)
+        for task in sorted(tasks, key=lambda t: (t.position, t.pk or 0)):
+            by_phase[task.phase_id].append(task)
+        rows["phases"] = [PhaseContent(p, by_phase.get(p.pk, [])) for p in rows["phases"]]
+        return cls(plan=plan, **rows)
+
+    def rows(self, key: str) -> list[Any]:
+        return getattr(self, key)
+
+    def row_objects(self, key: str) -> list[PlanRow]:
+        """The model instances of a row set (phases unwrapped from their tasks)."""
+        if key == "phases":
+            return [p.phase for p in self.phases]
+        return self.rows(key)
+
+    def section_filled(self, section: Section) -> bool:
+        if any(getattr(self.plan, f) not in (None, "") for f in section.fields):
+            return True
+        return any(self.rows(key) for key in section.rows)
+
+    @property
+    def total_effort(self) -> Any:
+        efforts = [p.phase.effort for p in self.phases if p.phase.effort is not None]
+        return sum(efforts) if efforts else None

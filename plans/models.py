@@ -1,0 +1,373 @@
+"""The plan and every section of the plan template, as rows that can be edited, diffed and signed.
+
+Every content model is recorded by django-simple-history. The historical tables carry the number
+of the plan version that wrote them (`plan_version`), so "the plan at version N" is a query over
+the history: see `plans/versions.py`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from plans import recording
+
+if TYPE_CHECKING:
+    AnyUser = User | AnonymousUser
+
+VIEW_ALL_PERMISSION = "plans.view_every_plan"
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    allow_self_signoff = models.BooleanField(
+        default=False, help_text="Authors may sign off their own plans."
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        EDITOR = "editor", "Editor"
+        VIEWER = "viewer", "Viewer"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="membership_unique_user"),
+            models.CheckConstraint(
+                condition=Q(role__in=["editor", "viewer"]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) in {self.team}"
+
+
+class PlanQuerySet(models.QuerySet["Plan"]):
+    def visible_to(self, user: AnyUser) -> PlanQuerySet:
+        """Plans the user may read: every plan for managers, their teams' plans for members."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_perm(VIEW_ALL_PERMISSION):
+            return self
+        return self.filter(team__memberships__user=user)
+
+    def editable_by(self, user: AnyUser) -> PlanQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            team__memberships__user=user, team__memberships__role=Membership.Role.EDITOR
+        )
+
+    def active(self) -> PlanQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        APPROVED = "approved", "Approved"
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="plans")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_plans"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(
+        default=0, help_text="Number of the latest version; every saved edit adds one."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    # The plan's own content, in template order.
+    title = models.CharField("feature name", max_length=200)
+    overview = models.TextField(blank=True)
+    architecture = models.TextField(blank=True)
+    data_models = models.TextField(blank=True)
+    dependencies = models.TextField(blank=True)
+    unit_tests = models.TextField(blank=True)
+    integration_tests = models.TextField(blank=True)
+    acceptance_tests = models.TextField("user acceptance testing", blank=True)
+    deployment_strategy = models.TextField(blank=True)
+    rollback_plan = models.TextField(blank=True)
+    planning_start = models.DateField(null=True, blank=True)
+    planning_end = models.DateField(null=True, blank=True)
+    development_start = models.DateField(null=True, blank=True)
+    development_end = models.DateField(null=True, blank=True)
+    testing_start = models.DateField(null=True, blank=True)
+    testing_end = models.DateField(null=True, blank=True)
+    deployment_date = models.DateField("deployment target date", null=True, blank=True)
+    additional_notes = models.TextField(
+        blank=True, help_text="Anything that fits no section of the template, kept verbatim."
+    )
+
+    history = recording.VersionedHistoricalRecords(
+        bases=[recording.VersionedHistory], excluded_fields=["created_at", "updated_at"]
+    )
+
+    objects = PlanQuerySet.as_manager()
+
+    TIMELINE_PHASES: ClassVar[list[tuple[str, str]]] = [
+        ("planning", "Planning"),
+        ("development", "Development"),
+        ("testing", "Testing"),
+    ]
+
+    class Meta:
+        ordering = ["-updated_at"]
+        permissions = [("view_every_plan", "Can see every team's plans and their history")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "in_review", "approved"]),
+                name="plan_status_valid",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{phase}_start__isnull": True})
+                    | Q(**{f"{phase}_end__isnull": True})
+                    | Q(**{f"{phase}_end__gte": models.F(f"{phase}_start")}),
+                    name=f"plan_{phase}_end_after_start",
+                )
+                for phase in ("planning", "development", "testing")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:detail", args=[self.pk])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def timeline(self) -> list[tuple[str, Any, Any]]:
+        """(label, start, end) for each timeline phase, in template order."""
+        return [
+            (label, getattr(self, f"{key}_start"), getattr(self, f"{key}_end"))
+            for key, label in self.TIMELINE_PHASES
+        ]
+
+    def can_edit(self, user: AnyUser) -> bool:
+        """The one rule for editing: an editor of the plan's team."""
+        if not user.is_authenticated:
+            return False
+        return any(
+            m.user_id == user.pk and m.role == Membership.Role.EDITOR
+            for m in self.team.memberships.all()
+        )
+
+
+class Level(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class HttpMethod(models.TextChoices):
+    GET = "GET", "GET"
+    POST = "POST", "POST"
+    PUT = "PUT", "PUT"
+    PATCH = "PATCH", "PATCH"
+    DELETE = "DELETE", "DELETE"
+    HEAD = "HEAD", "HEAD"
+    OPTIONS = "OPTIONS", "OPTIONS"
+    WS = "WS", "WebSocket"
+
+
+class PlanRow(models.Model):
+    """One row of a repeatable section. Rows are ordered by an explicit position."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+
+    history = recording.VersionedHistoricalRecords(bases=[recording.VersionedHistory], inherit=True)
+
+    # Fields that make up the row's content, in the order the template shows them.
+    content_fields: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return str(getattr(self, self.content_fields[0], "")) if self.content_fields else ""
+
+
+class Goal(PlanRow):
+    text = models.CharField(max_length=500)
+    content_fields = ("text",)
+
+
+class SuccessCriterion(PlanRow):
+    text = models.CharField(max_length=500)
+    content_fields = ("text",)
+
+    class Meta(PlanRow.Meta):
+        verbose_name_plural = "success criteria"
+
+
+class UserStory(PlanRow):
+    user_type = models.CharField(max_length=200)
+    action = models.CharField(max_length=500)
+    benefit = models.CharField(max_length=500, blank=True)
+    content_fields = ("user_type", "action", "benefit")
+
+    class Meta(PlanRow.Meta):
+        verbose_name_plural = "user stories"
+
+    def __str__(self) -> str:
+        sentence = f"As a {self.user_type}, I want to {self.action}"
+        return f"{sentence} so that {self.benefit}" if self.benefit else sentence
+
+
+class ApiEndpoint(PlanRow):
+    endpoint = models.CharField(max_length=300)
+    method = models.CharField(max_length=10, choices=HttpMethod.choices, default=HttpMethod.GET)
+    request_body = models.CharField(max_length=500, blank=True)
+    response = models.CharField(max_length=500, blank=True)
+    description = models.CharField(max_length=1000, blank=True)
+    content_fields = ("endpoint", "method", "request_body", "response", "description")
+
+    class Meta(PlanRow.Meta):
+        verbose_name = "API endpoint"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method__in=HttpMethod.values), name="apiendpoint_method_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.endpoint}"
+
+
+class Phase(PlanRow):
+    name = models.CharField(max_length=200)
+    effort = models.DecimalField(
+        "estimated effort (person-days)",
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    deliverables = models.TextField(blank=True)
+    content_fields = ("name", "effort", "deliverables")
+
+    class Meta(PlanRow.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effort__isnull=True) | Q(effort__gte=0),
+                name="phase_effort_not_negative",
+            )
+        ]
+
+
+class Task(PlanRow):
+    """A task of a phase. It also points at the plan so that history is read per plan."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="tasks")
+    text = models.CharField(max_length=500)
+    content_fields = ("text",)
+
+
+class FeatureFlag(PlanRow):
+    name = models.CharField(max_length=200)
+    description = models.CharField(max_length=1000, blank=True)
+    content_fields = ("name", "description")
+
+
+class Risk(PlanRow):
+    risk = models.CharField(max_length=500)
+    impact = models.CharField(max_length=10, choices=Level.choices, default=Level.MEDIUM)
+    likelihood = models.CharField(max_length=10, choices=Level.choices, default=Level.MEDIUM)
+    mitigation = models.CharField(max_length=1000, blank=True)
+    content_fields = ("risk", "impact", "likelihood", "mitigation")
+
+    class Meta(PlanRow.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(impact__in=Level.values) & Q(likelihood__in=Level.values),
+                name="risk_levels_valid",
+            )
+        ]
+
+
+class TeamMember(PlanRow):
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True)
+    content_fields = ("name", "role")
+
+
+class DocumentationUpdate(PlanRow):
+    text = models.CharField(max_length=500)
+    content_fields = ("text",)
+
+
+class OpenQuestion(PlanRow):
+    text = models.CharField(max_length=500)
+    resolved = models.BooleanField(default=False)
+    content_fields = ("text", "resolved")
+
+
+class PlanVersion(models.Model):
+    """The state of a plan after one saved edit: who, when, why and which sections changed."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    summary = models.CharField(max_length=200, blank=True)
+    changed_sections = models.JSONField(default=list)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="planversion_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} v{self.number}"
+
+    @property
+    def changed_section_titles(self) -> list[str]:
+        from plans.sections import SECTIONS_BY_KEY
+
+        return [
+            SECTIONS_BY_KEY[key].title if key in SECTIONS_BY_KEY else key
+            for key in self.changed_sections
+        ]
+
+    @property
+    def description(self) -> str:
+        """What the Changelog says: the author's summary, else the sections that changed."""
+        return self.summary or ", ".join(self.changed_section_titles) or "No content change"

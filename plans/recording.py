@@ -1,0 +1,98 @@
+"""Recording history by version.
+
+simple-history writes one historical row per saved object. Plansign groups every row written by
+one save under one plan version: the version writer below saves rows in bulk and writes their
+historical rows itself, each stamped with the version number (`plan_version`). Saves made outside
+the writer (a shell, a data migration) are still recorded by simple-history, unversioned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+_writing: ContextVar[bool] = ContextVar("plansign_version_writer", default=False)
+
+
+class VersionedHistory(models.Model):
+    """Base of every historical content model: which plan version wrote the row."""
+
+    plan_version = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedHistoricalRecords(HistoricalRecords):
+    def post_save(self, instance: Any, created: bool, using: str | None = None, **kw: Any) -> None:
+        if not _writing.get():
+            super().post_save(instance, created, using=using, **kw)
+
+    def post_delete(self, instance: Any, using: str | None = None, **kw: Any) -> None:
+        if not _writing.get():
+            super().post_delete(instance, using=using, **kw)
+
+
+class VersionWriter:
+    """Writes rows of one plan version and their history, a constant number of queries per model."""
+
+    def __init__(self, *, number: int, user: User | None, summary: str, now: datetime) -> None:
+        self.number = number
+        self.user = user
+        self.summary = summary
+        self.now = now
+
+    def _record(self, model: type[models.Model], objs: Sequence[Any], history_type: str) -> None:
+        history_model = model.history.model  # type: ignore[attr-defined]
+        history_model.objects.bulk_create(
+            [
+                history_model(
+                    history_date=self.now,
+                    history_user=self.user,
+                    history_change_reason=self.summary or None,
+                    history_type=history_type,
+                    plan_version=self.number,
+                    **{f.attname: getattr(obj, f.attname) for f in history_model.tracked_fields},
+                )
+                for obj in objs
+            ]
+        )
+
+    def save(self, obj: models.Model, *, created: bool = False) -> None:
+        obj.save()
+        self._record(type(obj), [obj], "+" if created else "~")
+
+    def create(self, model: type[models.Model], objs: Sequence[Any]) -> None:
+        if objs:
+            model._default_manager.bulk_create(objs)
+            self._record(model, objs, "+")
+
+    def update(self, model: type[models.Model], objs: Sequence[Any], fields: list[str]) -> None:
+        if objs:
+            model._default_manager.bulk_update(objs, fields)
+            self._record(model, objs, "~")
+
+    def delete(self, model: type[models.Model], objs: Sequence[Any]) -> None:
+        if objs:
+            self._record(model, objs, "-")
+            model._default_manager.filter(pk__in=[o.pk for o in objs]).delete()
+
+
+@contextmanager
+def writing_version(
+    *, number: int, user: User | None, summary: str, now: datetime
+) -> Iterator[VersionWriter]:
+    token = _writing.set(True)
+    try:
+        yield VersionWriter(number=number, user=user, summary=summary, now=now)
+    finally:
+        _writing.reset(token)

@@ -1,0 +1,69 @@
+"""The shared cast: alice edits the Payments team's plans, victor only views them, carol manages
+every team, mallory is signed in but in no team."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from plans.apps import MANAGERS_GROUP
+from tests.factories import make_plan, make_team, make_user
+
+
+@pytest.fixture
+def alice(db):
+    return make_user("alice", first_name="Alice", last_name="Author")
+
+
+@pytest.fixture
+def victor(db):
+    return make_user("victor", first_name="Victor", last_name="Viewer")
+
+
+@pytest.fixture
+def carol(db):
+    user = make_user("carol", first_name="Carol", last_name="Manager")
+    Group.objects.get(name=MANAGERS_GROUP).user_set.add(user)
+    return user
+
+
+@pytest.fixture
+def mallory(db):
+    return make_user("mallory")
+
+
+@pytest.fixture
+def team(alice, victor):
+    return make_team("Payments", alice="editor", victor="viewer")
+
+
+@pytest.fixture
+def plan(team, alice):
+    return make_plan(team, alice)
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_alice(alice):
+    return client_for(alice)
+
+
+@pytest.fixture
+def as_victor(victor):
+    return client_for(victor)
+
+
+@pytest.fixture
+def as_carol(carol):
+    return client_for(carol)
+
+
+@pytest.fixture
+def as_mallory(mallory):
+    return client_for(mallory)

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pytest
+
+from plans.markdown import render_markdown
+from tests.factories import make_plan
+
+HOSTILE = [
+    "<script>alert('x')</script>",
+    '<img src="x.png" onerror="alert(1)">',
+    "[click](javascript:alert(1))",
+    '<a href="javascript:alert(1)">click</a>',
+    '<iframe src="https://example.com"></iframe>',
+    '<p style="background:url(javascript:alert(1))">styled</p>',
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_it_strips_scripts_handlers_and_javascript_links(text):
+    html = render_markdown(text).lower()
+    assert "<script" not in html
+    assert "onerror" not in html
+    assert "javascript:" not in html
+    assert "<iframe" not in html
+
+
+def test_it_keeps_code_blocks_tables_lists_links_and_emphasis():
+    text = (
+        "Some *emphasis* and **strong** with a [link](https://example.com).\n\n"
+        "- one\n- two\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        "```python\nif a < b:\n    print('<tag>')\n```\n"
+    )
+    html = render_markdown(text)
+    assert "<em>emphasis</em>" in html and "<strong>strong</strong>" in html
+    assert '<a href="https://example.com" rel="noopener noreferrer nofollow">link</a>' in html
+    assert "<li>one</li>" in html
+    assert "<td>1</td>" in html
+    assert "<code class=\"language-python\">if a &lt; b:\n    print('&lt;tag&gt;')" in html
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "overview", "architecture", "data_models", "dependencies", "unit_tests",
+        "integration_tests", "acceptance_tests", "deployment_strategy", "rollback_plan",
+        "additional_notes",
+    ],
+)  # fmt: skip
+def test_no_text_field_lets_hostile_markup_reach_the_page(as_alice, team, alice, field):
+    plan = make_plan(team, alice, **{field: "\n\n".join(HOSTILE)})
+    html = as_alice.get(plan.get_absolute_url()).content.decode().lower()
+    assert "alert(" not in html
+
+
+def test_row_text_is_escaped(as_alice, team, alice):
+    content_plan = make_plan(team, alice)
+    from plans.models import Goal
+
+    Goal.objects.filter(plan=content_plan).update(text="<script>alert(1)</script>")
+    html = as_alice.get(content_plan.get_absolute_url()).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from plans.models import Plan
+from tests.factories import make_plan
+
+
+def test_it_lists_title_team_status_author_and_last_change(as_alice, plan):
+    html = as_alice.get(reverse("plans:list")).content.decode()
+    assert "Offline Sync" in html
+    assert "<td>Payments</td>" in html
+    assert "Draft" in html
+    assert "Alice Author" in html
+    assert "ago</time>" in html
+
+
+def test_it_searches_titles(as_alice, team, alice):
+    make_plan(team, alice, title="Dark Mode")
+    make_plan(team, alice, title="Offline Sync")
+    html = as_alice.get(reverse("plans:list"), {"q": "dark"}).content.decode()
+    assert "Dark Mode" in html and "Offline Sync" not in html
+
+
+def test_it_hides_archived_plans_unless_asked(as_alice, team, alice):
+    archived = make_plan(team, alice, title="Old Idea")
+    Plan.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+    assert "Old Idea" not in as_alice.get(reverse("plans:list")).content.decode()
+    html = as_alice.get(reverse("plans:list"), {"archived": "1"}).content.decode()
+    assert "Old Idea" in html
+
+
+def test_it_paginates(as_alice, team, alice):
+    for i in range(30):
+        make_plan(team, alice, title=f"Plan {i:02}", rows=0)
+    html = as_alice.get(reverse("plans:list")).content.decode()
+    assert "Page 1 of 2" in html
+
+
+def test_it_runs_a_constant_number_of_queries(as_alice, team, alice, django_assert_max_num_queries):
+    for i in range(20):
+        make_plan(team, alice, title=f"Plan {i:02}", rows=0)
+    with django_assert_max_num_queries(8):
+        response = as_alice.get(reverse("plans:list"))
+    assert response.content.decode().count("Plan ") >= 20
+
+
+def test_the_dashboard_shows_my_drafts_and_recent_plans(as_alice, plan):
+    html = as_alice.get("/").content.decode()
+    assert "Your drafts" in html and "Offline Sync" in html
+
+
+def test_the_dashboard_tells_an_outsider_why_it_is_empty(as_mallory, plan):
+    html = as_mallory.get("/").content.decode()
+    assert "not in any team" in html and "Offline Sync" not in html

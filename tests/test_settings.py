@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings import env_bool, env_int, mailer_from_url
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k" * 20 + "-production-secret-with-enough-entropy-0123456789",
+    "ALLOWED_HOSTS": "plansign.example.com",
+    "EMAIL_URL": "smtp://plansign:secret@mail.example.com:587",
+}
+
+
+def test_it_rejects_a_boolean_it_cannot_read(monkeypatch):
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        env_bool("DEBUG", True)
+
+
+def test_it_rejects_a_number_it_cannot_read(monkeypatch):
+    monkeypatch.setenv("SECURE_HSTS_SECONDS", "a year")
+    with pytest.raises(ImproperlyConfigured, match="SECURE_HSTS_SECONDS"):
+        env_int("SECURE_HSTS_SECONDS", 0)
+
+
+def test_it_reads_smtp_addresses():
+    mailer = mailer_from_url("smtp://mailer:p%40ss@mail.example.com:2525")
+    assert mailer["OPTIONS"] == {
+        "host": "mail.example.com",
+        "port": 2525,
+        "username": "mailer",
+        "password": "p@ss",
+        "use_ssl": False,
+        "use_tls": True,
+    }
+
+
+def test_it_rejects_an_unknown_email_address_scheme():
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
+        mailer_from_url("pigeon://coop")
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", **{**PRODUCTION, "SECRET_KEY": ""})
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_it_refuses_a_database_url_that_is_not_postgres():
+    result = manage("check", DATABASE_URL="mysql://root@127.0.0.1/plansign")
+    assert "DATABASE_URL must be a postgres:// address" in result.stderr
+
+
+def test_it_refuses_an_unknown_time_zone():
+    result = manage("check", TIME_ZONE="Mars/Olympus")
+    assert "TIME_ZONE 'Mars/Olympus' is not a known time zone" in result.stderr
