@@ -27,6 +27,15 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+@lru_cache(maxsize=16384)
+def render_inline_markdown(text: str) -> SafeString:
+    """Sanitized HTML for one line of Markdown (a row's text): emphasis, code and links only."""
+    html = str(render_markdown(text))
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return mark_safe(html)  # noqa: S308 - rendered by render_markdown, already sanitized
+
+
 @lru_cache(maxsize=4096)
 def render_markdown(text: str) -> SafeString:
     """Sanitized HTML for a Markdown text. Pure in its input, so cached by the text itself."""

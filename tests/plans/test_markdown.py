@@ -53,10 +53,20 @@ def test_no_text_field_lets_hostile_markup_reach_the_page(as_alice, team, alice,
     assert "alert(" not in html
 
 
-def test_row_text_is_escaped(as_alice, team, alice):
-    content_plan = make_plan(team, alice)
+def test_row_text_is_sanitized(as_alice, team, alice):
     from plans.models import Goal
 
-    Goal.objects.filter(plan=content_plan).update(text="<script>alert(1)</script>")
-    html = as_alice.get(content_plan.get_absolute_url()).content.decode()
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    plan = make_plan(team, alice)
+    Goal.objects.filter(plan=plan).update(text="<script>alert(1)</script> [x](javascript:alert(2))")
+    html = as_alice.get(plan.get_absolute_url()).content.decode()
+    assert "alert(1)" not in html
+    assert "javascript:" not in html
+
+
+def test_row_text_renders_inline_markdown_without_a_paragraph(as_alice, team, alice):
+    from plans.models import Goal
+
+    plan = make_plan(team, alice)
+    Goal.objects.filter(plan=plan).update(text="Ship `sync` **fast** <img src=x onerror=alert(1)>")
+    html = as_alice.get(plan.get_absolute_url()).content.decode()
+    assert '<li>Ship <code>sync</code> <strong>fast</strong> <img src="x"></li>' in html
