@@ -33,7 +33,7 @@ def render_inline_markdown(text: str) -> SafeString:
     html = str(render_markdown(text))
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
-    return mark_safe(html)  # noqa: S308 - rendered by render_markdown, already sanitized
+    return mark_safe(html)
 
 
 @lru_cache(maxsize=4096)
