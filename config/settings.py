@@ -228,3 +228,7 @@ LOGGING = {
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# A section form posts every row's fields: a plan of a few hundred rows needs more than
+# Django's default of 1,000 fields. Beyond this, Django answers 400.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000

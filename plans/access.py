@@ -7,6 +7,7 @@ from typing import Literal
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from plans.models import Plan
 
@@ -15,6 +16,7 @@ class AuthenticatedRequest(HttpRequest):
     """Every Plansign view but login sits behind LoginRequiredMiddleware."""
 
     user: User
+    htmx: HtmxDetails
 
 
 def get_plan_for(request: HttpRequest, pk: int, perm: Literal["view", "edit"] = "view") -> Plan:

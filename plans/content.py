@@ -81,12 +81,15 @@ class PlanContent:
     open_questions: list[OpenQuestion] = field(default_factory=list)
 
     @classmethod
-    def from_plan(cls, plan: Plan) -> PlanContent:
-        """The live content: one query per row model, whatever the plan's size."""
+    def from_plan(cls, plan: Plan, only: tuple[str, ...] | None = None) -> PlanContent:
+        """The live content (or only some row sets): one query per row model, whatever the size."""
+        keys = ROW_MODELS.keys() if only is None else only
         rows: dict[str, list[Any]] = {
-            key: list(model._default_manager.filter(plan=plan)) for key, model in ROW_MODELS.items()
+            key: list(ROW_MODELS[key]._default_manager.filter(plan=plan)) if key in keys else []
+            for key in ROW_MODELS
         }
-        return cls.assemble(plan, rows, list(Task.objects.filter(plan=plan)))
+        tasks = list(Task.objects.filter(plan=plan)) if "phases" in keys else []
+        return cls.assemble(plan, rows, tasks)
 
     @classmethod
     def assemble(cls, plan: Plan, rows: dict[str, list[Any]], tasks: list[Task]) -> PlanContent:

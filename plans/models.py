@@ -221,12 +221,12 @@ class PlanRow(models.Model):
 
 
 class Goal(PlanRow):
-    text = models.CharField(max_length=500)
+    text = models.CharField("goal", max_length=500)
     content_fields = ("text",)
 
 
 class SuccessCriterion(PlanRow):
-    text = models.CharField(max_length=500)
+    text = models.CharField("criterion", max_length=500)
     content_fields = ("text",)
 
     class Meta(PlanRow.Meta):
@@ -293,7 +293,7 @@ class Task(PlanRow):
     """A task of a phase. It also points at the plan so that history is read per plan."""
 
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="tasks")
-    text = models.CharField(max_length=500)
+    text = models.CharField("task", max_length=500)
     content_fields = ("text",)
 
 
@@ -326,12 +326,12 @@ class TeamMember(PlanRow):
 
 
 class DocumentationUpdate(PlanRow):
-    text = models.CharField(max_length=500)
+    text = models.CharField("documentation update", max_length=500)
     content_fields = ("text",)
 
 
 class OpenQuestion(PlanRow):
-    text = models.CharField(max_length=500)
+    text = models.CharField("question", max_length=500)
     resolved = models.BooleanField(default=False)
     content_fields = ("text", "resolved")
 

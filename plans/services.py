@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from plans.content import ROW_MODELS, PlanContent
-from plans.models import Plan, PlanVersion, Task, Team
+from plans.content import PLAN_FIELDS, ROW_MODELS, PlanContent
+from plans.models import Plan, PlanRow, PlanVersion, Task, Team
 from plans.recording import writing_version
-from plans.sections import SECTIONS
+from plans.sections import SECTIONS, Section
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -55,3 +56,155 @@ def create_plan(
         changed_sections=[s.key for s in SECTIONS if s.editable and content.section_filled(s)],
     )
     return plan
+
+
+class EditConflict(Exception):
+    """The section changed since the editor opened it: saving would overwrite someone's work."""
+
+    def __init__(self, plan: Plan, versions: list[PlanVersion]) -> None:
+        super().__init__(f"{plan} changed since version {versions[0].number - 1}")
+        self.plan = plan
+        self.versions = versions
+
+
+def _changed(old: Any, new: Any, fields: tuple[str, ...]) -> bool:
+    return any(getattr(old, f) != getattr(new, f) for f in fields)
+
+
+@dataclass
+class RowOps:
+    creates: list[Any]
+    updates: list[Any]
+    deletes: list[Any]
+
+    def __bool__(self) -> bool:
+        return bool(self.creates or self.updates or self.deletes)
+
+
+def _row_ops(plan: Plan, current: list[Any], wanted: list[Any], compare: tuple[str, ...]) -> RowOps:
+    """Creates, updates and deletes that turn the current rows into the wanted ones."""
+    by_id = {row.pk: row for row in current}
+    ops = RowOps([], [], [])
+    for row in wanted:
+        row.plan = plan
+        if row.pk is None:
+            ops.creates.append(row)
+        elif _changed(by_id[row.pk], row, compare):
+            ops.updates.append(row)
+    kept = {row.pk for row in wanted}
+    ops.deletes = [row for row in current if row.pk not in kept]
+    return ops
+
+
+def _conflicts(plan: Plan, section: Section, since: int) -> list[PlanVersion]:
+    """Versions after `since` that changed this section (saves to other sections merge)."""
+    later = list(plan.versions.filter(number__gt=since).select_related("author").order_by("number"))
+    return later if any(section.key in v.changed_sections for v in later) else []
+
+
+@transaction.atomic
+def save_section(
+    *,
+    plan: Plan,
+    section: Section,
+    new: PlanContent,
+    user: User,
+    opened_version: int,
+    summary: str = "",
+) -> PlanVersion | None:
+    """Save one section as a new version; None when nothing changed.
+
+    Raises EditConflict when someone saved this section after `opened_version`.
+    """
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    if opened_version > locked.version:
+        raise ValueError("The form's version is newer than the plan.")
+    conflicts = _conflicts(locked, section, opened_version)
+    if conflicts:
+        raise EditConflict(locked, conflicts)
+    current = PlanContent.from_plan(locked, only=section.rows)
+    own_fields = ("title", *section.fields) if section.key == "overview" else section.fields
+
+    ops: dict[type[PlanRow], RowOps] = {}
+    for key in section.rows:
+        model = ROW_MODELS[key]
+        wanted = new.row_objects(key)
+        for position, row in enumerate(wanted, start=1):
+            row.position = position
+        compare = (*model.content_fields, "position")
+        ops[model] = _row_ops(locked, current.row_objects(key), wanted, compare)
+    if "phases" in section.rows:
+        for phase_content in new.phases:
+            for position, task in enumerate(phase_content.tasks, start=1):
+                task.phase_id = phase_content.phase.pk
+                task.position = position
+        ops[Task] = _row_ops(
+            locked,
+            [t for p in current.phases for t in p.tasks],
+            [t for p in new.phases for t in p.tasks],
+            ("text", "position", "phase_id"),
+        )
+    if not _changed(current.plan, new.plan, own_fields) and not any(ops.values()):
+        return None
+
+    number = locked.version + 1
+    now = timezone.now()
+    with writing_version(number=number, user=user, summary=summary, now=now) as writer:
+        for name in own_fields:
+            setattr(locked, name, getattr(new.plan, name))
+        locked.version = number
+        writer.save(locked)
+        # Parents before children when adding, children before parents when removing, so
+        # that new phases have ids for their tasks and every removed task is recorded.
+        rows = [m for m in ops if m is not Task]
+        for model in rows:
+            writer.create(model, ops[model].creates)
+            writer.update(model, ops[model].updates, [*model.content_fields, "position"])
+        if Task in ops:
+            for phase_content in new.phases:
+                for task in phase_content.tasks:
+                    task.phase = phase_content.phase
+            writer.delete(Task, ops[Task].deletes)
+            writer.update(Task, ops[Task].updates, ["text", "position", "phase"])
+            writer.create(Task, ops[Task].creates)
+        for model in rows:
+            writer.delete(model, ops[model].deletes)
+    for name in (*own_fields, "version", "updated_at"):
+        setattr(plan, name, getattr(locked, name))
+    return PlanVersion.objects.create(
+        plan=locked,
+        number=number,
+        author=user,
+        created_at=now,
+        summary=summary,
+        changed_sections=[section.key],
+    )
+
+
+def duplicate_plan(*, plan: Plan, user: User) -> Plan:
+    """A new draft with every section copied, titled "Copy of …", as its version 1."""
+    content = PlanContent.from_plan(plan)
+    content.plan = Plan(**{f: getattr(plan, f) for f in PLAN_FIELDS})
+    content.plan.title = f"Copy of {plan.title}"[: Plan._meta.get_field("title").max_length]
+    for key in ROW_MODELS:
+        for row in content.row_objects(key):
+            row.pk = None
+    for phase_content in content.phases:
+        for task in phase_content.tasks:
+            task.pk = None
+    return create_plan(
+        team=plan.team, author=user, content=content, summary=f"Duplicated from “{plan.title}”"
+    )
+
+
+@transaction.atomic
+def set_archived(*, plan: Plan, user: User, archived: bool) -> None:
+    """Archive or restore: not a content change, so it is recorded under the current version."""
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    if locked.is_archived == archived:
+        return
+    locked.archived_at = timezone.now() if archived else None
+    reason = "Archived" if archived else "Restored"
+    with writing_version(number=locked.version, user=user, summary=reason, now=timezone.now()) as w:
+        w.save(locked)
+    plan.archived_at = locked.archived_at

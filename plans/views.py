@@ -1,15 +1,25 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from plans.access import AuthenticatedRequest, get_plan_for
 from plans.content import PlanContent
+from plans.forms import MARKDOWN_MAX_CHARS, PlanCreateForm, SectionForm, add_blank_row
 from plans.models import Membership, Plan
-from plans.sections import DEFAULT_SIGNOFF_ROLES, SECTIONS
+from plans.sections import DEFAULT_SIGNOFF_ROLES, SECTIONS, SECTIONS_BY_KEY, Section
+from plans.services import (
+    EditConflict,
+    create_plan,
+    duplicate_plan,
+    save_section,
+    set_archived,
+)
 
 PLANS_PER_PAGE = 25
 
@@ -41,12 +51,148 @@ def plan_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_safe
 def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk)
-    context = {
+    return render(
+        request, "plans/plan_detail.html", _page_context(request, plan, PlanContent.from_plan(plan))
+    )
+
+
+def _page_context(request: AuthenticatedRequest, plan: Plan, content: PlanContent) -> dict:
+    """What the plan page and each of its section partials render from."""
+    return {
         "plan": plan,
-        "content": PlanContent.from_plan(plan),
+        "content": content,
         "sections": SECTIONS,
         "versions": plan.versions.select_related("author").order_by("number"),
-        "can_edit": plan.can_edit(request.user),
+        "plan_may_edit": (may_edit := plan.can_edit(request.user)),
+        "can_edit": may_edit and not plan.is_archived,
         "approval_roles": DEFAULT_SIGNOFF_ROLES,
     }
-    return render(request, "plans/plan_detail.html", context)
+
+
+def _editable_section(key: str) -> Section:
+    section = SECTIONS_BY_KEY.get(key)
+    if section is None or not section.editable:
+        raise Http404("No such section.")
+    return section
+
+
+def _render_section(
+    request: AuthenticatedRequest,
+    plan: Plan,
+    content: PlanContent,
+    section: Section,
+    form: SectionForm | None = None,
+    status: int = 200,
+    **extra: object,
+) -> HttpResponse:
+    context = {**_page_context(request, plan, content), "section": section, "form": form, **extra}
+    template = "plans/plan_detail.html#section" if request.htmx else "plans/plan_detail.html"
+    return render(request, template, context, status=status)
+
+
+@require_safe
+def section_detail(request: AuthenticatedRequest, pk: int, key: str) -> HttpResponse:
+    plan = get_plan_for(request, pk)
+    section = _editable_section(key)
+    if not request.htmx:
+        return redirect(f"{plan.get_absolute_url()}#{section.anchor}")
+    return _render_section(request, plan, PlanContent.from_plan(plan, only=section.rows), section)
+
+
+@require_http_methods(["GET", "POST"])
+def section_edit(request: AuthenticatedRequest, pk: int, key: str) -> HttpResponse:
+    plan = get_plan_for(request, pk, perm="edit")
+    section = _editable_section(key)
+    if plan.is_archived:
+        raise PermissionDenied("An archived plan is read-only: restore it to edit.")
+    # A full page (no JavaScript) shows every section; an htmx swap only needs this one.
+    content = PlanContent.from_plan(plan, only=section.rows if request.htmx else None)
+    if request.method == "GET":
+        return _render_section(request, plan, content, section, SectionForm(plan, content, section))
+    data = request.POST
+    if "add_row" in data:  # without JavaScript, "Add row" posts the form back with one more row
+        data = add_blank_row(data, data["add_row"], section)
+        return _render_section(
+            request, plan, content, section, SectionForm(plan, content, section, data)
+        )
+    form = SectionForm(plan, content, section, data)
+    if not form.is_valid():
+        return _render_section(request, plan, content, section, form, status=422)
+    try:
+        version = save_section(
+            plan=plan,
+            section=section,
+            new=form.desired_content(),
+            user=request.user,
+            opened_version=form.version,
+            summary=form.summary,
+        )
+    except EditConflict as conflict:
+        return _render_conflict(request, conflict, section, data)
+    if not request.htmx:
+        if version is None:
+            messages.info(request, f"No changes to {section.title}: nothing was saved.")
+        else:
+            messages.success(request, f"{section.title} saved as version {version.number}.")
+        return redirect(f"{plan.get_absolute_url()}#{section.anchor}")
+    content = PlanContent.from_plan(plan, only=section.rows)
+    return _render_section(
+        request, plan, content, section, saved=version, unchanged=version is None
+    )
+
+
+def _render_conflict(
+    request: AuthenticatedRequest, conflict: EditConflict, section: Section, data: QueryDict
+) -> HttpResponse:
+    """The form again, with the user's input, on top of the newest version of the section."""
+    plan = get_plan_for(request, conflict.plan.pk, perm="edit")
+    content = PlanContent.from_plan(plan, only=section.rows if request.htmx else None)
+    data = data.copy()
+    data["edit-version"] = str(plan.version)
+    form = SectionForm(plan, content, section, data)
+    form.is_valid()
+    return _render_section(
+        request, plan, content, section, form, status=409, conflict=conflict.versions
+    )
+
+
+@require_POST
+def markdown_preview(request: AuthenticatedRequest) -> HttpResponse:
+    field = request.GET.get("field", "")
+    text = request.POST.get(field, "")[:MARKDOWN_MAX_CHARS]
+    return render(request, "plans/_markdown_preview.html", {"text": text})
+
+
+@require_http_methods(["GET", "POST"])
+def plan_create(request: AuthenticatedRequest) -> HttpResponse:
+    form = PlanCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        plan = create_plan(
+            team=form.cleaned_data["team"],
+            author=request.user,
+            content=PlanContent(plan=Plan(title=form.cleaned_data["title"])),
+        )
+        messages.success(request, "Plan created. Fill in its sections with the Edit buttons.")
+        return redirect(plan)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "plans/plan_create.html", {"form": form}, status=status)
+
+
+@require_POST
+def plan_duplicate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for(request, pk, perm="edit")
+    copy = duplicate_plan(plan=plan, user=request.user)
+    messages.success(request, f"“{copy.title}” is a new draft with every section copied.")
+    return redirect(copy)
+
+
+@require_POST
+def plan_archive(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for(request, pk, perm="edit")
+    archive = request.POST.get("archive") != "0"
+    set_archived(plan=plan, user=request.user, archived=archive)
+    messages.success(
+        request,
+        "Plan archived: it stays readable and can be restored." if archive else "Plan restored.",
+    )
+    return redirect(plan)

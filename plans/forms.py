@@ -1,0 +1,346 @@
+"""Forms for editing a plan one section at a time.
+
+A section form is the plan's own fields of that section plus one formset per row set (phases
+with a nested task formset each). Formsets are plain formsets carrying each row's id, checked
+against the plan's rows in one pass, so validating a section costs no query per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.forms.formsets import BaseFormSet, formset_factory
+
+from plans.content import ROW_MODELS, PhaseContent, PlanContent
+from plans.models import Membership, Phase, Plan, PlanRow, Task, Team
+from plans.sections import Section
+
+MARKDOWN_MAX_CHARS = 100_000
+MAX_ROWS = 500
+MARKDOWN_FIELDS = {
+    f.name for f in Plan._meta.get_fields() if isinstance(f, models.TextField)
+}  # every TextField of Plan is Markdown
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _plan_formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
+    if isinstance(field, models.TextField):
+        return forms.CharField(
+            label=field.verbose_name.capitalize(),
+            required=not field.blank,
+            widget=forms.Textarea(attrs={"rows": 6, "class": "markdown-input"}),
+            validators=[MaxLengthValidator(MARKDOWN_MAX_CHARS)],
+            help_text=f"Markdown, up to {MARKDOWN_MAX_CHARS // 1000} KB.",
+            strip=False,
+        )
+    if isinstance(field, models.DateField):
+        return field.formfield(widget=DateInput, **kwargs)
+    return field.formfield(**kwargs)
+
+
+class PlanFieldsForm(forms.ModelForm):
+    """The plan's own fields of one section; checks the timeline's order."""
+
+    class Meta:
+        model = Plan
+        fields: list[str] = []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for key, label in Plan.TIMELINE_PHASES:
+            start, end = data.get(f"{key}_start"), data.get(f"{key}_end")
+            if start and end and end < start:
+                self.add_error(f"{key}_end", f"{label} cannot end before it starts ({start}).")
+        return data
+
+    def _post_clean(self) -> None:
+        # The instance is only a carrier of values here; the save service validates the plan.
+        pass
+
+
+def plan_fields_form(section: Section) -> type[PlanFieldsForm] | None:
+    fields = ["title", *section.fields] if section.key == "overview" else list(section.fields)
+    if not fields:
+        return None
+    return forms.modelform_factory(  # type: ignore[return-value]
+        Plan, form=PlanFieldsForm, fields=fields, formfield_callback=_plan_formfield
+    )
+
+
+class RowForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+
+class RowFormSet(BaseFormSet):
+    """A row set's formset: the ids it posts must be rows of this plan (not of another)."""
+
+    model: type[PlanRow]
+    allowed_ids: set[int]
+
+    @property
+    def label(self) -> str:
+        return str(self.model._meta.verbose_name_plural).capitalize()
+
+    @property
+    def noun(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @property
+    def compact(self) -> bool:
+        """One-field rows (goals, tasks…) show their label to screen readers only."""
+        return len(self.model.content_fields) == 1
+
+    @property
+    def row_pairs(self) -> list[tuple[forms.Form, None]]:
+        return [(form, None) for form in self.forms]
+
+    def __init__(self, *args: Any, allowed_ids: set[int] | None = None, **kwargs: Any) -> None:
+        self.allowed_ids = allowed_ids or set()
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> None:
+        seen: set[int] = set()
+        for form in self.forms:
+            row_id = form.cleaned_data.get("id") if hasattr(form, "cleaned_data") else None
+            if row_id is None:
+                continue
+            if row_id not in self.allowed_ids or row_id in seen:
+                raise ValidationError(
+                    "A row in this form no longer belongs to the plan (it may have been removed "
+                    "by someone else). Reload the section and apply your change again."
+                )
+            seen.add(row_id)
+
+    def kept_forms(self) -> list[forms.Form]:
+        """Forms in the order the user arranged them, without the removed and the blank new."""
+        return [
+            f
+            for f in self.ordered_forms
+            if not (f.cleaned_data.get("id") is None and not f.has_changed())
+        ]
+
+
+def row_formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
+    if isinstance(field, models.DecimalField):
+        return field.formfield(min_value=0, **kwargs)
+    if isinstance(field, models.TextField):
+        return field.formfield(
+            widget=forms.Textarea(attrs={"rows": 2, "class": "markdown-input"}),
+            validators=[MaxLengthValidator(MARKDOWN_MAX_CHARS)],
+            **kwargs,
+        )
+    return field.formfield(**kwargs)
+
+
+def row_formset(model: type[PlanRow]) -> type[RowFormSet]:
+    form = type(
+        f"{model.__name__}Form",
+        (RowForm,),
+        forms.fields_for_model(
+            model, fields=model.content_fields, formfield_callback=row_formfield
+        ),
+    )
+    return formset_factory(  # type: ignore[return-value]
+        form,
+        formset=type(f"{model.__name__}FormSet", (RowFormSet,), {"model": model}),
+        extra=0,
+        can_order=True,
+        can_delete=True,
+        max_num=MAX_ROWS,
+        validate_max=True,
+        absolute_max=MAX_ROWS,
+    )
+
+
+FORMSETS: dict[str, type[RowFormSet]] = {key: row_formset(m) for key, m in ROW_MODELS.items()}
+FORMSETS["tasks"] = row_formset(Task)
+
+
+class SectionForm:
+    """Everything one section's edit form posts: version, summary, fields and row sets."""
+
+    def __init__(
+        self, plan: Plan, content: PlanContent, section: Section, data: Any = None
+    ) -> None:
+        self.plan, self.content, self.section = plan, content, section
+        self.data = data
+        self.meta = EditMetaForm(data, initial={"version": plan.version}, prefix="edit")
+        fields_form = plan_fields_form(section)
+        self.fields = fields_form(data, instance=_copy(content.plan)) if fields_form else None
+        self.formsets: dict[str, RowFormSet] = {
+            key: self._formset(key, content.rows(key)) for key in section.rows
+        }
+        self.task_formsets: list[RowFormSet] = []
+        if "phases" in section.rows:
+            self.task_formsets = [
+                self._task_formset(form.prefix, i) for i, form in enumerate(self.formsets["phases"])
+            ]
+            empty_prefix = self.formsets["phases"].empty_form.prefix
+            self.empty_task_formset = self._task_formset(empty_prefix, None)
+
+    def _formset(self, key: str, rows: list[Any]) -> RowFormSet:
+        model = ROW_MODELS[key]
+        initial = [
+            {"id": r.pk, **{f: getattr(r, f) for f in model.content_fields}}
+            for r in (p.phase if isinstance(p, PhaseContent) else p for p in rows)
+        ]
+        return FORMSETS[key](
+            self.data,
+            initial=None if self.data is not None else initial,
+            prefix=key,
+            allowed_ids={r["id"] for r in initial},
+        )
+
+    def _task_formset(self, phase_prefix: str, index: int | None) -> RowFormSet:
+        phases = self.content.phases
+        tasks = phases[index].tasks if index is not None and index < len(phases) else []
+        all_task_ids = {t.pk for p in phases for t in p.tasks}
+        initial = [{"id": t.pk, "text": t.text} for t in tasks]
+        bound = self.data is not None and index is not None
+        return FORMSETS["tasks"](
+            self.data if bound else None,
+            initial=None if bound else initial,
+            prefix=f"{phase_prefix}-tasks",
+            allowed_ids=all_task_ids,
+        )
+
+    @property
+    def row_sets(self) -> list[RowSet]:
+        """Each formset with its rows, phases paired with their task formsets."""
+        sets = []
+        for key, formset in self.formsets.items():
+            if key == "phases":
+                pairs = list(zip(formset.forms, self.task_formsets, strict=True))
+                sets.append(RowSet(formset, pairs, self.empty_task_formset))
+            else:
+                sets.append(RowSet(formset, [(f, None) for f in formset.forms], None))
+        return sets
+
+    def all_forms(self) -> list[Any]:
+        return [
+            self.meta,
+            *([self.fields] if self.fields else []),
+            *self.formsets.values(),
+            *self.task_formsets,
+        ]
+
+    def is_valid(self) -> bool:
+        return all([f.is_valid() for f in self.all_forms()])  # noqa: C419 - validate every part
+
+    @property
+    def version(self) -> int:
+        return int(self.meta.cleaned_data["version"])
+
+    @property
+    def summary(self) -> str:
+        return str(self.meta.cleaned_data.get("summary", ""))
+
+    def desired_content(self) -> PlanContent:
+        """The section as the user wants it: rows in their order, existing ones by id."""
+        plan = self.fields.instance if self.fields else _copy(self.content.plan)
+        if self.fields:
+            for name, value in self.fields.cleaned_data.items():
+                setattr(plan, name, value)
+        new = PlanContent(plan=plan)
+        for key, formset in self.formsets.items():
+            model = ROW_MODELS[key]
+            rows = [_row(model, form.cleaned_data) for form in formset.kept_forms()]
+            if key == "phases":
+                index = {id(f): i for i, f in enumerate(formset.forms)}
+                new.phases = [
+                    PhaseContent(
+                        phase,  # type: ignore[arg-type]
+                        [
+                            _row(Task, t.cleaned_data)  # type: ignore[misc]
+                            for t in self.task_formsets[index[id(form)]].kept_forms()
+                        ],
+                    )
+                    for phase, form in zip(rows, formset.kept_forms(), strict=True)
+                ]
+            else:
+                setattr(new, key, rows)
+        return new
+
+
+@dataclass
+class RowSet:
+    formset: RowFormSet
+    rows: Sequence[tuple[forms.Form, RowFormSet | None]]
+    empty_children: RowFormSet | None
+
+
+class EditMetaForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    summary = forms.CharField(
+        label="Summary of your change",
+        required=False,
+        max_length=200,
+        help_text="Optional, one line: shown in the history and the Changelog.",
+    )
+
+
+def _row(model: type[PlanRow], data: dict[str, Any]) -> PlanRow:
+    row = model(**{f: data[f] for f in model.content_fields})
+    row.pk = data.get("id")
+    return row
+
+
+def _copy(plan: Plan) -> Plan:
+    clone = Plan()
+    clone.__dict__.update({k: v for k, v in plan.__dict__.items() if k != "_state"})
+    return clone
+
+
+class PlanCreateForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["title", "team"]
+        labels = {"title": "Feature name"}
+        help_texts = {"title": "What the plan is for, e.g. “Offline Sync”."}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        teams = Team.objects.filter(
+            memberships__user=user, memberships__role=Membership.Role.EDITOR
+        )
+        team_field = self.fields["team"]
+        assert isinstance(team_field, forms.ModelChoiceField)
+        team_field.queryset = teams
+        team_field.empty_label = None
+
+
+__all__ = ["FORMSETS", "Phase", "PlanCreateForm", "SectionForm"]
+
+
+def add_blank_row(data: Any, prefix: str, section: Section) -> Any:
+    """The posted data with one more (blank) row in the formset named by `prefix`."""
+    allowed = (
+        set(section.rows) | {f"phases-{i}-tasks" for i in range(MAX_ROWS)}
+        if "phases" in section.rows
+        else set(section.rows)
+    )
+    if prefix not in allowed:
+        return data
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, 0))
+    except ValueError:
+        return data
+    data[key] = str(min(total + 1, MAX_ROWS))
+    if prefix == "phases":  # a new phase starts with an empty task list
+        data.setdefault(f"phases-{total}-tasks-TOTAL_FORMS", "0")
+        data.setdefault(f"phases-{total}-tasks-INITIAL_FORMS", "0")
+    return data
