@@ -13,7 +13,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.forms.formsets import BaseFormSet, formset_factory
 
@@ -59,6 +59,11 @@ class PlanFieldsForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for name in self.fields:
+            # A browser always sends every field; a missing one means a truncated or forged
+            # post, which must not be read as "clear this field".
+            if self.add_prefix(name) not in self.data:
+                self.add_error(name, "This field was missing from the form; nothing was saved.")
         for key, label in Plan.TIMELINE_PHASES:
             start, end = data.get(f"{key}_start"), data.get(f"{key}_end")
             if start and end and end < start:
@@ -177,6 +182,11 @@ class SectionForm:
         self.plan, self.content, self.section = plan, content, section
         self.data = data
         self.meta = EditMetaForm(data, initial={"version": plan.version}, prefix="edit")
+        self.meta.fields["version"].validators.append(
+            MaxValueValidator(
+                plan.version, "This form belongs to no version of the plan: reload it."
+            )
+        )
         fields_form = plan_fields_form(section)
         self.fields = fields_form(data, instance=_copy(content.plan)) if fields_form else None
         self.formsets: dict[str, RowFormSet] = {
