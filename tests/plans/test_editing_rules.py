@@ -29,7 +29,11 @@ def bob(team):
 
 def snapshot(plan: Plan) -> tuple:
     rows = tuple(
-        tuple(model.objects.filter(plan=plan).values_list("id", "position", *model.content_fields))
+        tuple(
+            model._default_manager.filter(plan=plan).values_list(
+                "id", "position", *model.content_fields
+            )
+        )
         for model in ROW_MODELS.values()
     )
     return (
