@@ -61,7 +61,7 @@ class PhaseContent:
 
     def __getattr__(self, name: str) -> Any:
         # Templates and writers read a phase's own fields straight off the phase.
-        if name.startswith("__"):
+        if name.startswith("__") or name == "phase":  # not set yet: being copied
             raise AttributeError(name)
         return getattr(self.phase, name)
 

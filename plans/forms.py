@@ -177,11 +177,17 @@ class SectionForm:
     """Everything one section's edit form posts: version, summary, fields and row sets."""
 
     def __init__(
-        self, plan: Plan, content: PlanContent, section: Section, data: Any = None
+        self,
+        plan: Plan,
+        content: PlanContent,
+        section: Section,
+        data: Any = None,
+        summary: str = "",
     ) -> None:
         self.plan, self.content, self.section = plan, content, section
         self.data = data
-        self.meta = EditMetaForm(data, initial={"version": plan.version}, prefix="edit")
+        initial = {"version": plan.version, "summary": summary}
+        self.meta = EditMetaForm(data, initial=initial, prefix="edit")
         self.meta.fields["version"].validators.append(
             MaxValueValidator(
                 plan.version, "This form belongs to no version of the plan: reload it."

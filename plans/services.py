@@ -87,7 +87,7 @@ def _row_ops(plan: Plan, current: list[Any], wanted: list[Any], compare: tuple[s
     ops = RowOps([], [], [])
     for row in wanted:
         row.plan = plan
-        if row.pk is None:
+        if row.pk is None or row.pk not in by_id:  # new, or restored from an older version
             ops.creates.append(row)
         elif _changed(by_id[row.pk], row, compare):
             ops.updates.append(row)
@@ -100,6 +100,86 @@ def _conflicts(plan: Plan, section: Section, since: int) -> list[PlanVersion]:
     """Versions after `since` that changed this section (saves to other sections merge)."""
     later = list(plan.versions.filter(number__gt=since).select_related("author").order_by("number"))
     return later if any(section.key in v.changed_sections for v in later) else []
+
+
+def own_fields(section: Section) -> tuple[str, ...]:
+    """The plan's own fields edited with a section (the title travels with the Overview)."""
+    return ("title", *section.fields) if section.key == "overview" else section.fields
+
+
+def _write_sections(
+    locked: Plan,
+    sections: list[Section],
+    new: PlanContent,
+    *,
+    user: User,
+    summary: str,
+) -> PlanVersion | None:
+    """Write these sections of `new` over the locked plan as one version, if anything changed."""
+    keys = tuple(key for s in sections for key in s.rows)
+    current = PlanContent.from_plan(locked, only=keys)
+    fields = tuple(f for s in sections for f in own_fields(s))
+
+    ops: dict[type[PlanRow], RowOps] = {}
+    for key in keys:
+        model = ROW_MODELS[key]
+        wanted = new.row_objects(key)
+        for position, row in enumerate(wanted, start=1):
+            row.position = position
+        compare = (*model.content_fields, "position")
+        ops[model] = _row_ops(locked, current.row_objects(key), wanted, compare)
+    if "phases" in keys:
+        for phase_content in new.phases:
+            for position, task in enumerate(phase_content.tasks, start=1):
+                task.phase_id = phase_content.phase.pk
+                task.position = position
+        ops[Task] = _row_ops(
+            locked,
+            [t for p in current.phases for t in p.tasks],
+            [t for p in new.phases for t in p.tasks],
+            ("text", "position", "phase_id"),
+        )
+    changed_fields = {f for f in fields if _changed(current.plan, new.plan, (f,))}
+    if not changed_fields and not any(ops.values()):
+        return None
+    changed_sections = [
+        s.key
+        for s in sections
+        if changed_fields & set(own_fields(s))
+        or any(ops[ROW_MODELS[k]] for k in s.rows)
+        or ("phases" in s.rows and ops[Task])
+    ]
+
+    number = locked.version + 1
+    now = timezone.now()
+    with writing_version(number=number, user=user, summary=summary, now=now) as writer:
+        for name in fields:
+            setattr(locked, name, getattr(new.plan, name))
+        locked.version = number
+        writer.save(locked)
+        # Parents before children when adding, children before parents when removing, so
+        # that new phases have ids for their tasks and every removed task is recorded.
+        parents = [m for m in ops if m is not Task]
+        for model in parents:
+            writer.create(model, ops[model].creates)
+            writer.update(model, ops[model].updates, [*model.content_fields, "position"])
+        if Task in ops:
+            for phase_content in new.phases:
+                for task in phase_content.tasks:
+                    task.phase = phase_content.phase
+            writer.delete(Task, ops[Task].deletes)
+            writer.update(Task, ops[Task].updates, ["text", "position", "phase"])
+            writer.create(Task, ops[Task].creates)
+        for model in parents:
+            writer.delete(model, ops[model].deletes)
+    return PlanVersion.objects.create(
+        plan=locked,
+        number=number,
+        author=user,
+        created_at=now,
+        summary=summary,
+        changed_sections=changed_sections,
+    )
 
 
 @transaction.atomic
@@ -122,63 +202,35 @@ def save_section(
     conflicts = _conflicts(locked, section, opened_version)
     if conflicts:
         raise EditConflict(locked, conflicts)
-    current = PlanContent.from_plan(locked, only=section.rows)
-    own_fields = ("title", *section.fields) if section.key == "overview" else section.fields
-
-    ops: dict[type[PlanRow], RowOps] = {}
-    for key in section.rows:
-        model = ROW_MODELS[key]
-        wanted = new.row_objects(key)
-        for position, row in enumerate(wanted, start=1):
-            row.position = position
-        compare = (*model.content_fields, "position")
-        ops[model] = _row_ops(locked, current.row_objects(key), wanted, compare)
-    if "phases" in section.rows:
-        for phase_content in new.phases:
-            for position, task in enumerate(phase_content.tasks, start=1):
-                task.phase_id = phase_content.phase.pk
-                task.position = position
-        ops[Task] = _row_ops(
-            locked,
-            [t for p in current.phases for t in p.tasks],
-            [t for p in new.phases for t in p.tasks],
-            ("text", "position", "phase_id"),
-        )
-    if not _changed(current.plan, new.plan, own_fields) and not any(ops.values()):
-        return None
-
-    number = locked.version + 1
-    now = timezone.now()
-    with writing_version(number=number, user=user, summary=summary, now=now) as writer:
-        for name in own_fields:
-            setattr(locked, name, getattr(new.plan, name))
-        locked.version = number
-        writer.save(locked)
-        # Parents before children when adding, children before parents when removing, so
-        # that new phases have ids for their tasks and every removed task is recorded.
-        rows = [m for m in ops if m is not Task]
-        for model in rows:
-            writer.create(model, ops[model].creates)
-            writer.update(model, ops[model].updates, [*model.content_fields, "position"])
-        if Task in ops:
-            for phase_content in new.phases:
-                for task in phase_content.tasks:
-                    task.phase = phase_content.phase
-            writer.delete(Task, ops[Task].deletes)
-            writer.update(Task, ops[Task].updates, ["text", "position", "phase"])
-            writer.create(Task, ops[Task].creates)
-        for model in rows:
-            writer.delete(model, ops[model].deletes)
-    for name in (*own_fields, "version", "updated_at"):
+    version = _write_sections(locked, [section], new, user=user, summary=summary)
+    for name in (*own_fields(section), "version", "updated_at"):
         setattr(plan, name, getattr(locked, name))
-    return PlanVersion.objects.create(
-        plan=locked,
-        number=number,
-        author=user,
-        created_at=now,
-        summary=summary,
-        changed_sections=[section.key],
-    )
+    return version
+
+
+@transaction.atomic
+def restore_version(
+    *, plan: Plan, number: int, user: User, opened_version: int
+) -> PlanVersion | None:
+    """Make the content of version `number` the plan's content again, as a new version.
+
+    Nothing in the history is rewritten. Raises EditConflict if the plan changed since the
+    user looked at it (`opened_version`); None when the plan already reads like that version.
+    """
+    from plans.versions import content_at
+
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    if opened_version != locked.version:
+        later = list(
+            locked.versions.filter(number__gt=opened_version)
+            .select_related("author")
+            .order_by("number")
+        )
+        raise EditConflict(locked, later)
+    old = content_at(locked, number)
+    sections = [s for s in SECTIONS if s.editable and (s.fields or s.rows)]
+    summary = f"Restored version {number}"
+    return _write_sections(locked, sections, old, user=user, summary=summary)
 
 
 def duplicate_plan(*, plan: Plan, user: User) -> Plan:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import views
+from plans import history_views, views
 
 app_name = "plans"
 
@@ -8,9 +8,18 @@ urlpatterns = [
     path("", views.plan_list, name="list"),
     path("new/", views.plan_create, name="create"),
     path("preview/", views.markdown_preview, name="preview"),
+    path("activity/", history_views.activity, name="activity"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/duplicate/", views.plan_duplicate, name="duplicate"),
     path("<int:pk>/archive/", views.plan_archive, name="archive"),
     path("<int:pk>/sections/<slug:key>/", views.section_detail, name="section"),
     path("<int:pk>/sections/<slug:key>/edit/", views.section_edit, name="section_edit"),
+    path("<int:pk>/history/", history_views.plan_history, name="history"),
+    path("<int:pk>/versions/<int:number>/", history_views.version_detail, name="version"),
+    path(
+        "<int:pk>/versions/<int:number>/restore/",
+        history_views.version_restore,
+        name="version_restore",
+    ),
+    path("<int:pk>/compare/", history_views.version_compare, name="compare"),
 ]

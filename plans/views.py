@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from plans.access import AuthenticatedRequest, get_plan_for
 from plans.content import PlanContent
+from plans.diff import diff_section
 from plans.forms import MARKDOWN_MAX_CHARS, PlanCreateForm, SectionForm, add_blank_row
+from plans.merge import merge_section
 from plans.models import Membership, Plan
 from plans.sections import DEFAULT_SIGNOFF_ROLES, SECTIONS, SECTIONS_BY_KEY, Section
 from plans.services import (
@@ -20,6 +22,7 @@ from plans.services import (
     save_section,
     set_archived,
 )
+from plans.versions import content_at
 
 PLANS_PER_PAGE = 25
 
@@ -52,11 +55,11 @@ def plan_list(request: AuthenticatedRequest) -> HttpResponse:
 def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk)
     return render(
-        request, "plans/plan_detail.html", _page_context(request, plan, PlanContent.from_plan(plan))
+        request, "plans/plan_detail.html", page_context(request, plan, PlanContent.from_plan(plan))
     )
 
 
-def _page_context(request: AuthenticatedRequest, plan: Plan, content: PlanContent) -> dict:
+def page_context(request: AuthenticatedRequest, plan: Plan, content: PlanContent) -> dict:
     """What the plan page and each of its section partials render from."""
     return {
         "plan": plan,
@@ -85,7 +88,7 @@ def _render_section(
     status: int = 200,
     **extra: object,
 ) -> HttpResponse:
-    context = {**_page_context(request, plan, content), "section": section, "form": form, **extra}
+    context = {**page_context(request, plan, content), "section": section, "form": form, **extra}
     template = "plans/plan_detail.html#section" if request.htmx else "plans/plan_detail.html"
     return render(request, template, context, status=status)
 
@@ -128,7 +131,7 @@ def section_edit(request: AuthenticatedRequest, pk: int, key: str) -> HttpRespon
             summary=form.summary,
         )
     except EditConflict as conflict:
-        return _render_conflict(request, conflict, section, data)
+        return _render_conflict(request, conflict, section, form)
     if not request.htmx:
         if version is None:
             messages.info(request, f"No changes to {section.title}: nothing was saved.")
@@ -142,17 +145,24 @@ def section_edit(request: AuthenticatedRequest, pk: int, key: str) -> HttpRespon
 
 
 def _render_conflict(
-    request: AuthenticatedRequest, conflict: EditConflict, section: Section, data: QueryDict
+    request: AuthenticatedRequest, conflict: EditConflict, section: Section, posted: SectionForm
 ) -> HttpResponse:
-    """The form again, with the user's input, on top of the newest version of the section."""
+    """The section as it is now, what changed in it, and the user's changes merged on top."""
     plan = get_plan_for(request, conflict.plan.pk, perm="edit")
-    content = PlanContent.from_plan(plan, only=section.rows if request.htmx else None)
-    data = data.copy()
-    data["edit-version"] = str(plan.version)
-    form = SectionForm(plan, content, section, data)
-    form.is_valid()
+    base = content_at(plan, posted.version)
+    theirs = PlanContent.from_plan(plan, only=section.rows if request.htmx else None)
+    merge = merge_section(section, base, theirs, posted.desired_content())
+    form = SectionForm(plan, merge.content, section, summary=posted.summary)
     return _render_section(
-        request, plan, content, section, form, status=409, conflict=conflict.versions
+        request,
+        plan,
+        theirs,
+        section,
+        form,
+        status=409,
+        conflict=conflict.versions,
+        their_changes=diff_section(section, base, theirs),
+        clashes=merge.clashes,
     )
 
 

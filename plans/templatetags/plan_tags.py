@@ -16,3 +16,12 @@ def markdown_filter(text: str | None) -> SafeString:
 @register.filter(name="inline_markdown")
 def inline_markdown_filter(text: str | None) -> SafeString:
     return render_inline_markdown(text or "")
+
+
+@register.filter
+def person(user: object) -> str:
+    """A user as people name them: full name, else user name; "—" for nobody."""
+    if user is None:
+        return "—"
+    full_name = getattr(user, "get_full_name", lambda: "")()
+    return full_name or getattr(user, "username", "") or "—"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -132,17 +133,44 @@ def test_a_save_on_an_older_version_of_the_section_is_refused_with_what_changed(
     assert Risk.objects.get(plan=plan).mitigation == "Test"
 
 
-def test_re_applying_after_a_conflict_saves_on_top_of_the_new_version(as_alice, plan, bob):
+def test_re_applying_after_a_conflict_keeps_both_changes(as_alice, plan, bob):
     alice_form = form_data(plan, "risks")
-    client_for(bob).post(
-        edit_url(plan, "risks"), {**form_data(plan, "risks"), "risks-0-impact": "medium"}, **HTMX
-    )
+    bob_form = {**form_data(plan, "risks"), "risks-0-impact": "medium"}
+    client_for(bob).post(edit_url(plan, "risks"), bob_form, **HTMX)
     alice_form["risks-0-mitigation"] = "Alice's mitigation"
-    as_alice.post(edit_url(plan, "risks"), alice_form, **HTMX)  # 409
-    alice_form["edit-version"] = "2"  # what the re-rendered form carries
-    response = as_alice.post(edit_url(plan, "risks"), alice_form, **HTMX)
+    response = as_alice.post(edit_url(plan, "risks"), alice_form, **HTMX)  # 409
+    html = response.content.decode()
+    assert "<del>High</del> → <ins>Medium</ins>" in html  # what bob changed
+    assert '<option value="medium" selected>' in html  # bob's value, merged into her form
+    assert "You both changed" not in html
+    merged = form_data(plan, "risks")  # the form as re-rendered: theirs plus hers
+    merged["risks-0-mitigation"] = "Alice's mitigation"
+    response = as_alice.post(edit_url(plan, "risks"), merged, **HTMX)
     assert "Saved as version 3." in response.content.decode()
-    assert Risk.objects.get(plan=plan).mitigation == "Alice's mitigation"
+    risk = Risk.objects.get(plan=plan)
+    assert (risk.impact, risk.mitigation) == ("medium", "Alice's mitigation")
+
+
+def test_a_clash_on_the_same_field_is_listed(as_alice, plan, bob):
+    alice_form = form_data(plan, "risks")
+    bob_form = {**form_data(plan, "risks"), "risks-0-mitigation": "Bob's"}
+    client_for(bob).post(edit_url(plan, "risks"), bob_form, **HTMX)
+    alice_form["risks-0-mitigation"] = "Alice's"
+    html = as_alice.post(edit_url(plan, "risks"), alice_form, **HTMX).content.decode()
+    assert "You both changed" in html
+    assert "mitigation of risk “Risk 1”" in html
+
+
+def test_the_merge_keeps_rows_each_side_added_and_drops_rows_removed(as_alice, team, alice, bob):
+    plan = make_plan(team, alice, rows=2)
+    alice_form = form_data(plan, "goals")
+    bob_form = {**form_data(plan, "goals"), "goals-TOTAL_FORMS": "3", "goals-2-text": "Bob's goal"}
+    bob_form["goals-2-ORDER"] = "3"
+    client_for(bob).post(edit_url(plan, "goals"), bob_form, **HTMX)
+    alice_form.update({"goals-0-DELETE": "on", "goals-TOTAL_FORMS": "3", "goals-2-text": "Alice's"})
+    html = as_alice.post(edit_url(plan, "goals"), alice_form, **HTMX).content.decode()
+    values = re.findall(r'name="goals-\d+-text"[^>]*value="([^"]*)"', html)
+    assert values == ["Goal 2", "Bob&#x27;s goal", "Alice&#x27;s"]
 
 
 def test_saves_to_different_sections_do_not_conflict(as_alice, plan, bob):

@@ -1,0 +1,219 @@
+"""What changed between two contents of a plan, section by section.
+
+Text is diffed word by word; rows are matched by identity (their id), so a row whose impact
+changed reads as one change of one field, and a row that only changed place reads as a move.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from difflib import SequenceMatcher
+from typing import Any
+
+from plans.content import ROW_MODELS, PhaseContent, PlanContent
+from plans.models import Plan, PlanRow, Task
+from plans.sections import SECTIONS, Section
+
+_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+@dataclass
+class TextDiff:
+    """A word-level diff: a list of (op, text) with op one of "equal", "insert", "delete"."""
+
+    parts: list[tuple[str, str]]
+
+    @classmethod
+    def of(cls, old: str, new: str) -> TextDiff:
+        a, b = _TOKENS.findall(old), _TOKENS.findall(new)
+        matcher = SequenceMatcher(None, a, b, autojunk=False)
+        if old and new and matcher.ratio() < 0.4:
+            # A rewrite reads better whole than as interleaved fragments of two texts.
+            return cls([("delete", old), ("insert", new)])
+        parts: list[tuple[str, str]] = []
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                parts.append(("equal", "".join(a[i1:i2])))
+                continue
+            if op in ("delete", "replace"):
+                parts.append(("delete", "".join(a[i1:i2])))
+            if op in ("insert", "replace"):
+                parts.append(("insert", "".join(b[j1:j2])))
+        return cls(parts)
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+    is_text: bool = False  # free text is diffed word by word; values (choices, dates) whole
+
+    @property
+    def as_words(self) -> bool:
+        return self.is_text and bool(self.old) and bool(self.new)
+
+    @property
+    def text(self) -> TextDiff:
+        return TextDiff.of(self.old, self.new)
+
+    @property
+    def is_long(self) -> bool:
+        return "\n" in self.old or "\n" in self.new or len(self.old) + len(self.new) > 120
+
+
+@dataclass
+class RowChange:
+    kind: str  # "added", "removed", "changed", "moved"
+    noun: str
+    label: str
+    fields: list[FieldChange] = field(default_factory=list)
+    children: list[RowChange] = field(default_factory=list)  # a phase's tasks
+    old_position: int | None = None
+    new_position: int | None = None
+    moved: bool = False
+
+
+@dataclass
+class SectionDiff:
+    section: Section
+    fields: list[FieldChange]
+    rows: list[RowChange]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fields or self.rows)
+
+
+def display(obj: Any, name: str) -> str:
+    """A field's value as a person reads it (choice labels, dates, plain numbers)."""
+    value = getattr(obj, name)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    choices = obj._meta.get_field(name).choices
+    if choices:
+        return str(dict(choices).get(value, value))
+    return str(value)
+
+
+def _label(obj: Any, name: str) -> str:
+    return str(obj._meta.get_field(name).verbose_name).capitalize()
+
+
+def _is_text(obj: Any, name: str) -> bool:
+    model_field = obj._meta.get_field(name)
+    return model_field.get_internal_type() in ("CharField", "TextField") and not model_field.choices
+
+
+def _field_changes(old: Any, new: Any, names: tuple[str, ...]) -> list[FieldChange]:
+    return [
+        FieldChange(_label(new, n), display(old, n), display(new, n), _is_text(new, n))
+        for n in names
+        if display(old, n) != display(new, n)
+    ]
+
+
+def _moved_ids(old_ids: list[int], new_ids: list[int]) -> set[int]:
+    """Rows present in both whose relative order changed (outside the longest common run)."""
+    common = set(old_ids) & set(new_ids)
+    a = [i for i in old_ids if i in common]
+    b = [i for i in new_ids if i in common]
+    kept: set[int] = set()
+    for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+        kept.update(a[block.a : block.a + block.size])
+    return common - kept
+
+
+def _obj(row: Any) -> Any:
+    return row.phase if isinstance(row, PhaseContent) else row
+
+
+def diff_rows(model: type[PlanRow], old: list[Any], new: list[Any]) -> list[RowChange]:
+    noun = str(model._meta.verbose_name)
+    old_by_id = {r.pk: (i, r) for i, r in enumerate(old, start=1)}
+    new_ids = [r.pk for r in new]
+    moved = _moved_ids([r.pk for r in old], new_ids)
+    changes: list[RowChange] = []
+    for position, row in enumerate(new, start=1):
+        obj = _obj(row)
+        if row.pk not in old_by_id:
+            fields = [
+                FieldChange(_label(obj, n), "", display(obj, n)) for n in model.content_fields
+            ]
+            change = RowChange("added", noun, str(obj), [f for f in fields if f.new])
+            change.new_position = position
+            change.children = _task_changes(None, row)
+            changes.append(change)
+            continue
+        old_position, old_row = old_by_id[row.pk]
+        old_obj = _obj(old_row)
+        fields = _field_changes(old_obj, obj, model.content_fields)
+        children = _task_changes(old_row, row)
+        if fields or children or row.pk in moved:
+            kind = "changed" if fields or children else "moved"
+            changes.append(
+                RowChange(
+                    kind,
+                    noun,
+                    str(old_obj),
+                    fields,
+                    children,
+                    old_position,
+                    position,
+                    moved=row.pk in moved,
+                )
+            )
+    kept = set(new_ids)
+    for position, row in enumerate(old, start=1):
+        if row.pk not in kept:
+            obj = _obj(row)
+            fields = [
+                FieldChange(_label(obj, n), display(obj, n), "") for n in model.content_fields
+            ]
+            change = RowChange("removed", noun, str(obj), [f for f in fields if f.old])
+            change.old_position = position
+            changes.append(change)
+    return changes
+
+
+def _task_changes(old: PhaseContent | None, new: Any) -> list[RowChange]:
+    if not isinstance(new, PhaseContent):
+        return []
+    return diff_rows(Task, old.tasks if old else [], new.tasks)
+
+
+def _own_fields(section: Section) -> tuple[str, ...]:
+    return ("title", *section.fields) if section.key == "overview" else section.fields
+
+
+def diff_section(section: Section, old: PlanContent, new: PlanContent) -> SectionDiff:
+    fields = _field_changes(old.plan, new.plan, _own_fields(section))
+    rows = [
+        change
+        for key in section.rows
+        for change in diff_rows(ROW_MODELS[key], old.rows(key), new.rows(key))
+    ]
+    return SectionDiff(section, fields, rows)
+
+
+def diff_plans(old: PlanContent, new: PlanContent) -> list[SectionDiff]:
+    """Every editable section's differences, in template order (unchanged ones included)."""
+    diffs = [diff_section(s, old, new) for s in SECTIONS if s.editable]
+    notes = _field_changes(old.plan, new.plan, ("additional_notes",))
+    if notes:
+        diffs.append(SectionDiff(NOTES_SECTION, notes, []))
+    return diffs
+
+
+NOTES_SECTION = Section("additional_notes", "Additional Notes", fields=("additional_notes",))
+
+__all__ = ["Plan", "SectionDiff", "diff_plans"]

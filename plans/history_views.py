@@ -1,0 +1,147 @@
+"""History: the versions of a plan, a plan as it was, two versions compared, a restore, activity."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from plans.access import AuthenticatedRequest, get_plan_for
+from plans.diff import diff_plans
+from plans.models import Plan, PlanVersion, Team
+from plans.services import EditConflict, restore_version
+from plans.versions import content_at
+from plans.views import page_context
+
+VERSIONS_PER_PAGE = 50
+ACTIVITY_PER_PAGE = 50
+
+
+def _version_or_404(plan: Plan, number: object) -> PlanVersion:
+    try:
+        n = int(str(number))
+    except ValueError:
+        raise Http404("No such version.") from None
+    version = plan.versions.select_related("author").filter(number=n).first()
+    if version is None:
+        raise Http404("No such version.")
+    return version
+
+
+@require_safe
+def plan_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for(request, pk)
+    versions = plan.versions.select_related("author").order_by("-number")
+    page = Paginator(versions, VERSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"plan": plan, "page": page, "may_edit": plan.can_edit(request.user)}
+    return render(request, "plans/history.html", context)
+
+
+@require_safe
+def version_detail(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
+    plan = get_plan_for(request, pk)
+    version = _version_or_404(plan, number)
+    context = page_context(request, plan, content_at(plan, version.number))
+    context.update(
+        old_version=version,
+        can_edit=False,
+        versions=plan.versions.select_related("author")
+        .filter(number__lte=number)
+        .order_by("number"),
+    )
+    return render(request, "plans/plan_detail.html", context)
+
+
+@require_safe
+def version_compare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for(request, pk)
+    if "from" not in request.GET or "to" not in request.GET:
+        return redirect("plans:history", pk=plan.pk)
+    old = _version_or_404(plan, request.GET["from"])
+    new = _version_or_404(plan, request.GET["to"])
+    diffs = diff_plans(content_at(plan, old.number), content_at(plan, new.number))
+    context = {
+        "plan": plan,
+        "old": old,
+        "new": new,
+        "changed": [d for d in diffs if d.changed],
+        "unchanged": [d.section for d in diffs if not d.changed],
+        "numbers": range(plan.version, 0, -1),
+    }
+    return render(request, "plans/compare.html", context)
+
+
+@require_POST
+def version_restore(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
+    plan = get_plan_for(request, pk, perm="edit")
+    version = _version_or_404(plan, number)
+    form = RestoreForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Confirm the restore with the button on the version's page.")
+        return redirect("plans:version", pk=plan.pk, number=version.number)
+    try:
+        new = restore_version(
+            plan=plan,
+            number=version.number,
+            user=request.user,
+            opened_version=form.cleaned_data["current"],
+        )
+    except EditConflict as conflict:
+        who = ", ".join(sorted({str(v.author) for v in conflict.versions}))
+        messages.warning(
+            request,
+            f"The plan changed since you looked ({who}); nothing was restored. "
+            f"Review version {version.number} against the current plan again.",
+        )
+        return redirect("plans:version", pk=plan.pk, number=version.number)
+    if new is None:
+        messages.info(request, f"The plan already reads like version {version.number}.")
+    else:
+        messages.success(request, f"Version {version.number} restored as version {new.number}.")
+    return redirect(plan)
+
+
+class RestoreForm(forms.Form):
+    current = forms.IntegerField(min_value=1)
+    confirm = forms.BooleanField(required=True)
+
+
+class ActivityFilter(forms.Form):
+    team = forms.ModelChoiceField(Team.objects.none(), required=False, empty_label="All teams")
+    person = forms.CharField(required=False, max_length=150, label="Person (user name)")
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name, field in self.fields.items():
+            css = "form-select" if name == "team" else "form-control"
+            field.widget.attrs["class"] = f"{css} form-control-sm"
+
+
+@require_safe
+def activity(request: AuthenticatedRequest) -> HttpResponse:
+    plans = Plan.objects.visible_to(request.user)
+    versions = PlanVersion.objects.filter(plan__in=plans).select_related("plan__team", "author")
+    form = ActivityFilter(request.GET or None)
+    form.fields["team"].queryset = Team.objects.filter(plans__in=plans).distinct()  # type: ignore[attr-defined]
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["team"]:
+            versions = versions.filter(plan__team=data["team"])
+        if data["person"]:
+            versions = versions.filter(author__username=data["person"])
+        if data["since"]:
+            versions = versions.filter(created_at__date__gte=data["since"])
+        if data["until"]:
+            versions = versions.filter(created_at__date__lte=data["until"])
+    versions = versions.order_by("-created_at", "-id")
+    page = Paginator(versions, ACTIVITY_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "plans/activity.html", {"form": form, "page": page, "query": query.urlencode()}
+    )

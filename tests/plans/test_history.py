@@ -1,0 +1,269 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from plans.content import PlanContent
+from plans.models import Plan, PlanVersion, Risk
+from plans.sections import SECTIONS
+from plans.versions import content_at
+from tests.factories import make_plan, make_team, make_user
+from tests.plans.editing import edit_url, form_data
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def save(client, plan, key, **changes):
+    data = {**form_data(plan, key), **changes}
+    response = client.post(edit_url(plan, key), data, **HTMX)
+    assert "Saved as version" in response.content.decode(), response.content.decode()[:1500]
+
+
+def sections_html(html: str) -> list[str]:
+    """The rendered sections of a plan page, without the per-user edit controls."""
+    found = re.findall(r'<section id="[^"]+" class="plan-section.*?</section>', html, re.S)
+    without_controls = (
+        re.sub(r'<a class="btn[^>]*edit-link.*?</a>', "", s, flags=re.S) for s in found
+    )
+    return [re.sub(r"\s+", " ", s) for s in without_controls]
+
+
+@pytest.fixture
+def edited(as_alice, plan):
+    """Version 2 changes a risk's impact, 3 adds a risk and rewords the overview, 4 moves them."""
+    save(as_alice, plan, "risks", **{"risks-0-impact": "medium", "edit-summary": "Calmer"})
+    save(
+        as_alice,
+        plan,
+        "risks",
+        **{
+            "risks-TOTAL_FORMS": "2",
+            "risks-1-risk": "Clock skew",
+            "risks-1-impact": "high",
+            "risks-1-likelihood": "medium",
+            "risks-1-ORDER": "2",
+        },
+    )
+    save(as_alice, plan, "overview", overview="Let people **edit offline** and sync later.")
+    save(as_alice, plan, "risks", **{"risks-0-ORDER": "2", "risks-1-ORDER": "1"})
+    plan.refresh_from_db()
+    return plan
+
+
+def test_each_save_is_one_numbered_version_with_author_sections_and_summary(edited, alice):
+    versions = list(PlanVersion.objects.filter(plan=edited).order_by("number"))
+    assert [v.number for v in versions] == [1, 2, 3, 4, 5]
+    assert versions[1].summary == "Calmer"
+    assert versions[3].changed_sections == ["overview"]
+    assert {v.author for v in versions} == {alice}
+    assert Risk.history.filter(plan_id=edited.pk, plan_version=3).count() == 1
+
+
+def test_a_version_page_renders_the_plan_exactly_as_it_was(as_alice, team, alice):
+    plan = make_plan(team, alice, rows=3)
+    pages = {1: sections_html(as_alice.get(plan.get_absolute_url()).content.decode())}
+    save(as_alice, plan, "goals", **{"goals-1-DELETE": "on", "goals-0-text": "Goal one"})
+    pages[2] = sections_html(as_alice.get(plan.get_absolute_url()).content.decode())
+    save(
+        as_alice,
+        plan,
+        "phases",
+        **{"phases-0-tasks-0-text": "Renamed task", "phases-2-effort": "9"},
+    )
+    for number, sections in pages.items():
+        url = reverse("plans:version", args=[plan.pk, number])
+        old = sections_html(as_alice.get(url).content.decode())
+        # The Changelog differs only by the versions saved later.
+        assert old[:-1] == sections[:-1]
+
+
+def test_a_version_page_is_marked_old_and_offers_compare_and_restore(as_alice, edited):
+    html = as_alice.get(reverse("plans:version", args=[edited.pk, 2])).content.decode()
+    assert "Old version." in html and "version 2 of 5" in html
+    assert "Compare with current" in html and "Restore this version" in html
+    assert "Edit<span" not in html
+
+
+def test_the_history_lists_versions_newest_first(as_carol, edited):
+    html = as_carol.get(reverse("plans:history", args=[edited.pk])).content.decode()
+    numbers = re.findall(r">v(\d+)</a>", html)
+    assert numbers == ["5", "4", "3", "2", "1"]
+    assert "Calmer" in html and "Risks and Mitigations" in html
+
+
+def test_compare_reads_a_row_change_as_one_change(as_carol, edited):
+    html = as_carol.get(reverse("plans:compare", args=[edited.pk]), {"from": 1, "to": 2})
+    html = html.content.decode()
+    assert re.search(r"Changed</span> risk <em>Risk 1</em>", html)
+    assert "<del>High</del> → <ins>Medium</ins>" in html
+    assert "Added" not in html and "Removed" not in html
+    assert "14 sections unchanged" in html
+
+
+def test_compare_shows_added_rows_word_diffs_and_moves(as_carol, edited):
+    html = as_carol.get(reverse("plans:compare", args=[edited.pk]), {"from": 2, "to": 5})
+    html = html.content.decode()
+    assert "Added</span> risk <ins>Clock skew</ins>" in html
+    assert "Let people **edit offline**<ins> and sync later</ins>." in html
+    assert "Moved</span> risk <em>Risk 1</em> from position 1 to 2" not in html  # added row
+    moved = as_carol.get(reverse("plans:compare", args=[edited.pk]), {"from": 4, "to": 5})
+    assert "from position 2 to 1" in moved.content.decode()
+
+
+def test_compare_works_backwards(as_carol, edited):
+    html = as_carol.get(reverse("plans:compare", args=[edited.pk]), {"from": 3, "to": 2})
+    html = html.content.decode()
+    assert "Removed</span> risk <del>Clock skew</del>" in html
+    assert "comparing backwards" in html
+
+
+@pytest.mark.parametrize("query", [{"from": 1, "to": 99}, {"from": "x", "to": 1}])
+def test_compare_of_a_version_that_does_not_exist_is_404(as_carol, edited, query):
+    assert as_carol.get(reverse("plans:compare", args=[edited.pk]), query).status_code == 404
+
+
+def test_restore_makes_a_new_version_with_the_old_content(as_alice, edited):
+    history_before = Risk.history.filter(plan_id=edited.pk).count()
+    url = reverse("plans:version_restore", args=[edited.pk, 2])
+    response = as_alice.post(url, {"current": 5, "confirm": "on"})
+    assert response["Location"] == edited.get_absolute_url()
+    edited.refresh_from_db()
+    assert edited.version == 6
+    version = PlanVersion.objects.get(plan=edited, number=6)
+    assert version.summary == "Restored version 2"
+    assert set(version.changed_sections) == {"overview", "risks"}
+    restored = PlanContent.from_plan(edited)
+    assert [(r.risk, r.impact) for r in restored.risks] == [("Risk 1", "medium")]
+    assert (
+        Risk.history.filter(plan_id=edited.pk).count() > history_before
+    )  # appended, not rewritten
+    assert content_at(edited, 3).risks[1].risk == "Clock skew"
+
+
+def test_restore_brings_removed_rows_back_with_their_identity(as_alice, team, alice):
+    plan = make_plan(team, alice, rows=2)
+    first = Risk.objects.filter(plan=plan).first()
+    save(as_alice, plan, "risks", **{"risks-0-DELETE": "on"})
+    as_alice.post(
+        reverse("plans:version_restore", args=[plan.pk, 1]), {"current": 2, "confirm": "on"}
+    )
+    assert Risk.objects.filter(plan=plan, pk=first.pk).exists()
+
+
+def test_restore_on_a_plan_that_changed_since_is_refused(as_alice, edited):
+    url = reverse("plans:version_restore", args=[edited.pk, 2])
+    response = as_alice.post(url, {"current": 4, "confirm": "on"}, follow=True)
+    assert "changed since you looked" in response.content.decode()
+    assert Plan.objects.get(pk=edited.pk).version == 5
+
+
+def test_restore_needs_confirmation_post_and_an_editor(as_alice, as_victor, edited):
+    url = reverse("plans:version_restore", args=[edited.pk, 2])
+    assert as_alice.get(url).status_code == 405
+    as_alice.post(url, {"current": 5})
+    assert as_victor.post(url, {"current": 5, "confirm": "on"}).status_code == 403
+    assert Plan.objects.get(pk=edited.pk).version == 5
+
+
+def test_the_changelog_is_generated_from_the_versions(as_alice, edited):
+    html = as_alice.get(edited.get_absolute_url()).content.decode()
+    changelog = html.split('id="changelog"')[1]
+    assert "<td>2</td><td>Calmer</td>" in changelog
+    assert "<td>3</td><td>Risks and Mitigations</td>" in changelog
+
+
+@pytest.mark.parametrize("name", ["history", "version", "compare"])
+def test_history_urls_follow_the_plan_visibility(plan, as_mallory, as_victor, name):
+    args = [plan.pk, 1] if name == "version" else [plan.pk]
+    url = reverse(f"plans:{name}", args=args) + ("?from=1&to=1" if name == "compare" else "")
+    assert Client().get(url)["Location"].startswith("/accounts/login/")
+    assert as_mallory.get(url).status_code == 404
+    assert as_victor.get(url).status_code == 200
+
+
+def test_the_history_page_runs_a_constant_number_of_queries(
+    as_alice, plan, django_assert_max_num_queries
+):
+    for i in range(60):
+        save(as_alice, plan, "overview", overview=f"Take {i}")
+    with django_assert_max_num_queries(10):
+        response = as_alice.get(reverse("plans:history", args=[plan.pk]))
+    assert "Page 1 of 2" in response.content.decode()
+
+
+def test_version_and_compare_pages_run_a_constant_number_of_queries(
+    as_alice, team, alice, django_assert_max_num_queries
+):
+    plan = make_plan(team, alice, rows=50, tasks=5)
+    save(as_alice, plan, "risks", **{"risks-3-impact": "low"})
+    with django_assert_max_num_queries(25):
+        as_alice.get(reverse("plans:version", args=[plan.pk, 1]))
+    with django_assert_max_num_queries(40):
+        response = as_alice.get(reverse("plans:compare", args=[plan.pk]), {"from": 1, "to": 2})
+    assert "<del>High</del> → <ins>Low</ins>" in response.content.decode()
+
+
+def test_history_cannot_be_rewritten_from_the_admin(plan, client):
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
+    client.force_login(admin)
+    record = plan.history.first()
+    url = reverse("admin:plans_plan_simple_history", args=[plan.pk, record.history_id])
+    assert "Revert" not in client.get(url).content.decode()
+    client.post(url, {"title": "Rewritten"})
+    assert Plan.objects.get(pk=plan.pk).title == "Offline Sync"
+    assert not plan.history.filter(title="Rewritten").exists()
+
+
+# Activity --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_teams(plan, alice):
+    olga = make_user("olga", first_name="Olga")
+    other = make_plan(make_team("Search", olga="editor"), olga, title="Query Rewrite")
+    return plan, other
+
+
+def test_a_manager_sees_activity_across_every_team(as_carol, two_teams):
+    html = as_carol.get(reverse("plans:activity")).content.decode()
+    assert "Offline Sync v1" in html and "Query Rewrite v1" in html
+
+
+def test_members_see_activity_of_their_teams_only(as_alice, two_teams):
+    html = as_alice.get(reverse("plans:activity")).content.decode()
+    assert "Offline Sync v1" in html and "Query Rewrite" not in html
+
+
+def test_activity_filters_by_team_person_and_dates(as_carol, two_teams):
+    _, other = two_teams
+    url = reverse("plans:activity")
+    html = as_carol.get(url, {"team": other.team_id}).content.decode()
+    assert "Query Rewrite v1" in html and "Offline Sync" not in html
+    html = as_carol.get(url, {"person": "alice"}).content.decode()
+    assert "Offline Sync v1" in html and "Query Rewrite" not in html
+    html = as_carol.get(url, {"until": "2000-01-01"}).content.decode()
+    assert "No changes match." in html
+
+
+def test_activity_is_paginated_with_a_constant_number_of_queries(
+    as_carol, two_teams, django_assert_max_num_queries
+):
+    plan, _ = two_teams
+    for _ in range(60):
+        PlanVersion.objects.create(
+            plan=plan, number=PlanVersion.objects.count() + 10, created_at=plan.created_at
+        )
+    with django_assert_max_num_queries(10):
+        html = as_carol.get(reverse("plans:activity")).content.decode()
+    assert "Page 1 of 2" in html
+
+
+def test_every_section_is_compared(edited):
+    from plans.diff import diff_plans
+
+    keys = [d.section.key for d in diff_plans(content_at(edited, 1), content_at(edited, 5))]
+    assert keys == [s.key for s in SECTIONS if s.editable]
