@@ -139,7 +139,9 @@ class RowFormSet(BaseFormSet):
 
 def row_formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
     if isinstance(field, models.DecimalField):
-        return field.formfield(min_value=0, **kwargs)
+        return field.formfield(min_value=0, label="Effort (person-days)", **kwargs)
+    if isinstance(field, models.CharField) and field.max_length and field.max_length >= 1000:
+        return field.formfield(widget=forms.Textarea(attrs={"rows": 2}), **kwargs)
     if isinstance(field, models.TextField):
         return field.formfield(
             widget=forms.Textarea(attrs={"rows": 2, "class": "markdown-input"}),
@@ -231,6 +233,16 @@ class SectionForm:
             prefix=f"{phase_prefix}-tasks",
             allowed_ids=all_task_ids,
         )
+
+    @property
+    def parts(self) -> list[tuple[str, Any]]:
+        """("field", bound field) and ("rows", RowSet) in the order the page shows them."""
+        row_sets = {rs.formset.prefix: rs for rs in self.row_sets}
+        fields = {f.name: f for f in self.fields} if self.fields else {}
+        parts: list[tuple[str, Any]] = [("field", fields.pop("title"))] if "title" in fields else []
+        for name in self.section.parts:
+            parts.append(("rows", row_sets[name]) if name in row_sets else ("field", fields[name]))
+        return parts
 
     @property
     def row_sets(self) -> list[RowSet]:

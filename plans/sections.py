@@ -14,6 +14,11 @@ class Section:
     fields: tuple[str, ...] = ()  # the plan's own fields shown in this section
     rows: tuple[str, ...] = ()  # repeatable row sets (keys of content.ROW_MODELS)
     editable: bool = True  # Approval and Changelog are generated, never typed
+    layout: tuple[str, ...] = ()  # fields and row sets in the order the page shows them
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return self.layout or (*self.fields, *self.rows)
 
     @property
     def anchor(self) -> str:
@@ -46,6 +51,7 @@ SECTIONS: tuple[Section, ...] = (
         "Rollout Plan",
         fields=("deployment_strategy", "rollback_plan"),
         rows=("feature_flags",),
+        layout=("deployment_strategy", "feature_flags", "rollback_plan"),
     ),
     Section("risks", "Risks and Mitigations", rows=("risks",)),
     Section(
@@ -61,6 +67,16 @@ SECTIONS: tuple[Section, ...] = (
             "deployment_date",
         ),
         rows=("team_members",),
+        layout=(
+            "team_members",
+            "planning_start",
+            "planning_end",
+            "development_start",
+            "development_end",
+            "testing_start",
+            "testing_end",
+            "deployment_date",
+        ),
     ),
     Section("documentation", "Documentation Updates", rows=("documentation_updates",)),
     Section("open_questions", "Open Questions", rows=("open_questions",)),

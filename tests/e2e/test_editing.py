@@ -130,7 +130,7 @@ def test_alice_creates_a_plan_and_fills_every_section(page, demo):
     for name, effort, _, tasks, deliverables in PHASES:
         phase = add_row(section, "phases")
         phase.get_by_label("Name").fill(name)
-        phase.get_by_label("Estimated effort (person-days)").fill(effort)
+        phase.get_by_label("Effort (person-days)").fill(effort)
         phase.get_by_label("Deliverables").fill(deliverables)
         tasks_prefix = phase.locator("[data-formset$='-tasks']").get_attribute("data-formset")
         assert tasks_prefix is not None
