@@ -6,12 +6,14 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from plans.access import AuthenticatedRequest, get_plan_for
 from plans.content import PlanContent
 from plans.diff import diff_section
 from plans.forms import MARKDOWN_MAX_CHARS, PlanCreateForm, SectionForm, add_blank_row
+from plans.markdown_export import write_plan
 from plans.merge import merge_section
 from plans.models import Membership, Plan
 from plans.sections import DEFAULT_SIGNOFF_ROLES, SECTIONS, SECTIONS_BY_KEY, Section
@@ -206,3 +208,23 @@ def plan_archive(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "Plan archived: it stays readable and can be restored." if archive else "Plan restored.",
     )
     return redirect(plan)
+
+
+@require_safe
+def plan_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for(request, pk)
+    number = plan.version
+    if "version" in request.GET:
+        try:
+            number = int(request.GET["version"])
+        except ValueError:
+            raise Http404("No such version.") from None
+        if not 1 <= number <= plan.version:
+            raise Http404("No such version.")
+    content = PlanContent.from_plan(plan) if number == plan.version else content_at(plan, number)
+    versions = plan.versions.select_related("author").filter(number__lte=number).order_by("number")
+    document = write_plan(content, versions=list(versions))
+    response = HttpResponse(document, content_type="text/markdown; charset=utf-8")
+    filename = f"{slugify(content.plan.title) or 'plan'}-v{number}.md"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,207 @@
+"""The one place a plan becomes Markdown, in the exact shape of the plan template.
+
+The export of every section but Approval and Changelog is also the plan's canonical form:
+the sign-off hash digests it, so what a lead signs is a document a person can read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from plans.content import PlanContent
+from plans.diff import display
+from plans.models import PlanVersion
+from plans.sections import DEFAULT_SIGNOFF_ROLES
+
+EMPTY_DATE = "TBD"
+
+
+@dataclass
+class ApprovalRow:
+    role: str
+    name: str = ""
+    date: str = ""
+    signature: str = ""
+
+
+def cell(value: object) -> str:
+    """A table cell that cannot break its table: pipes escaped, line breaks as <br>."""
+    text = "" if value is None else str(value)
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    return "<br>".join(line for line in text.replace("\r\n", "\n").split("\n"))
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
+    lines = [
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("-" * (len(h) + 2) for h in headers) + "|",
+    ]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+def _text(value: str) -> list[str]:
+    return [value.strip("\n")] if value.strip() else []
+
+
+def _block(heading: str, body: list[str]) -> list[str]:
+    return [heading, "", *([*body, ""] if body else [])]
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _phase_lines(number: int, phase: Any) -> list[str]:
+    lines = [f"### Phase {number}: {phase.name}", "", "- **Tasks:**"]
+    lines += [f"  {i}. {_one_line(t.text)}" for i, t in enumerate(phase.tasks, start=1)]
+    effort = display(phase.phase, "effort")
+    lines.append(
+        f"- **Estimated Effort:** {effort} person-days" if effort else "- **Estimated Effort:**"
+    )
+    deliverables = phase.deliverables.strip("\n")
+    if "\n" in deliverables:
+        lines.append("- **Deliverables:**")
+        lines += [f"  {line}" if line else "" for line in deliverables.split("\n")]
+    else:
+        lines.append(f"- **Deliverables:** {deliverables}".rstrip())
+    return [*lines, ""]
+
+
+def _date(value: Any) -> str:
+    return value.isoformat() if value else EMPTY_DATE
+
+
+def content_lines(content: PlanContent) -> list[str]:
+    """Every content section of the template, from the title to Open Questions."""
+    p = content.plan
+    out = [f"# Implementation Plan: {p.title}", ""]
+    out += _block("## Overview", _text(p.overview))
+    out += ["## Goals and Requirements", ""]
+    out += _block("### Primary Goals", [f"- {_one_line(g.text)}" for g in content.goals])
+    out += _block(
+        "### Success Criteria", [f"- {_one_line(c.text)}" for c in content.success_criteria]
+    )
+    stories = [
+        f"- As a {_one_line(s.user_type)}, I want to {_one_line(s.action)}"
+        + (f" so that {_one_line(s.benefit)}" if s.benefit else "")
+        for s in content.user_stories
+    ]
+    out += _block("### User Stories", stories)
+    out += ["## Technical Specifications", ""]
+    out += _block("### Architecture", _text(p.architecture))
+    out += _block("### Data Models", _text(p.data_models))
+    endpoints = (
+        table(
+            ["Endpoint", "Method", "Request Body", "Response", "Description"],
+            (
+                [
+                    f"`{e.endpoint}`" if e.endpoint else "",
+                    e.method,
+                    e.request_body,
+                    e.response,
+                    e.description,
+                ]  # fmt: skip
+                for e in content.api_endpoints
+            ),
+        )
+        if content.api_endpoints
+        else []
+    )
+    out += _block("### API Endpoints", endpoints)
+    out += _block("### Dependencies", _text(p.dependencies))
+    out += ["## Implementation Phases", ""]
+    for number, phase in enumerate(content.phases, start=1):
+        out += _phase_lines(number, phase)
+    out += ["## Testing Strategy", ""]
+    out += _block("### Unit Tests", _text(p.unit_tests))
+    out += _block("### Integration Tests", _text(p.integration_tests))
+    out += _block("### User Acceptance Testing", _text(p.acceptance_tests))
+    out += ["## Rollout Plan", ""]
+    out += _block("### Deployment Strategy", _text(p.deployment_strategy))
+    flags = (
+        table(["Flag", "Description"], ([f.name, f.description] for f in content.feature_flags))
+        if content.feature_flags
+        else []
+    )
+    out += _block("### Feature Flags", flags)
+    out += _block("### Rollback Plan", _text(p.rollback_plan))
+    risks = (
+        table(
+            ["Risk", "Impact", "Likelihood", "Mitigation"],
+            (
+                [r.risk, display(r, "impact"), display(r, "likelihood"), r.mitigation]
+                for r in content.risks
+            ),
+        )
+        if content.risks
+        else []
+    )
+    out += _block("## Risks and Mitigations", risks)
+    out += ["## Resources and Timeline", ""]
+    members = (
+        table(["Name", "Role"], ([m.name, m.role] for m in content.team_members))
+        if content.team_members
+        else []
+    )
+    out += _block("### Team Members", members)
+    timeline = [f"- {label}: {_date(start)} to {_date(end)}" for label, start, end in p.timeline()]
+    timeline.append(f"- Deployment: {_date(p.deployment_date)}")
+    out += _block("### Timeline", timeline)
+    out += _block(
+        "## Documentation Updates",
+        [f"- {_one_line(d.text)}" for d in content.documentation_updates],
+    )
+    questions = [
+        f"- [{'x' if q.resolved else ' '}] {_one_line(q.text)}" for q in content.open_questions
+    ]
+    out += _block("## Open Questions", questions)
+    return out
+
+
+def write_plan(
+    content: PlanContent,
+    *,
+    approvals: Sequence[ApprovalRow] | None = None,
+    versions: Sequence[PlanVersion] = (),
+) -> str:
+    """The whole plan as the template's Markdown document."""
+    out = content_lines(content)
+    if approvals is None:  # nobody has signed: the template's roles, empty
+        approvals = [ApprovalRow(role) for role in DEFAULT_SIGNOFF_ROLES]
+    out += _block(
+        "## Approval",
+        table(
+            ["Role", "Name", "Date", "Signature"],
+            ([a.role, a.name, a.date, a.signature] for a in approvals),
+        ),
+    )
+    out += _block(
+        "## Changelog",
+        table(
+            ["Date", "Version", "Changes", "Author"],
+            (
+                [
+                    v.created_at.date().isoformat(),
+                    str(v.number),
+                    v.description,
+                    (v.author.get_full_name() or v.author.username) if v.author else "",
+                ]
+                for v in versions
+            ),
+        ),
+    )
+    if content.plan.additional_notes.strip():
+        out += _block("## Additional Notes", _text(content.plan.additional_notes))
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def content_hash(content: PlanContent) -> str:
+    """SHA-256 of the canonical form: the export of every section but Approval and Changelog."""
+    canonical = "\n".join(content_lines(content))
+    if content.plan.additional_notes.strip():
+        canonical += "\n" + content.plan.additional_notes
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
