@@ -104,7 +104,7 @@ def content_lines(content: PlanContent) -> list[str]:
                     e.request_body,
                     e.response,
                     e.description,
-                ]  # fmt: skip
+                ]
                 for e in content.api_endpoints
             ),
         )

@@ -90,7 +90,7 @@ def test_every_table_cell_holds_the_stored_value(team, alice, value):
     FeatureFlag.objects.filter(plan=plan).update(description=value)
     TeamMember.objects.filter(plan=plan).update(name=value)
     found = tables(write_plan(PlanContent.from_plan(plan), versions=list(plan.versions.all())))
-    endpoints, flags, risks, members, approval, changelog = found
+    endpoints, _flags, risks, members, approval, changelog = found
     widths = {len(row) for t in found for row in t}
     assert [len(t[0]) for t in found] == [5, 2, 4, 2, 4, 4]
     assert all(len(row) == len(t[0]) for t in found for row in t), widths
