@@ -149,7 +149,7 @@ def diff_rows(model: type[PlanRow], old: list[Any], new: list[Any]) -> list[RowC
             fields = [
                 FieldChange(_label(obj, n), "", display(obj, n)) for n in model.content_fields
             ]
-            change = RowChange("added", noun, str(obj), [f for f in fields if f.new])
+            change = RowChange("added", noun, str(obj), [f for f in fields[1:] if f.new])
             change.new_position = position
             change.children = _task_changes(None, row)
             changes.append(change)
@@ -179,7 +179,7 @@ def diff_rows(model: type[PlanRow], old: list[Any], new: list[Any]) -> list[RowC
             fields = [
                 FieldChange(_label(obj, n), display(obj, n), "") for n in model.content_fields
             ]
-            change = RowChange("removed", noun, str(obj), [f for f in fields if f.old])
+            change = RowChange("removed", noun, str(obj), [f for f in fields[1:] if f.old])
             change.old_position = position
             changes.append(change)
     return changes
