@@ -63,13 +63,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--versions", type=int, default=5000, help="versions of the plan")
     parser.add_argument("--rows", type=int, default=500, help="rows of the plan, tasks included")
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes: 30 versions, 40 rows")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: 120 versions, 40 rows")
     parser.add_argument(
         "--profile", action="store_true", help="print a cProfile of the slowest compare"
     )
     args = parser.parse_args(argv)
     if args.smoke:
-        args.versions, args.rows = 30, 40
+        args.versions, args.rows = 120, 40  # three history pages
     if args.versions < 2 or args.rows < 1:
         parser.error("--versions must be at least 2 and --rows at least 1")
     return args
@@ -333,12 +333,13 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"Building a plan of ~{args.rows} rows with {args.versions} versions (save_section) …")
     plan, user, create_s, edits_s = build(args.rows, args.versions)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would give them
     plan = Plan.objects.get(pk=plan.pk)
     latest = plan.version
     live_rows = sum(m._default_manager.filter(plan=plan).count() for m in ALL_ROW_MODELS)
     history_rows = sum(
-        m.history.model.objects.filter(plan_id=plan.pk).count()  # type: ignore[attr-defined]
-        for m in ALL_ROW_MODELS
+        m.history.model.objects.filter(plan_id=plan.pk).count() for m in ALL_ROW_MODELS
     )
     edits = latest - 1
     print(
@@ -353,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     client = Client()
     client.force_login(user)
     pages = -(-latest // VERSIONS_PER_PAGE)
-    middle = max(1, pages // 2)
+    middle = min(pages, max(2, pages // 2))  # page 50 of 100; never page 1 unless alone
     history = reverse("plans:history", args=[plan.pk])
     compare = reverse("plans:compare", args=[plan.pk])
     old_number = min(10, latest)
@@ -408,7 +409,11 @@ def main(argv: list[str] | None = None) -> int:
     ]
 
     print()
-    print(f"PostgreSQL {connection.pg_version}, Django DEBUG off, {plan.title!r}")  # type: ignore[attr-defined]
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(
+        f"PostgreSQL {connection.pg_version}, Django DEBUG off, "  # type: ignore[attr-defined]
+        f"{os.cpu_count()} CPUs, load average {load}"
+    )
     print(HEADER)
     print("-" * len(HEADER))
     for figure in figures:

@@ -6,6 +6,7 @@ from plans import views as plan_views
 urlpatterns = [
     path("", plan_views.dashboard, name="dashboard"),
     path("plans/", include("plans.urls")),
+    path("approvals/", include("approvals.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

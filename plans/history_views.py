@@ -14,7 +14,7 @@ from plans.diff import diff_plans
 from plans.models import Plan, PlanVersion, Team
 from plans.services import EditConflict, restore_version
 from plans.versions import content_at
-from plans.views import page_context
+from plans.views import page_context, recent_versions
 
 VERSIONS_PER_PAGE = 50
 ACTIVITY_PER_PAGE = 50
@@ -48,9 +48,7 @@ def version_detail(request: AuthenticatedRequest, pk: int, number: int) -> HttpR
     context.update(
         old_version=version,
         can_edit=False,
-        versions=plan.versions.select_related("author")
-        .filter(number__lte=number)
-        .order_by("number"),
+        versions=recent_versions(plan.versions.filter(number__lte=number)),
     )
     return render(request, "plans/plan_detail.html", context)
 

@@ -25,8 +25,16 @@ if TYPE_CHECKING:
 VIEW_ALL_PERMISSION = "plans.view_every_plan"
 
 
+def default_signoff_roles() -> list[str]:
+    return ["Product Owner", "Technical Lead", "QA Lead"]
+
+
 class Team(models.Model):
     name = models.CharField(max_length=100, unique=True)
+    signoff_roles = models.JSONField(
+        default=default_signoff_roles,
+        help_text="The sign-off roles a new plan of this team starts with, in order.",
+    )
     allow_self_signoff = models.BooleanField(
         default=False, help_text="Authors may sign off their own plans."
     )

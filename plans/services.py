@@ -156,6 +156,8 @@ def _write_sections(
         for name in fields:
             setattr(locked, name, getattr(new.plan, name))
         locked.version = number
+        if locked.status == Plan.Status.APPROVED:  # its sign-offs are stale now
+            locked.status = Plan.Status.IN_REVIEW
         writer.save(locked)
         # Parents before children when adding, children before parents when removing, so
         # that new phases have ids for their tasks and every removed task is recorded.

@@ -3,20 +3,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from approvals.services import approval_panel, approval_rows
 from plans.access import AuthenticatedRequest, get_plan_for
 from plans.content import PlanContent
 from plans.diff import diff_section
 from plans.forms import MARKDOWN_MAX_CHARS, PlanCreateForm, SectionForm, add_blank_row
 from plans.markdown_export import write_plan
 from plans.merge import merge_section
-from plans.models import Membership, Plan
-from plans.sections import DEFAULT_SIGNOFF_ROLES, SECTIONS, SECTIONS_BY_KEY, Section
+from plans.models import Membership, Plan, PlanVersion
+from plans.sections import SECTIONS, SECTIONS_BY_KEY, Section
 from plans.services import (
     EditConflict,
     create_plan,
@@ -61,16 +62,25 @@ def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+CHANGELOG_ROWS = 25
+
+
+def recent_versions(versions: QuerySet[PlanVersion]) -> list[PlanVersion]:
+    """The Changelog's latest rows, oldest first; the History page has them all."""
+    latest = versions.select_related("author").order_by("-number")[:CHANGELOG_ROWS]
+    return list(reversed(latest))
+
+
 def page_context(request: AuthenticatedRequest, plan: Plan, content: PlanContent) -> dict:
     """What the plan page and each of its section partials render from."""
     return {
         "plan": plan,
         "content": content,
         "sections": SECTIONS,
-        "versions": plan.versions.select_related("author").order_by("number"),
+        "versions": recent_versions(plan.versions.all()),
         "plan_may_edit": (may_edit := plan.can_edit(request.user)),
         "can_edit": may_edit and not plan.is_archived,
-        "approval_roles": DEFAULT_SIGNOFF_ROLES,
+        "approval": approval_panel(plan, content, request.user),
     }
 
 
@@ -223,7 +233,8 @@ def plan_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             raise Http404("No such version.")
     content = PlanContent.from_plan(plan) if number == plan.version else content_at(plan, number)
     versions = plan.versions.select_related("author").filter(number__lte=number).order_by("number")
-    document = write_plan(content, versions=list(versions))
+    rows = approval_rows(plan, content)
+    document = write_plan(content, approvals=rows, versions=list(versions))
     response = HttpResponse(document, content_type="text/markdown; charset=utf-8")
     filename = f"{slugify(content.plan.title) or 'plan'}-v{number}.md"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

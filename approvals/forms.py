@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+from django.forms import formset_factory
+
+from approvals.models import Signoff
+from plans.models import Plan
+
+
+class RoleForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Role")
+    assignee = forms.ModelChoiceField(
+        User.objects.none(), required=False, label="Lead", empty_label="— not assigned —"
+    )
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Any member of the plan's team may be a lead.
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(memberships__team=plan.team).order_by("username")
+
+
+RoleFormSet = formset_factory(
+    RoleForm, extra=1, can_delete=True, max_num=20, validate_max=True, absolute_max=20
+)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=Signoff.Decision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when you request changes.",
+    )
+    password = forms.CharField(
+        widget=forms.PasswordInput,
+        label="Your password",
+        help_text="Signing needs your password again.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

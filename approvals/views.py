@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from approvals.forms import DecisionForm, RoleFormSet
+from approvals.models import SignoffRole
+from approvals.services import (
+    WorkflowError,
+    assign_roles,
+    decide,
+    ensure_roles,
+    request_signoff,
+    waiting_for,
+)
+from plans.access import AuthenticatedRequest, get_plan_for
+
+
+@require_safe
+def waiting(request: AuthenticatedRequest) -> HttpResponse:
+    return render(request, "approvals/waiting.html", {"waiting": waiting_for(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+def roles_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for(request, pk, perm="edit")
+    roles = list(plan.signoff_roles.all()) or [
+        SignoffRole(name=name) for name in plan.team.signoff_roles
+    ]
+    initial = [{"name": r.name, "assignee": r.assignee_id} for r in roles]
+    formset = RoleFormSet(
+        request.POST or None, initial=initial, form_kwargs={"plan": plan}, prefix="roles"
+    )
+    if request.method == "POST" and formset.is_valid():
+        kept = [
+            (f.cleaned_data["name"], f.cleaned_data["assignee"])
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        try:
+            assign_roles(plan=plan, user=request.user, assignments=kept)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Sign-off roles saved.")
+            return redirect(plan.get_absolute_url() + "#approval")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "approvals/roles.html", {"plan": plan, "formset": formset}, status=status
+    )
+
+
+@require_POST
+def signoff_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for(request, pk, perm="edit")
+    try:
+        ensure_roles(plan)
+        request_signoff(plan=plan, user=request.user)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Sign-off requested: the leads have been notified.")
+    return redirect(plan.get_absolute_url() + "#approval")
+
+
+@require_POST
+def signoff_decide(request: AuthenticatedRequest, pk: int, role_id: int) -> HttpResponse:
+    plan = get_plan_for(request, pk)
+    role = SignoffRole.objects.filter(pk=role_id, plan=plan).first()
+    if role is None:
+        raise Http404("No such role on this plan.")
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose approve or request changes, and give your password.")
+        return redirect(plan.get_absolute_url() + "#approval")
+    try:
+        signoff = decide(
+            role=role,
+            user=request.user,
+            decision=form.cleaned_data["decision"],
+            password=form.cleaned_data["password"],
+            read_version=form.cleaned_data["version"],
+            comment=form.cleaned_data["comment"],
+        )
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"{signoff.get_decision_display()} as {role.name} on version {signoff.plan_version}.",
+        )
+    return redirect(plan.get_absolute_url() + "#approval")
