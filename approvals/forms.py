@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.forms import formset_factory
 
 from approvals.models import Signoff
-from plans.models import Plan
+from plans.models import Membership, Plan
 
 
 class RoleForm(forms.Form):
@@ -18,10 +18,12 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Any member of the plan's team may be a lead.
+        # Leads are the team's editors: viewers and managers read sign-offs but do not sign.
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = User.objects.filter(memberships__team=plan.team).order_by("username")
+        field.queryset = User.objects.filter(
+            memberships__team=plan.team, memberships__role=Membership.Role.EDITOR
+        ).order_by("username")
 
 
 RoleFormSet = formset_factory(

@@ -160,7 +160,7 @@ def decide(
     """Record one role's decision on the version the lead read (approve or request changes)."""
     locked = _lock(role.plan)
     role = SignoffRole.objects.select_related("assignee").get(pk=role.pk, plan=locked)
-    if role.assignee_id != user.pk:
+    if role.assignee_id != user.pk or not locked.can_edit(user):
         raise WorkflowError("Only the lead assigned to this role can sign it.")
     if locked.author_id == user.pk and not locked.team.allow_self_signoff:
         raise WorkflowError("Authors cannot sign off their own plan in this team.")

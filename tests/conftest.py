@@ -67,3 +67,13 @@ def as_carol(carol):
 @pytest.fixture
 def as_mallory(mallory):
     return client_for(mallory)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from approvals.services import assign_roles
 from plans.apps import MANAGERS_GROUP
 from plans.demo import demo_plans
 from plans.models import Membership, Plan, Team
@@ -21,7 +22,7 @@ DEMO_USERS = [
     # username, first name, last name, team role (None: no team)
     ("alice", "Alice", "Author", Membership.Role.EDITOR),
     ("bob", "Bob", "Lead", Membership.Role.EDITOR),
-    ("quinn", "Quinn", "Tester", Membership.Role.VIEWER),
+    ("quinn", "Quinn", "Tester", Membership.Role.EDITOR),
     ("carol", "Carol", "Manager", None),
     ("mallory", "Mallory", "Outsider", None),
 ]
@@ -59,8 +60,18 @@ class Command(BaseCommand):
         Group.objects.get_or_create(name=MANAGERS_GROUP)[0].user_set.add(users["carol"])
         existing = set(Plan.objects.filter(team=team).values_list("title", flat=True))
         created = 0
+        leads = {
+            "Product Owner": users["bob"],
+            "Technical Lead": users["bob"],
+            "QA Lead": users["quinn"],
+        }
         for content in demo_plans():
             if content.plan.title not in existing:
-                create_plan(team=team, author=users["alice"], content=content)
+                plan = create_plan(team=team, author=users["alice"], content=content)
+                assign_roles(
+                    plan=plan,
+                    user=users["alice"],
+                    assignments=[(name, leads.get(name)) for name in team.signoff_roles],
+                )
                 created += 1
         return created
