@@ -372,3 +372,44 @@ def add_blank_row(data: Any, prefix: str, section: Section) -> Any:
         data.setdefault(f"phases-{total}-tasks-TOTAL_FORMS", "0")
         data.setdefault(f"phases-{total}-tasks-INITIAL_FORMS", "0")
     return data
+
+
+class ImportForm(forms.Form):
+    team = forms.ModelChoiceField(Team.objects.none(), empty_label=None)
+    file = forms.FileField(
+        required=False, label="Markdown file", help_text="A .md file of up to 1 MB, in UTF-8."
+    )
+    text = forms.CharField(
+        required=False,
+        label="…or paste the Markdown",
+        widget=forms.Textarea(attrs={"rows": 10, "class": "font-monospace"}),
+        strip=False,
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        team_field = self.fields["team"]
+        assert isinstance(team_field, forms.ModelChoiceField)
+        team_field.queryset = Team.objects.filter(
+            memberships__user=user, memberships__role=Membership.Role.EDITOR
+        )
+
+    def clean(self) -> dict[str, Any]:
+        from plans.markdown_import import MAX_BYTES, ImportError_, read_document
+
+        data = super().clean() or {}
+        upload, pasted = data.get("file"), data.get("text") or ""
+        if upload is None and not pasted.strip():
+            raise ValidationError("Choose a Markdown file or paste the text of a plan.")
+        try:
+            if upload is not None:
+                if upload.size > MAX_BYTES:
+                    raise ImportError_(f"The file is over {MAX_BYTES // 1_000_000} MB.")
+                data["document"] = read_document(upload.read())
+                data["filename"] = upload.name
+            else:
+                data["document"] = read_document(pasted.encode("utf-8"))
+                data["filename"] = ""
+        except ImportError_ as error:
+            self.add_error("file" if upload is not None else "text", str(error))
+        return data

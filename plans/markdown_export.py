@@ -183,15 +183,18 @@ def write_plan(
         "## Changelog",
         table(
             ["Date", "Version", "Changes", "Author"],
-            (
-                [
-                    v.created_at.date().isoformat(),
-                    str(v.number),
-                    v.description,
-                    (v.author.get_full_name() or v.author.username) if v.author else "",
-                ]
-                for v in versions
-            ),
+            [
+                *(row[:4] for row in content.plan.prior_changelog),
+                *(
+                    [
+                        v.created_at.date().isoformat(),
+                        str(v.number),
+                        v.description,
+                        (v.author.get_full_name() or v.author.username) if v.author else "",
+                    ]
+                    for v in versions
+                ),
+            ],
         ),
     )
     if content.plan.additional_notes.strip():

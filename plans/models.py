@@ -133,6 +133,11 @@ class Plan(models.Model):
     additional_notes = models.TextField(
         blank=True, help_text="Anything that fits no section of the template, kept verbatim."
     )
+    prior_changelog = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Changelog rows of an imported document (date, version, changes, author).",
+    )
 
     history = recording.VersionedHistoricalRecords(
         bases=[recording.VersionedHistory], excluded_fields=["created_at", "updated_at"]

@@ -262,3 +262,15 @@ def set_archived(*, plan: Plan, user: User, archived: bool) -> None:
     with writing_version(number=locked.version, user=user, summary=reason, now=timezone.now()) as w:
         w.save(locked)
     plan.archived_at = locked.archived_at
+
+
+def import_plan(*, team: Team, author: User, document: str, filename: str = "") -> tuple[Plan, Any]:
+    """A new draft (version 1) from a Markdown document, and the import report."""
+    from plans.markdown_import import parse_plan
+
+    result = parse_plan(document, filename)
+    name = filename or "pasted text"
+    plan = create_plan(
+        team=team, author=author, content=result.content, summary=f"Imported from {name}"
+    )
+    return plan, result.report

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import io
+import zipfile
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,15 +16,22 @@ from approvals.services import approval_panel, approval_rows
 from plans.access import AuthenticatedRequest, get_plan_for
 from plans.content import PlanContent
 from plans.diff import diff_section
-from plans.forms import MARKDOWN_MAX_CHARS, PlanCreateForm, SectionForm, add_blank_row
+from plans.forms import (
+    MARKDOWN_MAX_CHARS,
+    ImportForm,
+    PlanCreateForm,
+    SectionForm,
+    add_blank_row,
+)
 from plans.markdown_export import write_plan
 from plans.merge import merge_section
-from plans.models import Membership, Plan, PlanVersion
+from plans.models import VIEW_ALL_PERMISSION, Membership, Plan, PlanVersion
 from plans.sections import SECTIONS, SECTIONS_BY_KEY, Section
 from plans.services import (
     EditConflict,
     create_plan,
     duplicate_plan,
+    import_plan,
     save_section,
     set_archived,
 )
@@ -238,4 +248,42 @@ def plan_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     response = HttpResponse(document, content_type="text/markdown; charset=utf-8")
     filename = f"{slugify(content.plan.title) or 'plan'}-v{number}.md"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def plan_import(request: AuthenticatedRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        plan, report = import_plan(
+            team=form.cleaned_data["team"],
+            author=request.user,
+            document=form.cleaned_data["document"],
+            filename=form.cleaned_data["filename"],
+        )
+        context = {"plan": plan, "report": report}
+        return render(request, "plans/import_report.html", context)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "plans/import.html", {"form": form}, status=status)
+
+
+@require_safe
+def export_all(request: AuthenticatedRequest) -> HttpResponse:
+    """Every plan the user may see, as one zip of Markdown files: a backup a person can read."""
+    if not request.user.has_perm(VIEW_ALL_PERMISSION):
+        raise PermissionDenied("Only managers export every plan.")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        plans = Plan.objects.visible_to(request.user).select_related("team", "author")
+        for plan in plans.iterator(chunk_size=100):
+            content = PlanContent.from_plan(plan)
+            versions = list(plan.versions.select_related("author").order_by("number"))
+            document = write_plan(
+                content, approvals=approval_rows(plan, content), versions=versions
+            )
+            stem = f"{slugify(plan.title) or 'plan'}-{plan.pk}-v{plan.version}"
+            name = f"{slugify(plan.team.name)}/{stem}.md"
+            archive.writestr(name, document)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="plansign-plans.zip"'
     return response

@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from plans.content import PlanContent
+from plans.markdown_export import write_plan
+from plans.markdown_import import parse_plan
+from plans.models import Plan
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+SAMPLES = sorted((SHARED / "samples" / "real").glob("*.md"))
+
+
+def words(text: str) -> list[str]:
+    """Every word of a text: runs of letters and digits, in any script."""
+    return re.findall(r"\w+", text)
+
+
+def export(plan: Plan) -> str:
+    return write_plan(PlanContent.from_plan(plan), versions=list(plan.versions.all()))
+
+
+def upload(client, team, text: str, name: str = "plan.md"):
+    file = SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/markdown")
+    return client.post(reverse("plans:import"), {"team": team.pk, "file": file})
+
+
+@pytest.fixture
+def demo_plans(db, settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    return list(Plan.objects.all())
+
+
+def test_export_import_export_is_a_fixed_point_for_every_demo_plan(demo_plans):
+    for plan in demo_plans:
+        first = export(plan)
+        second = write_plan(parse_plan(first).content, versions=list(plan.versions.all()))
+        changelog = first.index("## Changelog")
+        assert second[:changelog] == first[:changelog], plan.title
+        # The changelog keeps the earlier rows (and, once saved, gains the import's own).
+        assert first[changelog:] in second
+
+
+def test_importing_a_demo_export_through_the_page_gives_the_same_document(
+    demo_plans, client, django_user_model
+):
+    alice = django_user_model.objects.get(username="alice")
+    client.force_login(alice)
+    plan = demo_plans[0]
+    document = export(plan)
+    response = upload(client, plan.team, document, "offline-sync-v1.md")
+    imported = Plan.objects.exclude(pk__in=[p.pk for p in demo_plans]).get()
+    assert "Open the plan" in response.content.decode()
+    again = export(imported)
+    cut = document.index("## Changelog")
+    assert again[:cut] == document[:cut]
+    assert again.count("| Imported from offline-sync-v1.md |") == 1
+
+
+def test_the_template_itself_imports_section_for_section():
+    template = (SHARED / "plan-template.md").read_text()
+    result = parse_plan(template, "plan-template.md")
+    content = result.content
+    assert content.plan.title == "[Feature Name]"
+    assert [g.text for g in content.goals] == ["[Goal 1]", "[Goal 2]", "[Goal 3]"]
+    assert len(content.user_stories) == 3
+    assert [e.endpoint for e in content.api_endpoints] == [
+        "/api/resource",
+        "/api/resource/:id",
+        "/api/resource",
+    ]
+    assert [p.phase.name for p in content.phases] == ["[Phase Name]"] * 3
+    assert [t.text for t in content.phases[0].tasks] == ["[Task 1]", "[Task 2]", "[Task 3]"]
+    assert "```typescript" in content.plan.data_models
+    exported = write_plan(content, versions=[])
+    for heading in re.findall(r"^#+ .*$", template, re.M):
+        if "Phase" not in heading and "Feature Name" not in heading:
+            assert heading in exported
+    # Placeholders that cannot be stored as values ([High/Medium/Low], [Start date]) are kept
+    # word for word in the notes, and the report says so.
+    assert "[High/Medium/Low]" in content.plan.additional_notes
+    assert any(line.kept for line in result.report)
+    for word in words(template):
+        assert word in words(exported), word
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_no_word_of_a_real_plan_is_lost(path):
+    source = path.read_text(encoding="utf-8")
+    exported = write_plan(parse_plan(source, path.name).content, versions=[])
+    missing = [w for w in set(words(source)) if w not in set(words(exported))]
+    assert missing == []
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_real_plans_import_through_the_page(path, as_alice, team):
+    response = upload(as_alice, team, path.read_text(encoding="utf-8"), path.name)
+    assert response.status_code == 200
+    assert "What went where" in response.content.decode()
+    assert Plan.objects.filter(team=team).count() == 1
+
+
+def test_common_heading_variants_are_recognised():
+    document = (
+        "# Implementation Plan: Variants\n\n## Risk Assessment\n\n"
+        "| Mitigation | Likelihood | Risk | Impact |\n|---|---|---|---|\n"
+        "| Retry | low | Flaky network | HIGH |\n\n"
+        "## Testing Plan\n\n### Unit Testing\n\nPytest.\n\n"
+        "## Rollout Strategy\n\n### Rollback\n\nFlip the flag.\n\n"
+        "## Change Log\n\n| Date | Version | Changes | Author |\n|---|---|---|---|\n"
+        "| 2025-01-02 | 0.9 | Draft | Sam |\n\n"
+        "## Sign-off\n\n| Role | Name | Date | Signature |\n|---|---|---|---|\n"
+        "| QA | Kim | 2025-01-03 | ok |\n"
+    )
+    result = parse_plan(document)
+    risk = result.content.risks[0]
+    assert (risk.risk, risk.impact, risk.likelihood, risk.mitigation) == (
+        "Flaky network",
+        "high",
+        "low",
+        "Retry",
+    )
+    assert result.content.plan.unit_tests == "Pytest."
+    assert result.content.plan.rollback_plan == "Flip the flag."
+    assert result.prior_changelog == [["2025-01-02", "0.9", "Draft", "Sam"]]
+    assert "| QA | Kim | 2025-01-03 | ok |" in result.content.plan.additional_notes
+
+
+def test_phases_in_other_common_shapes():
+    document = (
+        "# Plan: Shapes\n\n## Implementation Phases\n\n### Phase 1: Build\n\n"
+        "#### Tasks\n- [ ] Write code\n- [x] Review code\n\n#### Deliverables\n- A build\n\n"
+        "**Estimated Effort:** 3 days\n"
+    )
+    phase = parse_plan(document).content.phases[0]
+    assert phase.phase.name == "Build"
+    assert [t.text for t in phase.tasks] == ["Write code", "Review code"]
+    assert str(phase.phase.effort) == "3"
+    assert phase.phase.deliverables == "- A build"
+
+
+def test_front_matter_callouts_and_unknown_sections_are_kept_and_reported():
+    document = (
+        "---\nstatus: draft\n---\n\n> [!note] Careful\n\n# Plan: X\n\n## Glossary\n\nTerms.\n"
+    )
+    result = parse_plan(document)
+    notes = result.content.plan.additional_notes
+    assert (
+        "status: draft" in notes
+        and "> [!note] Careful" in notes
+        and "## Glossary\n\nTerms." in notes
+    )
+    assert {line.heading for line in result.report if line.kept} >= {"Front matter", "Glossary"}
+
+
+def test_a_document_without_a_title_is_named_after_the_file():
+    assert (
+        parse_plan("## Overview\n\nHi.\n", "offline_sync.md").content.plan.title == "offline sync"
+    )
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "not a text file"),
+        ("café".encode("latin-1"), "not UTF-8"),
+        (b"   \n\n", "The document is empty."),
+        (b"#" * 1_000_001, "over 1 MB"),
+    ],
+)
+def test_bad_files_get_a_clear_message_and_create_nothing(as_alice, team, payload, message):
+    file = SimpleUploadedFile("bad.md", payload)
+    response = as_alice.post(reverse("plans:import"), {"team": team.pk, "file": file})
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_pasted_text_imports_too(as_alice, team):
+    as_alice.post(
+        reverse("plans:import"), {"team": team.pk, "text": "# Implementation Plan: Pasted\n"}
+    )
+    assert Plan.objects.get().title == "Pasted"
+
+
+def test_hostile_content_is_stored_as_text_and_sanitized_on_display(as_alice, team):
+    document = "# Plan: Evil\n\n## Overview\n\n<script>alert(1)</script> [x](javascript:alert(2))\n"
+    upload(as_alice, team, document)
+    plan = Plan.objects.get()
+    assert "<script>" in plan.overview
+    html = as_alice.get(plan.get_absolute_url()).content.decode()
+    assert "alert(1)" not in html and "javascript:" not in html
+
+
+def test_a_viewer_cannot_import_into_the_team(as_victor, team):
+    response = upload(as_victor, team, "# Plan: X\n")
+    assert response.status_code == 422
+    assert not Plan.objects.exists()
+
+
+def test_a_manager_downloads_every_plan_as_a_zip(as_carol, as_alice, plan):
+    import io
+    import zipfile
+
+    response = as_carol.get(reverse("plans:export_all"))
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert archive.namelist() == [f"payments/offline-sync-{plan.pk}-v1.md"]
+    assert (
+        archive.read(archive.namelist()[0])
+        .decode()
+        .startswith("# Implementation Plan: Offline Sync")
+    )
+    assert as_alice.get(reverse("plans:export_all")).status_code == 403
