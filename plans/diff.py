@@ -32,7 +32,8 @@ class TextDiff:
         matcher = SequenceMatcher(None, a, b, autojunk=False)
         if old and new and matcher.ratio() < 0.4:
             # A rewrite reads better whole than as interleaved fragments of two texts.
-            return cls([("delete", old), ("insert", new)])
+            gap = "\n" if "\n" in old + new else " "
+            return cls([("delete", old), ("equal", gap), ("insert", new)])
         parts: list[tuple[str, str]] = []
         for op, i1, i2, j1, j2 in matcher.get_opcodes():
             if op == "equal":

@@ -118,10 +118,14 @@ def _render_section(
 @require_safe
 def section_detail(request: AuthenticatedRequest, pk: int, key: str) -> HttpResponse:
     plan = get_plan_for(request, pk)
-    section = _editable_section(key)
+    section = SECTIONS_BY_KEY.get(key)
+    if section is None:
+        raise Http404("No such section.")
     if not request.htmx:
         return redirect(f"{plan.get_absolute_url()}#{section.anchor}")
-    return _render_section(request, plan, PlanContent.from_plan(plan, only=section.rows), section)
+    # The Approval section weighs sign-offs against the hash of the whole content.
+    only = None if key == "approval" else section.rows
+    return _render_section(request, plan, PlanContent.from_plan(plan, only=only), section)
 
 
 @require_http_methods(["GET", "POST"])

@@ -241,7 +241,7 @@ def test_a_stale_sign_off_links_to_what_changed(review, leads, as_alice):
         HTTP_HX_REQUEST="true",
     )
     html = as_alice.get(review.get_absolute_url()).content.decode()
-    assert "Approved version 1; the plan changed since." in html
+    assert "Approved on version 1; the plan changed since." in html
     assert f"/plans/{review.pk}/compare/?from=1&amp;to=2" in html
 
 

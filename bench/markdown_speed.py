@@ -1,0 +1,142 @@
+"""Markdown speed: export of a 1,000-row plan (target < 100 ms) and import of a 1 MB document
+(target < 2 s), measured as server time (the view, through Django's test client).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/plansign_bench_md \
+        .venv/bin/python bench/markdown_speed.py
+
+Without DATABASE_URL it uses a temporary SQLite file. Prints medians and PASS/FAIL lines.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = 15
+
+
+def setup() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["PLANSIGN_BENCH_SQLITE"] = tempfile.mktemp(suffix=".sqlite3")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    if os.environ.get("PLANSIGN_BENCH_SQLITE"):
+        settings.DATABASES["default"]["NAME"] = os.environ["PLANSIGN_BENCH_SQLITE"]
+    else:
+        from django.db import connection
+
+        name = connection.settings_dict["NAME"]
+        if "bench" not in name:
+            sys.exit(f"Refusing to use database {name!r}: its name must contain 'bench'.")
+        import psycopg
+
+        dsn = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(dsn, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}"')
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.DEBUG = False
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def main() -> int:
+    setup()
+    from django.test import Client
+
+    from plans.models import Plan
+    from plans.services import create_plan
+    from tests.factories import make_content, make_team, make_user
+
+    alice = make_user("alice")
+    team = make_team("Bench", alice="editor")
+    # 10 row sets x 50 rows + 50 phases x 10 tasks = 1,000 rows.
+    content = make_content(title="Thousand rows", rows=50, tasks=10)
+    plan = create_plan(team=team, author=alice, content=content)
+    client = Client()
+    client.force_login(alice)
+    url = f"/plans/{plan.pk}/export.md"
+    client.get(url)
+    export_times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        response = client.get(url)
+        export_times.append(time.perf_counter() - start)
+    document = response.content.decode()
+    print(
+        f"export of a 1,000-row plan: {len(document):,} bytes, "
+        f"median {median_ms(export_times):.1f} ms"
+    )
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def time_import(document: str, label: str) -> float:
+        times = []
+        for i in range(3):
+            data = document.encode()
+            upload = SimpleUploadedFile(f"big-{i}.md", data, content_type="text/markdown")
+            start = time.perf_counter()
+            response = client.post("/plans/import/", {"team": team.pk, "file": upload})
+            times.append(time.perf_counter() - start)
+            assert response.status_code == 200, response.status_code
+        newest = Plan.objects.order_by("-pk").first()
+        assert newest is not None
+        rows = sum(len(qs) for qs in _rows(newest))
+        print(
+            f"import of {label}: {len(data):,} bytes, {rows:,} rows, "
+            f"median {median_ms(times):.0f} ms"
+        )
+        return median_ms(times)
+
+    body = document.split("\n## Approval")[0]
+    # A: one large plan: the 1,000-row plan plus long prose sections (the realistic case).
+    prose = "\n\n".join(
+        f"### Design note {i}\n\n" + ("The sync engine batches operations and retries. " * 40)
+        for i in range(600)
+    )
+    large = (body + "\n\n## Appendix\n\n" + prose).encode()[:1_000_000].decode("utf-8", "ignore")
+    prose_ms = time_import(large, "one 1 MB plan (1,000 rows and prose)")
+    # B: forty plans pasted into one file: tens of thousands of rows (the worst case).
+    many = body
+    n = 0
+    while len(many.encode()) < 990_000:
+        n += 1
+        many += f"\n\n## Appendix {n}\n\n" + body.split("## Overview", 1)[1][:20_000]
+    many = many.encode()[:1_000_000].decode("utf-8", "ignore")
+    rows_ms = time_import(many, "1 MB of forty plans pasted together")
+
+    ok = True
+    for label, value, target in (
+        ("export of 1,000 rows", median_ms(export_times), 100),
+        ("import of a 1 MB plan", prose_ms, 2000),
+        ("import of 1 MB of forty plans (worst case)", rows_ms, 2000),
+    ):
+        verdict = "PASS" if value < target else "FAIL"
+        ok &= verdict == "PASS"
+        print(f"{verdict}: {label} {value:.1f} ms (target < {target} ms)")
+    return 0 if ok else 1
+
+
+def _rows(plan: Any) -> list[Any]:
+    from plans.content import ALL_ROW_MODELS
+
+    return [model._default_manager.filter(plan=plan) for model in ALL_ROW_MODELS]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
