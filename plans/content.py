@@ -114,6 +114,50 @@ class PlanContent:
         return any(self.rows(key) for key in section.rows)
 
     @property
+    def risk_matrix(self) -> list[list[MatrixCell]]:
+        return risk_matrix(self.risks)
+
+    @property
     def total_effort(self) -> Any:
         efforts = [p.phase.effort for p in self.phases if p.phase.effort is not None]
         return sum(efforts) if efforts else None
+
+
+@dataclass
+class MatrixCell:
+    impact: str
+    likelihood: str
+    risks: list[Any]
+
+    @property
+    def severity(self) -> str:
+        """low / medium / high / critical, from impact times likelihood (each 1 to 3)."""
+        weight = {"low": 1, "medium": 2, "high": 3}
+        score = weight[self.impact] * weight[self.likelihood]
+        return (
+            "critical"
+            if score >= 6
+            else "high"
+            if score >= 4
+            else "medium"
+            if score >= 2
+            else "low"
+        )
+
+
+LEVEL_ORDER = ("high", "medium", "low")
+
+
+def risk_matrix(risks: list[Any]) -> list[list[MatrixCell]]:
+    """Rows of impact (high first) by columns of likelihood (low first), with their risks."""
+    return [
+        [
+            MatrixCell(
+                impact,
+                likelihood,
+                [r for r in risks if (r.impact, r.likelihood) == (impact, likelihood)],
+            )
+            for likelihood in reversed(LEVEL_ORDER)
+        ]
+        for impact in LEVEL_ORDER
+    ]

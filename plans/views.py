@@ -9,11 +9,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from approvals.services import approval_panel, approval_rows
 from plans.access import AuthenticatedRequest, get_plan_for
+from plans.charts import effort_bars, timeline
 from plans.content import PlanContent
 from plans.diff import diff_section
 from plans.forms import (
@@ -91,6 +93,20 @@ def page_context(request: AuthenticatedRequest, plan: Plan, content: PlanContent
         "plan_may_edit": (may_edit := plan.can_edit(request.user)),
         "can_edit": may_edit and not plan.is_archived,
         "approval": approval_panel(plan, content, request.user),
+        **outline(content),
+        "timeline_chart": timeline(content.plan, timezone.localdate()),
+        "effort_chart": effort_bars(content.phases),
+    }
+
+
+def outline(content: PlanContent) -> dict[str, object]:
+    """The sections with whether each is written (None for generated ones), and the tally."""
+    marks = [(s, content.section_filled(s) if s.editable else None) for s in SECTIONS]
+    written = [filled for _, filled in marks if filled is not None]
+    filled, total = sum(written), len(written)
+    return {
+        "outline": marks,
+        "completeness": {"filled": filled, "total": total, "percent": round(100 * filled / total)},
     }
 
 

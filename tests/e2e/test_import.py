@@ -1,0 +1,157 @@
+"""Browser tests: importing a plan from a Markdown file, and exporting it back."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from plans.content import PlanContent
+from plans.markdown_export import write_plan
+from plans.models import Plan
+from tests.e2e.conftest import screenshot, sign_in
+
+FILE_NAME = "offline-sync-v1.md"
+CHANGELOG = "## Changelog"
+
+
+# Helpers ---------------------------------------------------------------------------------
+
+
+def export(plan: Plan) -> str:
+    """The document Plansign exports for a plan, built in Django (no browser)."""
+    return write_plan(PlanContent.from_plan(plan), versions=list(plan.versions.all()))
+
+
+def table_rows(markdown: str) -> list[str]:
+    """The body rows of the first table after the heading (header and rule left out)."""
+    lines = [line for line in markdown.splitlines() if line.startswith("|")]
+    return lines[2:]
+
+
+def open_import_form(page: Page) -> None:
+    page.goto("/plans/")
+    page.get_by_role("link", name="Import", exact=True).click()
+    page.wait_for_url("**/plans/import/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import a plan from Markdown")
+
+
+def choose_team(page: Page, plan: Plan) -> None:
+    page.get_by_label("Team").select_option(label=str(plan.team))
+
+
+# 1. Alice imports an exported plan and exports it back -------------------------------------
+
+
+def test_alice_imports_a_file_and_exports_the_same_document(page, demo, tmp_path: Path):
+    source = Plan.objects.get(title="Offline Sync")
+    document = export(source)
+    upload = tmp_path / FILE_NAME
+    upload.write_text(document, encoding="utf-8")
+    before = set(Plan.objects.values_list("pk", flat=True))
+
+    # Alice imports the file from the plan list.
+    sign_in(page, "alice")
+    open_import_form(page)
+    choose_team(page, source)
+    page.get_by_label("Markdown file").set_input_files(upload)
+    page.get_by_role("button", name="Import", exact=True).click()
+
+    # The report says what went where; nothing in a clean export is kept as notes.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Imported “Offline Sync”")
+    expect(page.get_by_role("heading", name="What went where")).to_be_visible()
+    report = page.locator("table.import-report tbody tr")
+    expect(report.first).to_be_visible()
+    expect(report.filter(has_text="Primary Goals")).to_contain_text("→ 9 goals")
+    expect(report.filter(has_text="Risks and Mitigations")).to_contain_text("→ 9 risks")
+    expect(report.filter(has_text="API Endpoints")).to_contain_text("→ 8 API endpoints")
+    expect(report.filter(has_text="Phase 1: Design and spikes")).to_contain_text(
+        "→ phase “Design and spikes” with 5 tasks"
+    )
+    expect(report.filter(has_text=re.compile(r"^Changelog→"))).to_contain_text(
+        "earlier changelog rows kept"
+    )
+    expect(page.locator(".import-report .badge")).to_have_count(0)
+    expect(page.locator(".import-report tr.table-warning")).to_have_count(0)
+    screenshot(page, "import-report")
+
+    imported = Plan.objects.exclude(pk__in=before).get()
+    assert imported.title == "Offline Sync"
+    assert imported.version == 1
+    assert imported.team == source.team
+
+    # She opens the new plan.
+    page.get_by_role("link", name="Open the plan").click()
+    page.wait_for_url(re.compile(rf"/plans/{imported.pk}/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Implementation Plan: Offline Sync"
+    )
+    expect(page.locator("#risks table.risks")).to_contain_text(
+        "Clock skew between devices reorders edits"
+    )
+
+    # She exports it; the download is the imported document, plus the import's changelog row.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export Markdown").click()
+    assert download.value.suggested_filename == FILE_NAME
+    downloaded = Path(download.value.path()).read_text(encoding="utf-8")
+
+    cut = document.index(CHANGELOG)
+    assert downloaded[:cut] == document[:cut]
+    assert downloaded[cut:].startswith(CHANGELOG)
+    earlier = table_rows(document[cut:])
+    rows = table_rows(downloaded[cut:])
+    assert earlier and rows[: len(earlier)] == earlier, rows
+    added = rows[len(earlier) :]
+    assert len(added) == 1, added
+    assert f"| Imported from {FILE_NAME} |" in added[0]
+    assert "| Alice Author |" in added[0]
+
+
+# 2. A file that is not UTF-8 is refused -----------------------------------------------------
+
+
+def test_a_file_that_is_not_utf8_is_refused_next_to_the_file_field(page, demo, tmp_path: Path):
+    source = Plan.objects.get(title="Offline Sync")
+    upload = tmp_path / "cafe.md"
+    upload.write_bytes("# Implementation Plan: café\n".encode("latin-1"))
+    count = Plan.objects.count()
+
+    sign_in(page, "alice")
+    open_import_form(page)
+    choose_team(page, source)
+    file_input = page.get_by_label("Markdown file")
+    file_input.set_input_files(upload)
+    page.get_by_role("button", name="Import", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import a plan from Markdown")
+    # The message sits under the file field and is its accessible description.
+    field = page.locator("#div_id_file")
+    expect(file_input).to_have_attribute("aria-invalid", "true")
+    expect(file_input).to_have_accessible_description(re.compile(r"not UTF-8"))
+    expect(field.locator(".invalid-feedback")).to_contain_text("not UTF-8")
+    expect(field.locator(".invalid-feedback")).to_be_visible()
+    expect(page.get_by_text("not UTF-8")).to_have_count(1)
+    screenshot(page, "import-not-utf8")
+
+    assert Plan.objects.count() == count
+
+
+def test_scratch_reload(page, demo, tmp_path):
+    source = Plan.objects.get(title="Offline Sync")
+    upload = tmp_path / FILE_NAME
+    upload.write_text(export(source), encoding="utf-8")
+    sign_in(page, "alice")
+    open_import_form(page)
+    page.get_by_label("Markdown file").set_input_files(upload)
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Imported “Offline Sync”")
+    n = Plan.objects.count()
+    print("URL", page.url)
+    try:
+        page.reload()
+        print("after reload", page.url, page.locator("h1").inner_text())
+    except Exception as e:
+        print("reload error", e)
+    print("count", n, Plan.objects.count())
