@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from approvals.services import approval_panel, approval_rows
+from approvals.services import approval_panel, approval_rows, waiting_for
 from plans.access import AuthenticatedRequest, get_plan_for
 from plans.charts import effort_bars, timeline
 from plans.content import PlanContent
@@ -40,14 +40,23 @@ from plans.services import (
 from plans.versions import content_at
 
 PLANS_PER_PAGE = 25
+DASHBOARD_ROWS = 10
 
 
 @require_safe
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     visible = Plan.objects.visible_to(request.user).active().select_related("team", "author")
+    mine = visible.filter(author=request.user)
+    in_teams = PlanVersion.objects.filter(plan__team__memberships__user=request.user)
     context = {
-        "my_drafts": visible.filter(author=request.user, status=Plan.Status.DRAFT)[:10],
-        "recent": visible[:10],
+        "my_drafts": list(mine.filter(status=Plan.Status.DRAFT)[:DASHBOARD_ROWS]),
+        "my_in_review": list(mine.filter(status=Plan.Status.IN_REVIEW)[:DASHBOARD_ROWS]),
+        "waiting": waiting_for(request.user),
+        "recent_changes": list(
+            in_teams.select_related("plan__team", "author").order_by("-created_at", "-id")[
+                :DASHBOARD_ROWS
+            ]
+        ),
         "memberships": Membership.objects.filter(user=request.user).select_related("team"),
     }
     return render(request, "plans/dashboard.html", context)

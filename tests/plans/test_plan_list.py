@@ -54,3 +54,20 @@ def test_the_dashboard_shows_my_drafts_and_recent_plans(as_alice, plan):
 def test_the_dashboard_tells_an_outsider_why_it_is_empty(as_mallory, plan):
     html = as_mallory.get("/").content.decode()
     assert "not in any team" in html and "Offline Sync" not in html
+
+
+def test_the_dashboard_shows_four_lists_in_a_constant_number_of_queries(
+    as_alice, team, alice, django_assert_max_num_queries
+):
+    for i in range(15):
+        make_plan(team, alice, title=f"Plan {i:02}", rows=0)
+    with django_assert_max_num_queries(12):
+        html = as_alice.get("/").content.decode()
+    for heading in (
+        "Sign-offs waiting for you",
+        "Your plans waiting for sign-off",
+        "Your drafts",
+        "Recently changed in your teams",
+    ):
+        assert heading in html
+    assert html.count("· Alice Author ·") == 10
