@@ -161,3 +161,15 @@ def risk_matrix(risks: list[Any]) -> list[list[MatrixCell]]:
         ]
         for impact in LEVEL_ORDER
     ]
+
+
+def section_text(content: PlanContent, section: Section) -> str:
+    """Every word a section holds, for search: its fields and its rows (tasks included)."""
+    parts = [str(getattr(content.plan, f) or "") for f in section.fields]
+    for key in section.rows:
+        for row in content.rows(key):
+            obj = row.phase if isinstance(row, PhaseContent) else row
+            parts += [str(getattr(obj, f) or "") for f in obj.content_fields]
+            if isinstance(row, PhaseContent):
+                parts += [t.text for t in row.tasks]
+    return "\n".join(p for p in parts if p)

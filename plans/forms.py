@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
@@ -413,3 +414,66 @@ class ImportForm(forms.Form):
         except ImportError_ as error:
             self.add_error("file" if upload is not None else "text", str(error))
         return data
+
+
+class PlanFilterForm(forms.Form):
+    """Search, filters and sort of the plan list; the address carries them all."""
+
+    SORTS = {
+        "changed": ("-updated_at", "Last change"),
+        "title": ("title", "Title"),
+        "status": ("status", "Status"),
+    }
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    team = forms.ModelChoiceField(Team.objects.none(), required=False, empty_label="All teams")
+    status = forms.ChoiceField(required=False)
+    author = forms.ModelChoiceField(User.objects.none(), required=False, empty_label="Anyone")
+    lead = forms.ModelChoiceField(User.objects.none(), required=False, empty_label="Any lead")
+    stale = forms.BooleanField(required=False, label="Has stale sign-offs")
+    since = forms.DateField(
+        required=False, label="Changed since", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    archived = forms.BooleanField(required=False, label="Include archived")
+    sort = forms.ChoiceField(required=False, choices=[(k, v[1]) for k, v in SORTS.items()])
+
+    def __init__(self, *args: Any, plans: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(plans__in=plans).distinct()  # type: ignore[attr-defined]
+        people = User.objects.order_by("username")
+        self.fields["author"].queryset = people.filter(authored_plans__in=plans).distinct()  # type: ignore[attr-defined]
+        self.fields["lead"].queryset = people.filter(signoff_roles__plan__in=plans).distinct()  # type: ignore[attr-defined]
+        self.fields["status"].choices = [("", "Any status"), *Plan.Status.choices]  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+            else:
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs["class"] = f"{css} form-control-sm"
+
+    def results(self, plans: Any) -> Any:
+        from plans.search import search_plans
+
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        plans = plans.select_related("team", "author")
+        if not data.get("archived"):
+            plans = plans.active()
+        for name in ("team", "status", "author"):
+            if data.get(name):
+                plans = plans.filter(**{name: data[name]})
+        if data.get("lead"):
+            plans = plans.filter(signoff_roles__assignee=data["lead"]).distinct()
+        if data.get("since"):
+            plans = plans.filter(updated_at__date__gte=data["since"])
+        if data.get("stale"):
+            from approvals.models import Signoff
+
+            stale = Signoff.objects.latest_per_role().exclude(
+                plan_version=models.F("plan__version")
+            )
+            plans = plans.filter(pk__in=stale.values("plan_id"))
+        order = self.SORTS.get(data.get("sort") or "", self.SORTS["changed"])[0]
+        if data.get("q"):
+            plans = search_plans(plans, data["q"])
+            return plans.order_by("-rank", order) if not data.get("sort") else plans.order_by(order)
+        return plans.order_by(order, "pk")

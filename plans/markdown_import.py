@@ -688,7 +688,8 @@ class Importer:
         self.report.append(
             ReportLine(
                 block.heading,
-                f"→ {len(kept)} earlier changelog rows kept before Plansign's versions",
+                f"→ {len(kept)} earlier changelog row{'s' if len(kept) != 1 else ''} "
+                "kept before Plansign\u2019s versions",
             )
         )
         self.keep(

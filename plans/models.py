@@ -133,6 +133,9 @@ class Plan(models.Model):
     additional_notes = models.TextField(
         blank=True, help_text="Anything that fits no section of the template, kept verbatim."
     )
+    # What search reads: every section's words, kept up to date by each save (plans.services).
+    search_sections = models.JSONField(default=dict, blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
     prior_changelog = models.JSONField(
         default=list,
         blank=True,
@@ -140,7 +143,8 @@ class Plan(models.Model):
     )
 
     history = recording.VersionedHistoricalRecords(
-        bases=[recording.VersionedHistory], excluded_fields=["created_at", "updated_at"]
+        bases=[recording.VersionedHistory],
+        excluded_fields=["created_at", "updated_at", "search_sections", "search_text"],
     )
 
     objects = PlanQuerySet.as_manager()
@@ -186,6 +190,27 @@ class Plan(models.Model):
             (label, getattr(self, f"{key}_start"), getattr(self, f"{key}_end"))
             for key, label in self.TIMELINE_PHASES
         ]
+
+    @property
+    def completeness(self) -> tuple[int, int]:
+        """(sections written, editable sections), read from the search index: no query."""
+        from plans.sections import SECTIONS
+
+        keys = [s.key for s in SECTIONS if s.editable]
+        index = self.search_sections or {}
+        return sum(1 for k in keys if index.get(k)), len(keys)
+
+    def index_sections(self, content: Any, sections: Any) -> None:
+        """Refresh the search words of these sections from the content being saved."""
+        from plans.content import section_text
+
+        index = dict(self.search_sections or {})
+        for section in sections:
+            index[section.key] = section_text(content, section)
+        index["title"] = content.plan.title
+        index["notes"] = self.additional_notes
+        self.search_sections = index
+        self.search_text = "\n".join(v for v in index.values() if v)
 
     def can_edit(self, user: AnyUser) -> bool:
         """The one rule for editing: an editor of the plan's team."""

@@ -31,6 +31,7 @@ def create_plan(
     plan.team = team
     plan.author = author
     plan.version = 1
+    plan.index_sections(content, [s for s in SECTIONS if s.editable])
     with writing_version(number=1, user=author, summary=summary, now=now) as writer:
         writer.save(plan, created=True)
         for key, model in ROW_MODELS.items():
@@ -156,6 +157,7 @@ def _write_sections(
         for name in fields:
             setattr(locked, name, getattr(new.plan, name))
         locked.version = number
+        locked.index_sections(new, sections)
         if locked.status == Plan.Status.APPROVED:  # its sign-offs are stale now
             locked.status = Plan.Status.IN_REVIEW
         writer.save(locked)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("activity/", history_views.activity, name="activity"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/export.md", views.plan_export, name="export"),
+    path("<int:pk>/import-report/", views.import_report, name="import_report"),
     path("<int:pk>/duplicate/", views.plan_duplicate, name="duplicate"),
     path("<int:pk>/archive/", views.plan_archive, name="archive"),
     path("<int:pk>/sections/<slug:key>/", views.section_detail, name="section"),

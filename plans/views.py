@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import asdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +23,7 @@ from plans.forms import (
     MARKDOWN_MAX_CHARS,
     ImportForm,
     PlanCreateForm,
+    PlanFilterForm,
     SectionForm,
     add_blank_row,
 )
@@ -64,15 +66,14 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_safe
 def plan_list(request: AuthenticatedRequest) -> HttpResponse:
-    plans = Plan.objects.visible_to(request.user).select_related("team", "author")
-    show_archived = request.GET.get("archived") == "1"
-    plans = plans if show_archived else plans.active()
-    query = request.GET.get("q", "").strip()[:200]
-    if query:
-        plans = plans.filter(Q(title__icontains=query) | Q(overview__icontains=query))
-    page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "show_archived": show_archived}
-    return render(request, "plans/plan_list.html", context)
+    visible = Plan.objects.visible_to(request.user)
+    form = PlanFilterForm(request.GET or None, plans=visible)
+    page = Paginator(form.results(visible), PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": page, "form": form, "query": query.urlencode()}
+    template = "plans/plan_list.html#results" if request.htmx else "plans/plan_list.html"
+    return render(request, template, context)
 
 
 @require_safe
@@ -290,10 +291,20 @@ def plan_import(request: AuthenticatedRequest) -> HttpResponse:
             document=form.cleaned_data["document"],
             filename=form.cleaned_data["filename"],
         )
-        context = {"plan": plan, "report": report}
-        return render(request, "plans/import_report.html", context)
+        # Redirect after the post, so that reloading the report never imports twice.
+        request.session[f"import-report-{plan.pk}"] = [asdict(line) for line in report]
+        return redirect("plans:import_report", pk=plan.pk)
     status = 422 if request.method == "POST" else 200
     return render(request, "plans/import.html", {"form": form}, status=status)
+
+
+@require_safe
+def import_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for(request, pk)
+    report = request.session.get(f"import-report-{plan.pk}")
+    if report is None:
+        raise Http404("This import's report is no longer available.")
+    return render(request, "plans/import_report.html", {"plan": plan, "report": report})
 
 
 @require_safe

@@ -16,7 +16,7 @@ def test_alice_signs_in_and_sees_every_template_heading_on_a_demo_plan(page, dem
     )
     shown = [h.strip() for h in page.locator("article h2, article h3").all_inner_texts()]
     assert [h for h in shown if h in TEMPLATE_HEADINGS] == TEMPLATE_HEADINGS
-    expect(page.locator("#risks table")).to_contain_text(
+    expect(page.locator("#risks table.risks")).to_contain_text(
         "Clock skew between devices reorders edits"
     )
     expect(page.locator("#data-models pre code")).to_contain_text("interface")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -11,9 +10,9 @@ from plans.content import PlanContent
 from plans.markdown_export import content_hash, write_plan
 from plans.models import ApiEndpoint, FeatureFlag, Risk, TeamMember
 from tests.factories import make_plan
+from tests.fixtures import TEMPLATE
 from tests.plans.editing import edit_url, form_data
 
-TEMPLATE = Path(__file__).resolve().parents[3] / "shared" / "plan-template.md"
 NASTY = [
     "a | b || c",
     "`code | pipe` and ``double``",

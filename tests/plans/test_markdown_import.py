@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,9 +11,7 @@ from plans.content import PlanContent
 from plans.markdown_export import write_plan
 from plans.markdown_import import parse_plan
 from plans.models import Plan
-
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-SAMPLES = sorted((SHARED / "samples" / "real").glob("*.md"))
+from tests.fixtures import SAMPLES, TEMPLATE
 
 
 def words(text: str) -> list[str]:
@@ -28,7 +25,7 @@ def export(plan: Plan) -> str:
 
 def upload(client, team, text: str, name: str = "plan.md"):
     file = SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/markdown")
-    return client.post(reverse("plans:import"), {"team": team.pk, "file": file})
+    return client.post(reverse("plans:import"), {"team": team.pk, "file": file}, follow=True)
 
 
 @pytest.fixture
@@ -65,7 +62,7 @@ def test_importing_a_demo_export_through_the_page_gives_the_same_document(
 
 
 def test_the_template_itself_imports_section_for_section():
-    template = (SHARED / "plan-template.md").read_text()
+    template = TEMPLATE.read_text()
     result = parse_plan(template, "plan-template.md")
     content = result.content
     assert content.plan.title == "[Feature Name]"
@@ -197,6 +194,13 @@ def test_hostile_content_is_stored_as_text_and_sanitized_on_display(as_alice, te
     assert "<script>" in plan.overview
     html = as_alice.get(plan.get_absolute_url()).content.decode()
     assert "alert(1)" not in html and "javascript:" not in html
+
+
+def test_the_report_is_shown_after_a_redirect_so_a_reload_imports_nothing(as_alice, team):
+    response = upload(as_alice, team, "# Implementation Plan: Once\n")
+    report_url = response.redirect_chain[-1][0]
+    assert as_alice.get(report_url).status_code == 200
+    assert Plan.objects.filter(title="Once").count() == 1
 
 
 def test_a_viewer_cannot_import_into_the_team(as_victor, team):

@@ -1,0 +1,137 @@
+"""Search and filters of the plan list; the same cases run on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from approvals.services import assign_roles, decide, request_signoff
+from plans.models import Plan, Risk
+from plans.search import search_plans
+from tests.factories import PASSWORD, make_plan, make_team, make_user
+from tests.plans.editing import edit_url, form_data
+
+
+@pytest.fixture
+def library(team, alice):
+    skew = make_plan(team, alice, title="Offline Sync")
+    Risk.objects.filter(plan=skew).update(risk="Clock skew between devices")
+    _reindex(skew)
+    clock = make_plan(team, alice, title="Audit Export", overview="A clock on the wall.")
+    other = make_plan(team, alice, title="Dark Mode", overview="Colours.")
+    return skew, clock, other
+
+
+def _reindex(plan):
+    from plans.content import PlanContent
+    from plans.sections import SECTIONS
+
+    plan.index_sections(PlanContent.from_plan(plan), [s for s in SECTIONS if s.editable])
+    Plan.objects.filter(pk=plan.pk).update(
+        search_text=plan.search_text, search_sections=plan.search_sections
+    )
+
+
+def titles(html: str) -> list[str]:
+    return re.findall(r'class="fw-semibold">([^<]+)</a>', html)
+
+
+def test_a_phrase_in_a_risk_ranks_above_plans_with_only_one_of_its_words(library):
+    found = list(search_plans(Plan.objects.all(), "clock skew").order_by("-rank", "pk"))
+    assert [p.title for p in found] == ["Offline Sync", "Audit Export"]
+
+
+def test_search_reaches_every_section_and_row(library, as_alice):
+    skew, _, _ = library
+    data = {**form_data(skew, "phases"), "phases-0-tasks-0-text": "Calibrate the flux capacitor"}
+    as_alice.post(edit_url(skew, "phases"), data, HTTP_HX_REQUEST="true")
+    html = as_alice.get(reverse("plans:list"), {"q": "capacitor"}).content.decode()
+    assert titles(html) == ["Offline Sync"]
+
+
+def test_search_finds_words_in_the_title(library, as_alice):
+    assert titles(as_alice.get(reverse("plans:list"), {"q": "dark"}).content.decode()) == [
+        "Dark Mode"
+    ]
+
+
+def test_a_query_with_no_words_lists_everything(library, as_alice):
+    assert len(titles(as_alice.get(reverse("plans:list"), {"q": "!!!"}).content.decode())) == 3
+
+
+def test_search_never_shows_plans_the_user_may_not_see(library, as_alice):
+    olga = make_user("olga")
+    make_plan(make_team("Search", olga="editor"), olga, title="Secret clock skew")
+    html = as_alice.get(reverse("plans:list"), {"q": "clock skew"}).content.decode()
+    assert "Secret" not in html
+
+
+def test_filters_by_team_status_author_and_change_date(library, as_carol, alice):
+    olga = make_user("olga")
+    make_plan(make_team("Search", olga="editor"), olga, title="Query Rewrite")
+    url = reverse("plans:list")
+    assert titles(as_carol.get(url, {"author": olga.pk}).content.decode()) == ["Query Rewrite"]
+    team = Plan.objects.get(title="Query Rewrite").team_id
+    assert titles(as_carol.get(url, {"team": team}).content.decode()) == ["Query Rewrite"]
+    assert titles(as_carol.get(url, {"status": "approved"}).content.decode()) == []
+    tomorrow = (timezone.localdate() + timezone.timedelta(days=1)).isoformat()
+    assert titles(as_carol.get(url, {"since": tomorrow}).content.decode()) == []
+
+
+def test_filters_by_lead_and_stale_sign_offs(library, as_alice, alice, team):
+    from plans.models import Membership
+
+    skew = library[0]
+    bob = make_user("bob")
+    Membership.objects.create(team=team, user=bob, role="editor")
+    Plan.objects.filter(pk=skew.pk).update()
+    from plans.models import OpenQuestion
+
+    OpenQuestion.objects.filter(plan=skew).update(resolved=True)
+    assign_roles(plan=skew, user=alice, assignments=[("QA Lead", bob), ("Product Owner", bob)])
+    request_signoff(plan=skew, user=alice)
+    role = skew.signoff_roles.get(name="QA Lead")
+    decide(role=role, user=bob, decision="approved", password=PASSWORD, read_version=1)
+    url = reverse("plans:list")
+    assert titles(as_alice.get(url, {"lead": bob.pk}).content.decode()) == ["Offline Sync"]
+    assert titles(as_alice.get(url, {"stale": "on"}).content.decode()) == []
+    skew.refresh_from_db()
+    as_alice.post(
+        edit_url(skew, "overview"),
+        {**form_data(skew, "overview"), "overview": "x"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert titles(as_alice.get(url, {"stale": "on"}).content.decode()) == ["Offline Sync"]
+
+
+def test_sorting_and_the_address_carries_the_state(library, as_alice):
+    html = as_alice.get(reverse("plans:list"), {"sort": "title"}).content.decode()
+    assert titles(html) == ["Audit Export", "Dark Mode", "Offline Sync"]
+    assert 'value="title" selected' in html
+
+
+def test_htmx_updates_only_the_results(library, as_alice):
+    html = as_alice.get(
+        reverse("plans:list"), {"q": "clock"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "<html" not in html and "plan-filters" not in html
+    assert titles(html) == ["Offline Sync", "Audit Export"] or titles(html) == [
+        "Audit Export",
+        "Offline Sync",
+    ]
+
+
+def test_the_list_shows_completeness(library, as_alice):
+    html = as_alice.get(reverse("plans:list")).content.decode()
+    assert 'title="15 of 15 sections written">15/15</span>' in html
+
+
+def test_bad_filter_values_are_ignored_with_a_message_not_a_500(library, as_alice):
+    response = as_alice.get(
+        reverse("plans:list"), {"team": "x", "since": "yesterday", "sort": "evil"}
+    )
+    assert response.status_code == 200
+    assert "Some filters were not understood" in response.content.decode()
