@@ -241,7 +241,7 @@ def test_alice_creates_a_plan_and_fills_every_section(page, demo):
         ["Behind a flag, team by team.", "Turn the flag off."]
     )
     expect(rollout.locator("tbody td")).to_have_text(["section_editing", "Shows the Edit links"])
-    risk_rows = page.locator("#risks tbody tr")
+    risk_rows = page.locator("#risks table.risks tbody tr")
     expect(risk_rows).to_have_count(2)
     for n, (text, impact, likelihood, mitigation) in enumerate(RISKS):
         expect(risk_rows.nth(n).locator("td")).to_have_text(
@@ -341,7 +341,7 @@ def test_two_pages_conflict(page, demo, browser, live_server):
 
         save(alice_risks, "Risks and Mitigations")
         page.reload()
-        mitigations = page.locator("#risks tbody tr td:nth-child(4)")
+        mitigations = page.locator("#risks table.risks tbody tr td:nth-child(4)")
         expect(mitigations.nth(1)).to_have_text("Mitigation by Alice")
         expect(mitigations.nth(0)).to_have_text("Mitigation by Bob")
     finally:

@@ -69,7 +69,9 @@ def test_carol_compares_version_1_with_the_latest_and_sees_the_added_risk(page, 
     risk.get_by_label("Mitigation").fill("Per-device quota warnings before a sync")
     section.get_by_label("Summary of your change").fill(RISK_SUMMARY)
     save(section, "Risks and Mitigations")
-    expect(page.locator("#risks tbody tr").last.locator("td").first).to_have_text(NEW_RISK)
+    expect(page.locator("#risks table.risks tbody tr").last.locator("td").first).to_have_text(
+        NEW_RISK
+    )
     plan.refresh_from_db()
     latest = plan.version
     assert latest == 2
