@@ -16,7 +16,43 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 20
-WORDS = ["sync", "offline", "billing", "invoice", "export", "audit", "login", "session", "cache", "queue", "retry", "index", "search", "report", "payment", "refund", "webhook", "schema", "mobile", "tablet", "upload", "download", "quota", "device", "clock", "timezone", "latency", "throughput", "replica", "backup", "restore", "archive", "notify", "email", "digest"]
+WORDS = [
+    "sync",
+    "offline",
+    "billing",
+    "invoice",
+    "export",
+    "audit",
+    "login",
+    "session",
+    "cache",
+    "queue",
+    "retry",
+    "index",
+    "search",
+    "report",
+    "payment",
+    "refund",
+    "webhook",
+    "schema",
+    "mobile",
+    "tablet",
+    "upload",
+    "download",
+    "quota",
+    "device",
+    "clock",
+    "timezone",
+    "latency",
+    "throughput",
+    "replica",
+    "backup",
+    "restore",
+    "archive",
+    "notify",
+    "email",
+    "digest",
+]
 
 
 def setup() -> None:
