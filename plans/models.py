@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -136,6 +137,8 @@ class Plan(models.Model):
     # What search reads: every section's words, kept up to date by each save (plans.services).
     search_sections = models.JSONField(default=dict, blank=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
+    # PostgreSQL's parsed form of search_text (GIN-indexed); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
     prior_changelog = models.JSONField(
         default=list,
         blank=True,
@@ -144,7 +147,13 @@ class Plan(models.Model):
 
     history = recording.VersionedHistoricalRecords(
         bases=[recording.VersionedHistory],
-        excluded_fields=["created_at", "updated_at", "search_sections", "search_text"],
+        excluded_fields=[
+            "created_at",
+            "updated_at",
+            "search_sections",
+            "search_text",
+            "search_vector",
+        ],
     )
 
     objects = PlanQuerySet.as_manager()

@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import (
     Case,
     ExpressionWrapper,
+    F,
     FloatField,
     IntegerField,
     Q,
@@ -39,14 +40,13 @@ def search_plans(plans: QuerySet[Plan], query: str) -> QuerySet[Plan]:
         return plans.annotate(rank=Value(0.0, output_field=FloatField()))
     phrase = " ".join(terms)
     if connection.vendor == "postgresql":
-        vector = SearchVector("search_text", config="english")
+        vector = F("search_vector")
         any_term = SearchQuery(" | ".join(terms), search_type="raw", config="english")
         whole = SearchQuery(phrase, search_type="phrase", config="english")
-        return (
-            plans.annotate(document=vector)
-            .filter(document=any_term)
-            .annotate(rank=SearchRank(vector, any_term) + 2 * SearchRank(vector, whole))
+        return plans.filter(search_vector=any_term).annotate(
+            rank=SearchRank(vector, any_term) + 2 * SearchRank(vector, whole)
         )
+
     matches = Q()
     score: Any = Value(0, output_field=IntegerField())
     for term in terms:
@@ -54,3 +54,11 @@ def search_plans(plans: QuerySet[Plan], query: str) -> QuerySet[Plan]:
         score = score + Case(When(search_text__icontains=term, then=1), default=0)
     score = score + Case(When(search_text__icontains=phrase, then=len(terms) + 1), default=0)
     return plans.filter(matches).annotate(rank=ExpressionWrapper(score, output_field=FloatField()))
+
+
+def refresh_search_vector(plan: Plan) -> None:
+    """Parse the plan's search text into its stored vector (PostgreSQL only): one query."""
+    if connection.vendor == "postgresql":
+        Plan.objects.filter(pk=plan.pk).update(
+            search_vector=SearchVector("search_text", config="english")
+        )

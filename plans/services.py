@@ -11,6 +11,7 @@ from django.utils import timezone
 from plans.content import PLAN_FIELDS, ROW_MODELS, PlanContent
 from plans.models import Plan, PlanRow, PlanVersion, Task, Team
 from plans.recording import writing_version
+from plans.search import refresh_search_vector
 from plans.sections import SECTIONS, Section
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ def create_plan(
                 task.position = position
                 tasks.append(task)
         writer.create(Task, tasks)
+    refresh_search_vector(plan)
     PlanVersion.objects.create(
         plan=plan,
         number=1,
@@ -176,6 +178,7 @@ def _write_sections(
             writer.create(Task, ops[Task].creates)
         for model in parents:
             writer.delete(model, ops[model].deletes)
+    refresh_search_vector(locked)
     return PlanVersion.objects.create(
         plan=locked,
         number=number,

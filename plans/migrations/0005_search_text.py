@@ -23,19 +23,6 @@ class Migration(migrations.Migration):
     ]
 
 
-def index_existing_plans(apps, schema_editor):
-    """Fill the search words of plans saved before search existed."""
-    from plans.content import PlanContent
-    from plans.models import Plan as LivePlan
-    from plans.sections import SECTIONS
-
-    for plan in LivePlan.objects.all():
-        plan.index_sections(PlanContent.from_plan(plan), [s for s in SECTIONS if s.editable])
-        LivePlan.objects.filter(pk=plan.pk).update(
-            search_sections=plan.search_sections, search_text=plan.search_text
-        )
-
-
 def create_search_index(apps, schema_editor):
     # PostgreSQL only: a GIN index on the same expression the search filters with.
     if schema_editor.connection.vendor == "postgresql":
@@ -51,6 +38,5 @@ def drop_search_index(apps, schema_editor):
 
 
 Migration.operations += [
-    migrations.RunPython(index_existing_plans, migrations.RunPython.noop),
     migrations.RunPython(create_search_index, drop_search_index),
 ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from approvals.services import assign_roles, decide, request_signoff
 from plans.models import Plan, Risk
-from plans.search import search_plans
+from plans.search import refresh_search_vector, search_plans
 from tests.factories import PASSWORD, make_plan, make_team, make_user
 from tests.plans.editing import edit_url, form_data
 
@@ -33,6 +33,7 @@ def _reindex(plan):
     Plan.objects.filter(pk=plan.pk).update(
         search_text=plan.search_text, search_sections=plan.search_sections
     )
+    refresh_search_vector(plan)
 
 
 def titles(html: str) -> list[str]:
