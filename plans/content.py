@@ -51,6 +51,8 @@ PLAN_FIELDS: tuple[str, ...] = (
     "title",
     *(f for s in SECTIONS for f in s.fields),
     "additional_notes",
+    "section_notes",
+    "prior_changelog",
 )
 
 

@@ -16,7 +16,7 @@ from plans.diff import display
 from plans.models import PlanVersion
 from plans.sections import DEFAULT_SIGNOFF_ROLES
 
-EMPTY_DATE = "TBD"
+EMPTY_EFFORT = "[X person-days]"
 
 
 @dataclass
@@ -47,7 +47,12 @@ def _text(value: str) -> list[str]:
     return [value.strip("\n")] if value.strip() else []
 
 
-def _block(heading: str, body: list[str]) -> list[str]:
+def _block(heading: str, body: list[str], kept: str = "", before: bool = False) -> list[str]:
+    """A heading and its body with any imported lines kept verbatim in this section (after the
+    body, or before it for tables, whose introduction usually comes first)."""
+    extra = [kept] if kept else []
+    gap = [""] if body and kept else []
+    body = [*extra, *gap, *body] if before else [*body, *gap, *extra]
     return [heading, "", *([*body, ""] if body else [])]
 
 
@@ -60,7 +65,9 @@ def _phase_lines(number: int, phase: Any) -> list[str]:
     lines += [f"  {i}. {_one_line(t.text)}" for i, t in enumerate(phase.tasks, start=1)]
     effort = display(phase.phase, "effort")
     lines.append(
-        f"- **Estimated Effort:** {effort} person-days" if effort else "- **Estimated Effort:**"
+        f"- **Estimated Effort:** {effort} person-days"
+        if effort
+        else f"- **Estimated Effort:** {EMPTY_EFFORT}"
     )
     deliverables = phase.deliverables.strip("\n")
     if "\n" in deliverables:
@@ -71,26 +78,36 @@ def _phase_lines(number: int, phase: Any) -> list[str]:
     return [*lines, ""]
 
 
-def _date(value: Any) -> str:
-    return value.isoformat() if value else EMPTY_DATE
+def _date(value: Any, placeholder: str) -> str:
+    """A date, or the template's own placeholder while it is not set."""
+    return value.isoformat() if value else placeholder
 
 
 def content_lines(content: PlanContent) -> list[str]:
     """Every content section of the template, from the title to Open Questions."""
     p = content.plan
+    notes = p.section_notes or {}
+
+    def kept(key: str) -> str:
+        return str(notes.get(key, "")).strip("\n")
+
     out = [f"# Implementation Plan: {p.title}", ""]
     out += _block("## Overview", _text(p.overview))
     out += ["## Goals and Requirements", ""]
-    out += _block("### Primary Goals", [f"- {_one_line(g.text)}" for g in content.goals])
     out += _block(
-        "### Success Criteria", [f"- {_one_line(c.text)}" for c in content.success_criteria]
+        "### Primary Goals", [f"- {_one_line(g.text)}" for g in content.goals], kept("goals")
+    )
+    out += _block(
+        "### Success Criteria",
+        [f"- {_one_line(c.text)}" for c in content.success_criteria],
+        kept("success_criteria"),
     )
     stories = [
         f"- As a {_one_line(s.user_type)}, I want to {_one_line(s.action)}"
         + (f" so that {_one_line(s.benefit)}" if s.benefit else "")
         for s in content.user_stories
     ]
-    out += _block("### User Stories", stories)
+    out += _block("### User Stories", stories, kept("user_stories"))
     out += ["## Technical Specifications", ""]
     out += _block("### Architecture", _text(p.architecture))
     out += _block("### Data Models", _text(p.data_models))
@@ -111,7 +128,7 @@ def content_lines(content: PlanContent) -> list[str]:
         if content.api_endpoints
         else []
     )
-    out += _block("### API Endpoints", endpoints)
+    out += _block("### API Endpoints", endpoints, kept("api_endpoints"), before=True)
     out += _block("### Dependencies", _text(p.dependencies))
     out += ["## Implementation Phases", ""]
     for number, phase in enumerate(content.phases, start=1):
@@ -127,7 +144,7 @@ def content_lines(content: PlanContent) -> list[str]:
         if content.feature_flags
         else []
     )
-    out += _block("### Feature Flags", flags)
+    out += _block("### Feature Flags", flags, kept("feature_flags"), before=True)
     out += _block("### Rollback Plan", _text(p.rollback_plan))
     risks = (
         table(
@@ -140,25 +157,29 @@ def content_lines(content: PlanContent) -> list[str]:
         if content.risks
         else []
     )
-    out += _block("## Risks and Mitigations", risks)
+    out += _block("## Risks and Mitigations", risks, kept("risks"), before=True)
     out += ["## Resources and Timeline", ""]
     members = (
         table(["Name", "Role"], ([m.name, m.role] for m in content.team_members))
         if content.team_members
         else []
     )
-    out += _block("### Team Members", members)
-    timeline = [f"- {label}: {_date(start)} to {_date(end)}" for label, start, end in p.timeline()]
-    timeline.append(f"- Deployment: {_date(p.deployment_date)}")
-    out += _block("### Timeline", timeline)
+    out += _block("### Team Members", members, kept("team_members"), before=True)
+    timeline = [
+        f"- {label}: {_date(start, '[Start date]')} to {_date(end, '[End date]')}"
+        for label, start, end in p.timeline()
+    ]
+    timeline.append(f"- Deployment: {_date(p.deployment_date, '[Target date]')}")
+    out += _block("### Timeline", timeline, kept("timeline"))
     out += _block(
         "## Documentation Updates",
         [f"- {_one_line(d.text)}" for d in content.documentation_updates],
+        kept("documentation"),
     )
     questions = [
-        f"- [{'x' if q.resolved else ' '}] {_one_line(q.text)}" for q in content.open_questions
+        f"- {'[x] ' if q.resolved else ''}{_one_line(q.text)}" for q in content.open_questions
     ]
-    out += _block("## Open Questions", questions)
+    out += _block("## Open Questions", questions, kept("open_questions"))
     return out
 
 

@@ -287,6 +287,22 @@ class Importer:
         self.report: list[ReportLine] = []
         self.notes: list[str] = []
         self.prior_changelog: list[list[str]] = []
+        self.plan.section_notes = {}
+        self.current = ""
+
+    def keep_here(self, block: Block, rest: list[str], why: str) -> None:
+        """Lines of a known section that fit no row: kept verbatim in that very section."""
+        text = "\n".join(rest).strip("\n")
+        if not text:
+            return
+        if self.current in SECTION_NOTE_KEYS:
+            notes = self.plan.section_notes
+            notes[self.current] = (
+                f"{notes[self.current]}\n\n{text}" if self.current in notes else text
+            )
+            self.report.append(ReportLine(block.heading, f"{why} (in this section)", kept=True))
+        else:
+            self.keep(block.heading, "\n".join([block.raw_heading, *rest]), why)
 
     def keep(self, heading: str, raw: str, why: str) -> None:
         if raw.strip():
@@ -362,6 +378,7 @@ class Importer:
             self.phase(block, children, phase.group(2) or f"Phase {phase.group(1)}")
             return end
         target = ALIASES.get(block.key)
+        self.current = target or ""
         if target == "phases":
             self.phases_level = block.level
         elif block.level <= self.phases_level:
@@ -413,11 +430,7 @@ class Importer:
         self.report.append(
             ReportLine(block.heading, f"→ {len(rows)} {model._meta.verbose_name_plural}")
         )
-        self.keep(
-            block.heading,
-            "\n".join([block.raw_heading, *rest]) if rest else "",
-            "lines that are not list items kept verbatim",
-        )
+        self.keep_here(block, rest, "lines that are not list items kept verbatim")
 
     def section_goals(self, block: Block) -> None:
         self._list_rows(block, Goal, "goals")
@@ -449,11 +462,7 @@ class Importer:
         self.report.append(
             ReportLine(block.heading, f"→ {len(self.content.user_stories)} user stories")
         )
-        self.keep(
-            block.heading,
-            "\n".join([block.raw_heading, *rest]) if rest else "",
-            "items not shaped “As a …, I want to …” kept verbatim",
-        )
+        self.keep_here(block, rest, "items not shaped “As a …, I want to …” kept verbatim")
 
     def _table_rows(self, block: Block, build: Any, noun: str) -> None:
         headers, rows, rest, head = _table(block.lines)
@@ -467,10 +476,8 @@ class Importer:
                 made += 1
         rest = [*head, *unfit, *rest] if unfit else rest
         self.report.append(ReportLine(block.heading, f"→ {made} {noun}"))
-        self.keep(
-            block.heading,
-            "\n".join([block.raw_heading, *rest]) if rest else "",
-            "lines outside the table, or rows that did not fit, kept verbatim",
+        self.keep_here(
+            block, rest, "lines outside the table, or rows that did not fit, kept verbatim"
         )
 
     def section_api_endpoints(self, block: Block) -> None:
@@ -558,7 +565,7 @@ class Importer:
         if any(line.strip().startswith("|") for line in block.lines):
             self._table_rows(block, build, "feature flags")
         else:  # prose about flags: keep it as the deployment strategy's neighbour, verbatim
-            self.keep(block.heading, block.raw, "feature flags written as prose kept verbatim")
+            self.keep_here(block, block.lines, "feature flags written as prose kept verbatim")
 
     def section_team_members(self, block: Block) -> None:
         def build(headers: list[str], row: list[str]) -> TeamMember | None:
@@ -576,9 +583,9 @@ class Importer:
         placed = 0
         for text, _ in items:
             match = re.match(
-                r"^(planning|development|testing)\s*:\s*(\S+)\s+to\s+(\S+)$", text, re.I
+                r"^(planning|development|testing)\s*:\s*(.+?)\s+to\s+(.+)$", text, re.I
             )
-            deploy = re.match(r"^deployment\s*:\s*(\S+)$", text, re.I)
+            deploy = re.match(r"^deployment\s*:\s*(.+)$", text, re.I)
             try:
                 if match:
                     start, end = _date(match.group(2)), _date(match.group(3))
@@ -594,11 +601,7 @@ class Importer:
             except ValueError:
                 rest.append(f"- {text}")
         self.report.append(ReportLine(block.heading, f"→ {placed} timeline dates"))
-        self.keep(
-            block.heading,
-            "\n".join([block.raw_heading, *rest]) if rest else "",
-            "timeline lines not shaped “Phase: date to date” kept verbatim",
-        )
+        self.keep_here(block, rest, "timeline lines not shaped “Phase: date to date” kept verbatim")
 
     def phase(self, block: Block, children: list[Block], name: str) -> None:
         phase = Phase(name=name[:200])
@@ -631,7 +634,7 @@ class Importer:
                         phase.effort = Decimal(effort.group(1)) if effort else None
                     except InvalidOperation:
                         phase.effort = None
-                    if value and phase.effort is None:
+                    if value and phase.effort is None and not value.startswith("["):
                         rest.append(line)
                     mode = None
                 elif mode == "deliverables" and value:
@@ -651,10 +654,8 @@ class Importer:
         self.report.append(
             ReportLine(block.heading, f"→ phase “{phase.name}” with {len(tasks)} tasks{days}")
         )
-        self.keep(
-            block.heading,
-            "\n".join([block.raw_heading, *rest]) if rest else "",
-            "phase lines that are not tasks, effort or deliverables kept verbatim",
+        self.keep_here(
+            block, rest, "phase lines that are not tasks, effort or deliverables kept verbatim"
         )
 
     # Groups and generated sections --------------------------------------------------------
@@ -692,11 +693,7 @@ class Importer:
                 "kept before Plansign\u2019s versions",
             )
         )
-        self.keep(
-            block.heading,
-            "\n".join([block.raw_heading, *rest]) if rest else "",
-            "lines outside the changelog table kept verbatim",
-        )
+        self.keep_here(block, rest, "lines outside the changelog table kept verbatim")
 
     def section_notes(self, block: Block) -> None:
         self.keep(block.heading, _body(block.lines), "additional notes kept")
@@ -713,8 +710,15 @@ CANONICAL_HEADINGS = {
 }  # fmt: skip
 
 
+# Sections whose lines that fit no row stay in the section (see markdown_export.section_notes).
+SECTION_NOTE_KEYS = {
+    "goals", "success_criteria", "user_stories", "api_endpoints", "feature_flags", "risks",
+    "team_members", "timeline", "documentation", "open_questions",
+}  # fmt: skip
+
+
 def _date(value: str) -> dt.date | None:
-    if value.upper() in ("TBD", "TBA", "?", "-", "—"):
+    if value.upper() in ("TBD", "TBA", "?", "-", "—") or value.startswith("["):
         return None
     return dt.date.fromisoformat(value)
 

@@ -139,6 +139,11 @@ class Plan(models.Model):
     search_text = models.TextField(blank=True, editable=False)
     # PostgreSQL's parsed form of search_text (GIN-indexed); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    section_notes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Imported lines that fit no row of a section, kept verbatim in that section.",
+    )
     prior_changelog = models.JSONField(
         default=list,
         blank=True,

@@ -263,5 +263,5 @@ def test_print_to_pdf(page, demo):
     assert re.search(risk_words, risks_text), "the risks table is not in the PDF"
     # The PDF starts with the plan: no navigation bar, outline or buttons.
     assert lines[0].startswith(plan.team.name), lines[:3]
-    for screen_only in ("Sign out", "All activity", "sections written", "Export Markdown"):
+    for screen_only in ("Sign out", "Edit Overview", "sections written", "Export Markdown"):
         assert screen_only not in text, f"{screen_only!r} should not be printed"

@@ -76,16 +76,17 @@ def test_the_template_itself_imports_section_for_section():
     assert [p.phase.name for p in content.phases] == ["[Phase Name]"] * 3
     assert [t.text for t in content.phases[0].tasks] == ["[Task 1]", "[Task 2]", "[Task 3]"]
     assert "```typescript" in content.plan.data_models
-    exported = write_plan(content, versions=[])
-    for heading in re.findall(r"^#+ .*$", template, re.M):
-        if "Phase" not in heading and "Feature Name" not in heading:
-            assert heading in exported
-    # Placeholders that cannot be stored as values ([High/Medium/Low], [Start date]) are kept
-    # word for word in the notes, and the report says so.
-    assert "[High/Medium/Low]" in content.plan.additional_notes
+    # The export gives the template back, table cell padding aside. Placeholders that are no
+    # value ("[High/Medium/Low]") stay verbatim in their own section, and the report says so.
+    assert tables_tight(write_plan(content, versions=[])) == tables_tight(template)
+    assert content.plan.section_notes["risks"].startswith("| Risk | Impact |")
     assert any(line.kept for line in result.report)
-    for word in words(template):
-        assert word in words(exported), word
+
+
+def tables_tight(markdown: str) -> str:
+    return "\n".join(
+        re.sub(r" +", " ", line) if line.startswith("|") else line for line in markdown.split("\n")
+    )
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
