@@ -435,7 +435,10 @@ class PlanFilterForm(forms.Form):
         required=False, label="Changed since", widget=forms.DateInput(attrs={"type": "date"})
     )
     archived = forms.BooleanField(required=False, label="Include archived")
-    sort = forms.ChoiceField(required=False, choices=[(k, v[1]) for k, v in SORTS.items()])
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[("", "Best match (or last change)"), *((k, v[1]) for k, v in SORTS.items())],
+    )
 
     def __init__(self, *args: Any, plans: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
