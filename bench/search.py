@@ -8,13 +8,14 @@ the list page's query count (target: the same with 20 plans and with 2,000).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import fresh_bench_database
+
 RUNS = 20
 WORDS = [
     "sync",
@@ -56,30 +57,7 @@ WORDS = [
 
 
 def setup() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database whose name contains 'bench'.")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-
-    name = connection.settings_dict["NAME"]
-    if "bench" not in name:
-        sys.exit(f"Refusing to use database {name!r}: its name must contain 'bench'.")
-    import psycopg
-
-    dsn = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(dsn, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    settings.DEBUG = False
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    fresh_bench_database()
 
 
 def main() -> int:

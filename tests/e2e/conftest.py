@@ -7,8 +7,10 @@ Screenshots go to test-results/ (not committed).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -40,8 +42,10 @@ def browser() -> Iterator[object]:
         if os.environ.get("E2E_REQUIRED") == "1":
             pytest.fail(f"E2E_REQUIRED=1 but there is no Chromium at {CHROMIUM}")
         pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install -y chromium to run browser tests")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # CI runs two test workers and Chromium on two cores: give pages time under that load.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
@@ -52,7 +56,7 @@ def browser() -> Iterator[object]:
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     yield page
     context.close()
 
@@ -75,3 +79,24 @@ def sign_in(page, username: str, password: str = "plansign-demo") -> None:
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+SAVED = re.compile(r"Saved as version \d+\.")
+
+
+def edit(page: Any, anchor: str, title: str) -> Any:
+    """Open a section's edit form in place; the returned locator follows the swapped section."""
+    from playwright.sync_api import expect
+
+    section = page.locator(f"section#{anchor}")
+    section.get_by_role("link", name=f"Edit {title}", exact=True).click()
+    expect(section.get_by_role("button", name=f"Save {title}", exact=True)).to_be_visible()
+    return section
+
+
+def save(section: Any, title: str) -> None:
+    from playwright.sync_api import expect
+
+    section.get_by_role("button", name=f"Save {title}", exact=True).click()
+    expect(section.get_by_role("status")).to_have_text(SAVED)
+    expect(section.locator("form")).to_have_count(0)

@@ -15,11 +15,10 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from plans.models import Plan
-from tests.e2e.conftest import SCREENSHOTS, screenshot, sign_in
+from tests.e2e.conftest import SCREENSHOTS, edit, save, screenshot, sign_in
 
 PLAN = "Single Sign-On with SAML"
 PASSWORD = "plansign-demo"
-SAVED = re.compile(r"Saved as version \d+\.")
 QA_COMMENT = "Test a sign-in while the IdP certificate is being rotated."
 NEW_UNIT_TESTS = "Also a recorded response signed with the old certificate during a rotation."
 
@@ -38,27 +37,13 @@ def open_as(browser, live_server) -> Iterator[Callable[[str], Page]]:
         )
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(20_000)
         sign_in(page, username)
         return page
 
     yield open_page
     for context in contexts:
         context.close()
-
-
-def edit(page: Page, anchor: str, title: str) -> Locator:
-    """Open a section's edit form in place; the returned locator follows the swapped section."""
-    section = page.locator(f"section#{anchor}")
-    section.get_by_role("link", name=f"Edit {title}", exact=True).click()
-    expect(section.get_by_role("button", name=f"Save {title}", exact=True)).to_be_visible()
-    return section
-
-
-def save(section: Locator, title: str) -> None:
-    section.get_by_role("button", name=f"Save {title}", exact=True).click()
-    expect(section.get_by_role("status")).to_have_text(SAVED)
-    expect(section.locator("form")).to_have_count(0)
 
 
 def status_badge(page: Page) -> Locator:

@@ -4,29 +4,12 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, expect
 
 from plans.models import Plan
-from tests.e2e.conftest import screenshot, sign_in
-
-SAVED = re.compile(r"Saved as version \d+\.")
-
+from tests.e2e.conftest import edit, save, screenshot, sign_in
 
 # Helpers ---------------------------------------------------------------------------------
-
-
-def edit(page: Page, anchor: str, title: str) -> Locator:
-    """Open a section's edit form in place; the returned locator follows the swapped section."""
-    section = page.locator(f"section#{anchor}")
-    section.get_by_role("link", name=f"Edit {title}", exact=True).click()
-    expect(section.get_by_role("button", name=f"Save {title}", exact=True)).to_be_visible()
-    return section
-
-
-def save(section: Locator, title: str) -> None:
-    section.get_by_role("button", name=f"Save {title}", exact=True).click()
-    expect(section.get_by_role("status")).to_have_text(SAVED)
-    expect(section.locator("form")).to_have_count(0)
 
 
 def rows(container: Locator, prefix: str) -> Locator:
@@ -309,7 +292,7 @@ def test_two_pages_conflict(page, demo, browser, live_server):
     )
     try:
         bob_page = bob_context.new_page()
-        bob_page.set_default_timeout(10_000)
+        bob_page.set_default_timeout(20_000)
         sign_in(page, "alice")
         sign_in(bob_page, "bob")
         page.goto(plan.get_absolute_url())

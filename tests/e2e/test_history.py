@@ -7,29 +7,14 @@ import re
 from playwright.sync_api import Dialog, Locator, Page, expect
 
 from plans.models import Plan
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import edit, save, screenshot, sign_in
 
-SAVED = re.compile(r"Saved as version \d+\.")
 NEW_RISK = "Quota exhaustion on shared devices"
 RISK_SUMMARY = "Risk: shared-device quotas"
 NEW_OVERVIEW = "Offline sync is postponed; this plan is parked until next quarter."
 
 
 # Helpers ---------------------------------------------------------------------------------
-
-
-def edit(page: Page, anchor: str, title: str) -> Locator:
-    """Open a section's edit form in place; the returned locator follows the swapped section."""
-    section = page.locator(f"section#{anchor}")
-    section.get_by_role("link", name=f"Edit {title}", exact=True).click()
-    expect(section.get_by_role("button", name=f"Save {title}", exact=True)).to_be_visible()
-    return section
-
-
-def save(section: Locator, title: str) -> None:
-    section.get_by_role("button", name=f"Save {title}", exact=True).click()
-    expect(section.get_by_role("status")).to_have_text(SAVED)
-    expect(section.locator("form")).to_have_count(0)
 
 
 def add_risk(section: Locator) -> Locator:
