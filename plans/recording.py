@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import connection, models
 from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:
@@ -75,6 +75,31 @@ class VersionWriter:
         if objs:
             model._default_manager.bulk_create(objs)
             self._record(model, objs, "+")
+
+    def create_all(self, model: type[models.Model], objs: Sequence[Any], plan_id: int) -> None:
+        """Create rows that are all of a new plan, recording them with one INSERT … SELECT
+        instead of building a historical object per row (an import can bring thousands)."""
+        if not objs:
+            return
+        model._default_manager.bulk_create(objs)
+        history = model.history.model  # type: ignore[attr-defined]
+        columns = [f.column for f in history.tracked_fields]
+        quote = connection.ops.quote_name
+        names = ", ".join(quote(c) for c in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({names}, history_date, "
+                "history_user_id, history_change_reason, history_type, plan_version) "
+                f"SELECT {names}, %s, %s, %s, '+', %s FROM {quote(model._meta.db_table)} "
+                "WHERE plan_id = %s",
+                [
+                    self.now,
+                    getattr(self.user, "pk", None),
+                    self.summary or None,
+                    self.number,
+                    plan_id,
+                ],
+            )
 
     def update(self, model: type[models.Model], objs: Sequence[Any], fields: list[str]) -> None:
         if objs:

@@ -40,7 +40,7 @@ def create_plan(
             for position, row in enumerate(rows, start=1):
                 row.plan = plan
                 row.position = position
-            writer.create(model, rows)
+            writer.create_all(model, rows, plan.pk)
         tasks = []
         for phase_content in content.phases:
             for position, task in enumerate(phase_content.tasks, start=1):
@@ -48,7 +48,7 @@ def create_plan(
                 task.phase = phase_content.phase
                 task.position = position
                 tasks.append(task)
-        writer.create(Task, tasks)
+        writer.create_all(Task, tasks, plan.pk)
     refresh_search_vector(plan)
     PlanVersion.objects.create(
         plan=plan,
