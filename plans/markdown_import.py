@@ -201,6 +201,8 @@ def split_row(line: str) -> list[str]:
     body = line.strip()
     body = body[1:] if body.startswith("|") else body
     body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
+    if "\\" not in body:  # nothing escaped: the common case, split at once
+        return [c.strip().replace("<br>", "\n").replace("<br/>", "\n") for c in body.split("|")]
     while i < len(body):
         if body[i] == "\\" and i + 1 < len(body) and body[i + 1] in "|\\":
             current += body[i + 1]
@@ -642,7 +644,12 @@ class Importer:
                 continue
             item = ITEM_RE.match(line)
             if mode == "tasks" and item and len(item.group(3)) <= 500:
-                tasks.append(Task(text=item.group(3).strip()))
+                # Explicit defaults skip Django looking each one up: imports bring thousands.
+                tasks.append(
+                    Task(
+                        text=item.group(3).strip(), id=None, plan_id=None, phase_id=None, position=0
+                    )
+                )
             elif mode == "deliverables" and (line.startswith(("  ", "\t")) or not line.strip()):
                 deliverables.append(line[2:] if line.startswith("  ") else line.lstrip("\t"))
             elif line.strip():
