@@ -645,11 +645,8 @@ class Importer:
             item = ITEM_RE.match(line)
             if mode == "tasks" and item and len(item.group(3)) <= 500:
                 # Explicit defaults skip Django looking each one up: imports bring thousands.
-                tasks.append(
-                    Task(
-                        text=item.group(3).strip(), id=None, plan_id=None, phase_id=None, position=0
-                    )
-                )
+                unset: dict[str, Any] = {"id": None, "plan_id": None, "phase_id": None}
+                tasks.append(Task(text=item.group(3).strip(), position=0, **unset))
             elif mode == "deliverables" and (line.startswith(("  ", "\t")) or not line.strip()):
                 deliverables.append(line[2:] if line.startswith("  ") else line.lstrip("\t"))
             elif line.strip():
