@@ -19,7 +19,7 @@ from django.db import models
 from django.forms.formsets import BaseFormSet, formset_factory
 
 from plans.content import ROW_MODELS, PhaseContent, PlanContent
-from plans.models import Membership, Phase, Plan, PlanRow, Task, Team
+from plans.models import VIEW_ALL_PERMISSION, Membership, Phase, Plan, PlanRow, Task, Team
 from plans.sections import Section
 
 MARKDOWN_MAX_CHARS = 100_000
@@ -440,12 +440,18 @@ class PlanFilterForm(forms.Form):
         choices=[("", "Best match (or last change)"), *((k, v[1]) for k, v in SORTS.items())],
     )
 
-    def __init__(self, *args: Any, plans: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.filter(plans__in=plans).distinct()  # type: ignore[attr-defined]
-        people = User.objects.order_by("username")
-        self.fields["author"].queryset = people.filter(authored_plans__in=plans).distinct()  # type: ignore[attr-defined]
-        self.fields["lead"].queryset = people.filter(signoff_roles__plan__in=plans).distinct()  # type: ignore[attr-defined]
+        # Choices come from the teams the user sees (small tables), not from scanning plans.
+        teams = (
+            Team.objects.all()
+            if user.has_perm(VIEW_ALL_PERMISSION)
+            else Team.objects.filter(memberships__user=user)
+        )
+        people = User.objects.filter(memberships__team__in=teams).distinct().order_by("username")
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["author"].queryset = people  # type: ignore[attr-defined]
+        self.fields["lead"].queryset = people.filter(memberships__role=Membership.Role.EDITOR)  # type: ignore[attr-defined]
         self.fields["status"].choices = [("", "Any status"), *Plan.Status.choices]  # type: ignore[attr-defined]
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):

@@ -67,7 +67,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
 @require_safe
 def plan_list(request: AuthenticatedRequest) -> HttpResponse:
     visible = Plan.objects.visible_to(request.user)
-    form = PlanFilterForm(request.GET or None, plans=visible)
+    form = PlanFilterForm(request.GET or None, user=request.user)
     page = Paginator(form.results(visible), PLANS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
