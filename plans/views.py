@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -102,10 +103,13 @@ def page_context(request: AuthenticatedRequest, plan: Plan, content: PlanContent
         "versions": recent_versions(plan.versions.all()),
         "plan_may_edit": (may_edit := plan.can_edit(request.user)),
         "can_edit": may_edit and not plan.is_archived,
-        "approval": approval_panel(plan, content, request.user),
-        **outline(content),
-        "timeline_chart": timeline(content.plan, timezone.localdate()),
-        "effort_chart": effort_bars(content.phases),
+        # Lazy: a section swapped in by htmx renders none of these, and the Approval panel
+        # hashes the whole content, which such a render has not loaded.
+        "approval": SimpleLazyObject(lambda: approval_panel(plan, content, request.user)),
+        "outline": SimpleLazyObject(lambda: outline(content)["outline"]),
+        "completeness": SimpleLazyObject(lambda: outline(content)["completeness"]),
+        "timeline_chart": SimpleLazyObject(lambda: timeline(content.plan, timezone.localdate())),
+        "effort_chart": SimpleLazyObject(lambda: effort_bars(content.phases)),
     }
 
 
