@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from approvals.models import Signoff, SignoffRole
 from plans.admin import ReadOnlyHistoryAdmin
 
 
+# Roles and leads change only through the app, which allows it while the plan is a draft.
 @admin.register(SignoffRole)
-class SignoffRoleAdmin(SimpleHistoryAdmin):
+class SignoffRoleAdmin(ReadOnlyHistoryAdmin):
     list_display = ["plan", "name", "assignee", "position"]
     list_select_related = ["plan", "assignee"]
 

@@ -40,6 +40,7 @@ class DecisionForm(forms.Form):
         help_text="Required when you request changes.",
     )
     password = forms.CharField(
+        strip=False,  # a password is exactly what was typed, as in Django's own auth forms
         widget=forms.PasswordInput,
         label="Your password",
         help_text="Signing needs your password again.",

@@ -22,7 +22,17 @@ class SignoffRole(models.Model):
         on_delete=models.SET_NULL,
         related_name="signoff_roles",
     )
-    history = HistoricalRecords()
+    # The role's latest decision, kept by approvals.services.decide in the same transaction,
+    # so that a plan's Approval table is one query. Every decision stays in Signoff.
+    latest = models.ForeignKey(
+        "Signoff",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["latest"])
 
     class Meta:
         ordering = ["position", "id"]
@@ -32,17 +42,6 @@ class SignoffRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} for {self.plan}"
-
-
-class SignoffQuerySet(models.QuerySet["Signoff"]):
-    def latest_per_role(self) -> SignoffQuerySet:
-        """The latest decision of each role (earlier ones are kept as the record)."""
-        latest = (
-            Signoff.objects.filter(role=models.OuterRef("role"))
-            .order_by("-created_at", "-id")
-            .values("id")[:1]
-        )
-        return self.filter(id=models.Subquery(latest))
 
 
 class Signoff(models.Model):
@@ -63,8 +62,6 @@ class Signoff(models.Model):
     plan_version = models.PositiveIntegerField()
     content_hash = models.CharField(max_length=64)
     history = HistoricalRecords()
-
-    objects = SignoffQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

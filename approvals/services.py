@@ -12,23 +12,25 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from approvals.models import Signoff, SignoffRole
+from config.ratelimit import FailureLimit
 from plans.content import PlanContent
 from plans.markdown_export import ApprovalRow, content_hash
 from plans.models import Plan
 from plans.recording import writing_version
+from plans.rendered import VersionFacts, cached, version_key
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-PASSWORD_ATTEMPTS = 5
-PASSWORD_WINDOW_SECONDS = 15 * 60
+PASSWORD_FAILURES = FailureLimit("signoff-password", attempts=5, window_seconds=15 * 60)
 
 
 class WorkflowError(Exception):
@@ -55,18 +57,15 @@ class RoleState:
 
 
 def role_states(plan: Plan, current_hash: str) -> list[RoleState]:
-    """Each role of the plan with its latest decision: two queries."""
-    roles = list(plan.signoff_roles.select_related("assignee"))
-    latest = {
-        s.role_id: s
-        for s in Signoff.objects.filter(plan=plan).latest_per_role().select_related("user")
-    }
-    return [RoleState(role, latest.get(role.pk), current_hash) for role in roles]
+    """Each role of the plan with its latest decision: one query."""
+    roles = plan.signoff_roles.select_related("assignee", "latest__user")
+    return [RoleState(role, role.latest, current_hash) for role in roles]
 
 
 def ensure_roles(plan: Plan) -> None:
     """A plan starts with its team's roles, unassigned."""
     if not plan.signoff_roles.exists():
+        _raise_signoffs_revision(plan)
         SignoffRole.objects.bulk_create(
             SignoffRole(plan=plan, name=name, position=i)
             for i, name in enumerate(plan.team.signoff_roles, start=1)
@@ -80,7 +79,15 @@ def _set_status(plan: Plan, status: str, *, user: User, reason: str) -> None:
         w.save(plan)
 
 
+def _raise_signoffs_revision(plan: Plan) -> None:
+    """Tell every process that what it keeps of this plan's Approval panel is out of date."""
+    Plan.objects.filter(pk=plan.pk).update(signoffs_revision=F("signoffs_revision") + 1)
+
+
 def _lock(plan: Plan) -> Plan:
+    """The plan, locked for a sign-off transition: its sign-off revision goes up (and back down
+    if the transition fails, with the transaction)."""
+    _raise_signoffs_revision(plan)
     return (
         Plan.objects.select_related("team", "author")
         .select_for_update(of=("self",))
@@ -137,14 +144,14 @@ def request_signoff(*, plan: Plan, user: User) -> None:
 
 def check_password(user: User, password: str) -> None:
     """Re-authentication for a signature, with failed attempts limited per user."""
-    key = f"signoff-password-failures:{user.pk}"
-    failures = cache.get(key, 0)
-    if failures >= PASSWORD_ATTEMPTS:
-        raise WorkflowError("Too many wrong passwords. Wait 15 minutes and try again.")
+    if PASSWORD_FAILURES.blocked(user.pk):
+        raise WorkflowError(
+            f"Too many wrong passwords. Wait {PASSWORD_FAILURES.minutes} minutes and try again."
+        )
     if not user.check_password(password):
-        cache.set(key, failures + 1, PASSWORD_WINDOW_SECONDS)
+        PASSWORD_FAILURES.failed(user.pk)
         raise WorkflowError("That password is not right.")
-    cache.delete(key)
+    PASSWORD_FAILURES.clear(user.pk)
 
 
 @transaction.atomic
@@ -194,6 +201,7 @@ def decide(
         plan_version=locked.version,
         content_hash=current_hash,
     )
+    SignoffRole.objects.filter(pk=role.pk).update(latest=signoff)
     if decision == Signoff.Decision.CHANGES_REQUESTED:
         _set_status(locked, Plan.Status.DRAFT, user=user, reason=f"Changes requested ({role.name})")
         subject = f"Changes requested: {locked.title}"
@@ -232,8 +240,19 @@ class ApprovalPanel:
     blockers: list[str]
 
 
-def approval_panel(plan: Plan, content: PlanContent, user: User) -> ApprovalPanel:
-    current_hash = content_hash(content)
+def approval_panel(plan: Plan, facts: VersionFacts, user: User) -> ApprovalPanel:
+    """Kept per reader and sign-off revision: any transition raises the plan's revision."""
+    team = plan.team
+    key = (
+        f"approval:{version_key(plan, plan.version)}:{facts.content_hash}:"
+        f"{plan.signoffs_revision}:{plan.status}:{plan.is_archived}:{user.pk}:"
+        f"{plan.role_of(user)}:{team.allow_self_signoff}:{team.signoff_roles}"
+    )
+    return cached(key, lambda: _approval_panel(plan, facts, user))
+
+
+def _approval_panel(plan: Plan, facts: VersionFacts, user: User) -> ApprovalPanel:
+    current_hash = facts.content_hash
     states = role_states(plan, current_hash) if plan.pk else []
     if not states:  # roles not set yet: the team's, unassigned
         states = [
@@ -252,7 +271,7 @@ def approval_panel(plan: Plan, content: PlanContent, user: User) -> ApprovalPane
         and not s.approved
     ]
     blockers = []
-    unresolved = sum(1 for q in content.open_questions if not q.resolved)
+    unresolved = facts.unresolved_questions
     if unresolved:
         blockers.append(
             f"{unresolved} open question{'s are' if unresolved > 1 else ' is'} unresolved: "
@@ -267,34 +286,37 @@ def approval_panel(plan: Plan, content: PlanContent, user: User) -> ApprovalPane
     )
 
 
+def _waiting_roles(user: User | OuterRef) -> QuerySet[SignoffRole]:
+    """Roles assigned to the user on plans in review whose latest decision is not on the
+    current version (none yet, or a stale one). Decisions are only taken on the version
+    current then, so the latest decision is the one on the highest version."""
+    return SignoffRole.objects.filter(
+        assignee=user, plan__status=Plan.Status.IN_REVIEW, plan__archived_at__isnull=True
+    ).exclude(latest__plan_version=F("plan__version"))
+
+
+def waiting_count_of_outer_user() -> Coalesce:
+    """waiting_count as a subquery of a User query: the navigation's count is read with the
+    signed-in user (config.auth.PlansignBackend), at no extra query."""
+    counted = _waiting_roles(OuterRef("pk")).order_by().values("assignee").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n")), 0)
+
+
 def waiting_for(user: User) -> list[RoleState]:
-    """Roles assigned to the user on plans in review that need their (new) decision."""
-    roles = list(
-        SignoffRole.objects.filter(
-            assignee=user, plan__status=Plan.Status.IN_REVIEW, plan__archived_at__isnull=True
-        ).select_related("plan__team", "plan__author")
-    )
-    latest = {
-        s.role_id: s
-        for s in Signoff.objects.filter(role__in=roles).latest_per_role().select_related("user")
-    }
-    waiting = []
-    for role in roles:
-        signoff = latest.get(role.pk)
-        # Stale means signed on an older version: the version number tells it without hashing.
-        if signoff is None or signoff.plan_version != role.plan.version:
-            waiting.append(RoleState(role, signoff, ""))
-    return waiting
+    """The user's waiting roles, each with its latest (stale) decision if there is one."""
+    roles = _waiting_roles(user).select_related("plan__team", "plan__author", "latest__user")
+    return [RoleState(role, role.latest, "") for role in roles]
 
 
 def waiting_count(user: User) -> int:
-    return len(waiting_for(user))
+    known = getattr(user, "signoffs_waiting", None)
+    return known if known is not None else _waiting_roles(user).count()
 
 
-def approval_rows(plan: Plan, content: PlanContent) -> list[ApprovalRow]:
+def approval_rows(plan: Plan, facts: VersionFacts) -> list[ApprovalRow]:
     """The template's Approval table for an export: who signed which version."""
     rows = []
-    for state in approval_panel(plan, content, plan.author).states:
+    for state in approval_panel(plan, facts, plan.author).states:
         s = state.signoff
         if s is None:
             rows.append(ApprovalRow(state.role.name))

@@ -54,6 +54,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def cache_from_url(url: str) -> dict[str, object]:
+    """Translate CACHE_URL: locmem:// (one process) or db://table (shared through the database)."""
+    parts = urlsplit(url)
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if parts.scheme == "db" and parts.netloc:
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": parts.netloc}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must look like locmem:// or db://plansign_cache, not {url!r}."
+    )
+
+
 def mailer_from_url(url: str) -> dict[str, object]:
     """Translate EMAIL_URL (console://, smtp://user:pass@host:587, smtps://…) to a mailer."""
     parts = urlsplit(url)
@@ -99,6 +111,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: clients connect
+# directly). Sign-in limits count failures per client address, so this must be right.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -163,6 +178,10 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must be a postgres:// address.")
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Choice lists and exports iterate querysets: without server-side cursors each is one
+    # round trip instead of three (DECLARE, FETCH, CLOSE), and connection poolers in
+    # transaction mode (PgBouncer) work.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 else:
     DATABASES = {
         "default": {
@@ -179,6 +198,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["config.auth.PlansignBackend"]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -208,6 +228,20 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Sign-in and signature limits live in the cache: servers that share a database should share it.
+# What is rendered from a plan version never changes (see plans/rendered.py): each process keeps
+# its own copy, without expiry, the least recently used dropped beyond FRAGMENT_CACHE_ENTRIES
+# (about 20 pieces per plan version, each at most the size of its page).
+CACHES = {
+    "default": cache_from_url(env_str("CACHE_URL", "locmem://")),
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "plansign-fragments",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 2000)},
+    },
+}
 
 MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL", "console://"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Plansign <plansign@localhost>")

@@ -6,10 +6,11 @@ from typing import Literal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest
 from django_htmx.middleware import HtmxDetails
 
-from plans.models import Plan
+from plans.models import VIEW_ALL_PERMISSION, Membership, Plan
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -20,16 +21,24 @@ class AuthenticatedRequest(HttpRequest):
 
 
 def get_plan_for(request: HttpRequest, pk: int, perm: Literal["view", "edit"] = "view") -> Plan:
-    """The plan if the user may see it (else 404) and, for "edit", change it (else 403)."""
+    """The plan if the user may see it (else 404) and, for "edit", change it (else 403).
+
+    One query for a member of the plan's team: the plan, its team and author, and the user's
+    role there. Only a non-member costs the permission check that tells a manager."""
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404("No such plan.")
+    role = Membership.objects.filter(team=OuterRef("team"), user=user).values("role")[:1]
     plan = (
-        Plan.objects.visible_to(request.user)
-        .select_related("team", "author")
-        .prefetch_related("team__memberships")
+        Plan.objects.select_related("team", "author")
+        .defer("search_sections", "search_text", "search_vector")  # large, and for search only
+        .annotate(reader_role=Subquery(role))
         .filter(pk=pk)
         .first()
     )
-    if plan is None:
+    if plan is None or (plan.reader_role is None and not user.has_perm(VIEW_ALL_PERMISSION)):
         raise Http404("No such plan.")
-    if perm == "edit" and not plan.can_edit(request.user):
+    plan.remember_role(user, plan.reader_role)
+    if perm == "edit" and not plan.can_edit(user):
         raise PermissionDenied("You can read this plan but not change it.")
     return plan

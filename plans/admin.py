@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -28,10 +29,13 @@ class ReadOnlyMixin:
 
 
 class ReadOnlyHistoryAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
-    # simple-history's "revert" form is disabled: history is never rewritten from the UI.
+    # simple-history's "revert" form is read-only: its button is hidden, and a POST (which
+    # simple-history would save, checking only the view permission) is refused.
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
     ) -> Any:
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied("History is read-only: it is never rewritten.")
         extra_context = {**(extra_context or {}), "revert_disabled": True}
         return super().history_form_view(request, object_id, version_id, extra_context)
 

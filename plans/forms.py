@@ -21,6 +21,7 @@ from django.forms.formsets import BaseFormSet, formset_factory
 from plans.content import ROW_MODELS, PhaseContent, PlanContent
 from plans.models import VIEW_ALL_PERMISSION, Membership, Phase, Plan, PlanRow, Task, Team
 from plans.sections import Section
+from plans.versions import content_at
 
 MARKDOWN_MAX_CHARS = 100_000
 MAX_ROWS = 500
@@ -196,6 +197,7 @@ class SectionForm:
                 plan.version, "This form belongs to no version of the plan: reload it."
             )
         )
+        self.ids_when_opened = self._ids_when_opened()
         fields_form = plan_fields_form(section)
         self.fields = fields_form(data, instance=_copy(content.plan)) if fields_form else None
         self.formsets: dict[str, RowFormSet] = {
@@ -209,6 +211,19 @@ class SectionForm:
             empty_prefix = self.formsets["phases"].empty_form.prefix
             self.empty_task_formset = self._task_formset(empty_prefix, None)
 
+    def _ids_when_opened(self) -> dict[str, set[int]]:
+        """The row ids of this section at the version a stale form was opened at. Rows
+        removed since are someone else's change, to be merged (a 409), not a forged id."""
+        if self.data is None or not self.meta.is_valid():
+            return {}
+        opened = self.meta.cleaned_data["version"]
+        if not 1 <= opened < self.plan.version:
+            return {}
+        then = content_at(self.plan, opened)
+        ids = {key: {r.pk for r in then.row_objects(key)} for key in self.section.rows}
+        ids["tasks"] = {t.pk for p in then.phases for t in p.tasks}
+        return ids
+
     def _formset(self, key: str, rows: list[Any]) -> RowFormSet:
         model = ROW_MODELS[key]
         initial = [
@@ -219,13 +234,15 @@ class SectionForm:
             self.data,
             initial=None if self.data is not None else initial,
             prefix=key,
-            allowed_ids={r["id"] for r in initial},
+            allowed_ids={r["id"] for r in initial} | self.ids_when_opened.get(key, set()),
         )
 
     def _task_formset(self, phase_prefix: str, index: int | None) -> RowFormSet:
         phases = self.content.phases
         tasks = phases[index].tasks if index is not None and index < len(phases) else []
-        all_task_ids = {t.pk for p in phases for t in p.tasks}
+        all_task_ids = {t.pk for p in phases for t in p.tasks} | self.ids_when_opened.get(
+            "tasks", set()
+        )
         initial = [{"id": t.pk, "text": t.text} for t in tasks]
         bound = self.data is not None and index is not None
         return FORMSETS["tasks"](
@@ -266,7 +283,23 @@ class SectionForm:
         ]
 
     def is_valid(self) -> bool:
-        return all([f.is_valid() for f in self.all_forms()])  # noqa: C419 - validate every part
+        valid = all([f.is_valid() for f in self.all_forms()])  # noqa: C419 - validate every part
+        return valid and self._each_task_in_one_phase()
+
+    def _each_task_in_one_phase(self) -> bool:
+        """Each formset checks its own rows; a task posted under two phases is caught here."""
+        seen: set[int] = set()
+        for formset in self.task_formsets:
+            for form in formset.kept_forms():
+                task_id = form.cleaned_data.get("id")
+                if task_id in seen:
+                    formset.non_form_errors().append(
+                        "A task appears in two phases. Reload the section and try again."
+                    )
+                    return False
+                if task_id is not None:
+                    seen.add(task_id)
+        return True
 
     @property
     def version(self) -> int:
@@ -311,7 +344,7 @@ class RowSet:
 
 
 class EditMetaForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     summary = forms.CharField(
         label="Summary of your change",
         required=False,
@@ -419,6 +452,10 @@ class ImportForm(forms.Form):
 class PlanFilterForm(forms.Form):
     """Search, filters and sort of the plan list; the address carries them all."""
 
+    LISTED_FIELDS = (
+        *("id", "title", "status", "version", "updated_at", "archived_at", "search_sections"),
+        *("team__name", "author__username", "author__first_name", "author__last_name"),
+    )
     SORTS = {
         "changed": ("-updated_at", "Last change"),
         "title": ("title", "Title"),
@@ -464,21 +501,25 @@ class PlanFilterForm(forms.Form):
         from plans.search import search_plans
 
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        plans = plans.select_related("team", "author")
+        # Only what the list shows: a plan's text (and its search copies) is most of its row.
+        plans = plans.select_related("team", "author").only(*self.LISTED_FIELDS)
         if not data.get("archived"):
             plans = plans.active()
         for name in ("team", "status", "author"):
             if data.get(name):
                 plans = plans.filter(**{name: data[name]})
         if data.get("lead"):
-            plans = plans.filter(signoff_roles__assignee=data["lead"]).distinct()
+            from approvals.models import SignoffRole
+
+            led = SignoffRole.objects.filter(assignee=data["lead"]).values("plan_id")
+            plans = plans.filter(pk__in=led)
         if data.get("since"):
             plans = plans.filter(updated_at__date__gte=data["since"])
         if data.get("stale"):
-            from approvals.models import Signoff
+            from approvals.models import SignoffRole
 
-            stale = Signoff.objects.latest_per_role().exclude(
-                plan_version=models.F("plan__version")
+            stale = SignoffRole.objects.exclude(latest=None).exclude(
+                latest__plan_version=models.F("plan__version")
             )
             plans = plans.filter(pk__in=stale.values("plan_id"))
         order = self.SORTS.get(data.get("sort") or "", self.SORTS["changed"])[0]

@@ -14,7 +14,7 @@ from plans.diff import diff_plans
 from plans.models import Plan, PlanVersion, Team
 from plans.services import EditConflict, restore_version
 from plans.versions import content_at
-from plans.views import page_context, recent_versions
+from plans.views import page_context
 
 VERSIONS_PER_PAGE = 50
 ACTIVITY_PER_PAGE = 50
@@ -44,12 +44,7 @@ def plan_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def version_detail(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
     plan = get_plan_for(request, pk)
     version = _version_or_404(plan, number)
-    context = page_context(request, plan, content_at(plan, version.number))
-    context.update(
-        old_version=version,
-        can_edit=False,
-        versions=recent_versions(plan.versions.filter(number__lte=number)),
-    )
+    context = {**page_context(request, plan, number=version.number), "old_version": version}
     return render(request, "plans/plan_detail.html", context)
 
 

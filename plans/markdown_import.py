@@ -31,6 +31,7 @@ from plans.models import (
     TeamMember,
     UserStory,
 )
+from plans.sections import DEFAULT_SIGNOFF_ROLES
 
 MAX_BYTES = 1_000_000
 
@@ -177,8 +178,11 @@ def _body(lines: list[str]) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def _items(lines: list[str]) -> tuple[list[tuple[str, bool | None]], list[str]]:
-    """Top-level list items (text, checked) and the lines that are not part of any item."""
+def _items(lines: list[str], ticks: bool = True) -> tuple[list[tuple[str, bool | None]], list[str]]:
+    """Top-level list items (text, checked) and the lines that are not part of any item.
+    A ticked box ("[x]") stays at the start of the text, since only an open question has a
+    field that says "done" (`ticks=False` takes it out there). An empty box says nothing and
+    is always taken out."""
     items: list[tuple[str, bool | None]] = []
     rest: list[str] = []
     indent = None
@@ -187,7 +191,8 @@ def _items(lines: list[str]) -> tuple[list[tuple[str, bool | None]], list[str]]:
         if match and (indent is None or len(match.group(1)) <= indent):
             indent = len(match.group(1))
             checked = None if match.group(2) is None else match.group(2).lower() == "x"
-            items.append((match.group(3).strip(), checked))
+            text = match.group(3).strip()
+            items.append((f"[{match.group(2)}] {text}" if checked and ticks else text, checked))
         elif items and line.strip() and line.startswith((" ", "\t")) and not rest:
             text, checked = items[-1]  # a continuation of the item
             items[-1] = (f"{text} {line.strip()}", checked)
@@ -280,6 +285,57 @@ def _cells(row: list[str], headers: list[str], fields: dict[str, str]) -> dict[s
     return values
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text))
+
+
+def _one_line(value: str) -> str:
+    return value.replace("\n", "<br>").strip()
+
+
+def leftover_columns(
+    head: list[str],
+    rows: list[list[str]],
+    columns: dict[int, str],
+    keys: list[str],
+    covered: bool = False,
+) -> tuple[list[str], list[str]]:
+    """What of a table no field takes, as lines to keep: per row, `- key — Header: cell` for
+    each cell of a column no field takes; then the headings that the export does not write
+    (a column no field takes, or one written under another name). `columns` maps the index of
+    each column a field takes to the heading the export writes for it; `keys` name each row;
+    `covered` says the table's own heading line is kept already. Returns the lines and the
+    names of the columns kept."""
+    raw = split_row(head[0]) if head else []
+    width = max([len(raw), *(len(r) for r in rows)], default=0)
+    headers = [*raw, *[""] * (width - len(raw))]
+    lines: list[str] = []
+    shown: set[int] = set()
+    for key, row in zip(keys, rows, strict=True):
+        pairs = []
+        for k, value in enumerate(row):
+            if k not in columns and value.strip():
+                shown.add(k)
+                label = _one_line(headers[k])
+                pairs.append(f"{label}: {_one_line(value)}" if label else _one_line(value))
+        if pairs:
+            lines.append("- " + " — ".join(filter(None, [_one_line(key), "; ".join(pairs)])))
+    unwritten = [
+        _one_line(h)
+        for k, h in enumerate(headers)
+        if _words(h)
+        and not covered
+        and (
+            (k in columns and not _words(h) <= _words(columns[k]))
+            or (k not in columns and k not in shown)
+        )
+    ]
+    if unwritten:
+        lines.append("- Column headings of the imported table: " + ", ".join(unwritten))
+    names = [_one_line(headers[k]) or f"column {k + 1}" for k in sorted(shown)]
+    return lines, [*names, *(h for h in unwritten if h not in names)]
+
+
 class Importer:
     def __init__(self, text: str, filename: str = "") -> None:
         self.text = text
@@ -291,6 +347,9 @@ class Importer:
         self.prior_changelog: list[list[str]] = []
         self.plan.section_notes = {}
         self.current = ""
+        self.renamed: list[str] = []  # headings of the template's sections under other names
+        self.empty_notes_heading = ""  # an "Additional Notes" heading with nothing under it
+        self.timeline_seen: set[str] = set()  # timeline labels already placed
 
     def keep_here(self, block: Block, rest: list[str], why: str) -> None:
         """Lines of a known section that fit no row: kept verbatim in that very section."""
@@ -324,17 +383,15 @@ class Importer:
         self.title(blocks)
         self.keep("Before the first heading", _body(preamble), "kept verbatim")
         self.walk(blocks)
-        renamed = [
-            line.heading
-            for line in self.report
-            if not line.kept
-            and line.heading not in CANONICAL_HEADINGS
-            and not PHASE_RE.match(line.heading)
-            and line.heading != "Title"
-        ]
-        if renamed:
-            names = ", ".join(f"“{h}”" for h in renamed)
+        if self.renamed:
+            names = ", ".join(f"“{h}”" for h in self.renamed)
             self.notes.append(f"Imported headings placed in the template's sections: {names}.")
+        if self.empty_notes_heading and not self.notes:
+            # The export writes the heading only over some notes: say it was there, and empty.
+            self.notes.append("The imported document\u2019s Additional Notes section was empty.")
+            self.report.append(
+                ReportLine(self.empty_notes_heading, "empty: noted in Additional Notes", kept=True)
+            )
         self.plan.additional_notes = "\n\n".join(self.notes)
         self.plan.prior_changelog = self.prior_changelog
         return ImportResult(self.content, self.report, self.prior_changelog)
@@ -371,7 +428,28 @@ class Importer:
     def place(
         self, block: Block, children: list[Block], i: int, end: int, blocks: list[Block]
     ) -> int:
-        """Place one block; returns the index of the next block to look at."""
+        """Place one block; returns the index of the next block to look at. A heading of the
+        template's sections under another name is listed in the Additional Notes (unless the
+        block was kept there whole, heading and all), even when its section came out empty."""
+        notes, phases = len(self.notes), len(self.content.phases)
+        following = self._place(block, children, i, end, blocks)
+        if len(self.content.phases) > phases:  # a phase: written "Phase N: name", numbered anew
+            written = f"Phase {len(self.content.phases)}: {self.content.phases[-1].phase.name}"
+            if not _words(block.heading) <= _words(written):
+                self.renamed.append(block.heading)
+        elif (
+            block.heading
+            and ALIASES.get(block.key)
+            and block.heading not in CANONICAL_HEADINGS
+            and not (PHASE_RE.match(block.heading.strip().lstrip("#").strip()))
+            and not any(n.startswith(block.raw_heading) for n in self.notes[notes:])
+        ):
+            self.renamed.append(block.heading)
+        return following
+
+    def _place(
+        self, block: Block, children: list[Block], i: int, end: int, blocks: list[Block]
+    ) -> int:
         if not block.heading:  # the title: its body (a lead paragraph) is kept
             self.keep("Title", _body(block.lines), "text under the title kept verbatim")
             return i + 1
@@ -417,7 +495,7 @@ class Importer:
         return i + 1 + j
 
     def _list_rows(self, block: Block, model: Any, attr: str) -> None:
-        items, rest = _items(block.lines)
+        items, rest = _items(block.lines, ticks=model is not OpenQuestion)
         rows = []
         limit = model._meta.get_field("text").max_length
         for text, checked in items:
@@ -429,8 +507,13 @@ class Importer:
                 row.resolved = bool(checked)
             rows.append(row)
         getattr(self.content, attr).extend(rows)
+        ticked = (
+            " (ticked boxes kept in their text)"
+            if model is not OpenQuestion and any(checked for _, checked in items)
+            else ""
+        )
         self.report.append(
-            ReportLine(block.heading, f"→ {len(rows)} {model._meta.verbose_name_plural}")
+            ReportLine(block.heading, f"→ {len(rows)} {model._meta.verbose_name_plural}{ticked}")
         )
         self.keep_here(block, rest, "lines that are not list items kept verbatim")
 
@@ -466,21 +549,40 @@ class Importer:
         )
         self.keep_here(block, rest, "items not shaped “As a …, I want to …” kept verbatim")
 
-    def _table_rows(self, block: Block, build: Any, noun: str) -> None:
+    def _table_rows(self, block: Block, build: Any, noun: str, columns: dict[str, str]) -> None:
+        """Rows by header name. `columns` maps each column a field takes (its COLUMNS key, the
+        row's key first) to the heading the export writes for it. A row with more cells than
+        the table has headings (an unescaped "|") fits no row; the cells of columns no field
+        takes, and headings the export writes otherwise, are kept in the section's notes."""
         headers, rows, rest, head = _table(block.lines)
-        made = 0
+        taken = {
+            index: heading
+            for name, heading in columns.items()
+            if (index := _column(headers, name)) is not None
+        }
+        key = _column(headers, next(iter(columns)))  # a row is made only if it has one
+        made: list[list[str]] = []
         unfit = []
         for row in rows:
-            if build(headers, row) is None:
+            if any(c.strip() for c in row[len(headers) :]) or build(headers, row) is None:
                 cells = (c.replace("|", "\\|").replace("\n", "<br>") for c in row)
                 unfit.append("| " + " | ".join(cells) + " |")
             else:
-                made += 1
-        rest = [*head, *unfit, *rest] if unfit else rest
-        self.report.append(ReportLine(block.heading, f"→ {made} {noun}"))
-        self.keep_here(
-            block, rest, "lines outside the table, or rows that did not fit, kept verbatim"
+                made.append(row)
+        kept_head = bool(unfit) or (bool(head) and not rows)
+        extras, names = leftover_columns(
+            head,
+            made,
+            taken,
+            [r[key] if key is not None else "" for r in made],
+            covered=kept_head,
         )
+        rest = [*head, *unfit, *rest] if kept_head else rest
+        self.report.append(ReportLine(block.heading, f"→ {len(made)} {noun}"))
+        why = "lines outside the table, or rows that did not fit, kept verbatim"
+        if extras:
+            why += f"; columns no field takes, or headings written otherwise ({', '.join(names)})"
+        self.keep_here(block, [*rest, *extras], why)
 
     def section_api_endpoints(self, block: Block) -> None:
         def build(headers: list[str], row: list[str]) -> ApiEndpoint | None:
@@ -518,7 +620,18 @@ class Importer:
             )
             return self.content.api_endpoints[-1]
 
-        self._table_rows(block, build, "API endpoints")
+        self._table_rows(
+            block,
+            build,
+            "API endpoints",
+            {
+                "endpoint": "Endpoint",
+                "method": "Method",
+                "request_body": "Request Body",
+                "response": "Response",
+                "description": "Description",
+            },
+        )
 
     def section_risks(self, block: Block) -> None:
         def build(headers: list[str], row: list[str]) -> Risk | None:
@@ -552,7 +665,17 @@ class Importer:
             )
             return self.content.risks[-1]
 
-        self._table_rows(block, build, "risks")
+        self._table_rows(
+            block,
+            build,
+            "risks",
+            {
+                "risk": "Risk",
+                "impact": "Impact",
+                "likelihood": "Likelihood",
+                "mitigation": "Mitigation",
+            },
+        )
 
     def section_feature_flags(self, block: Block) -> None:
         def build(headers: list[str], row: list[str]) -> FeatureFlag | None:
@@ -565,7 +688,9 @@ class Importer:
             return self.content.feature_flags[-1]
 
         if any(line.strip().startswith("|") for line in block.lines):
-            self._table_rows(block, build, "feature flags")
+            self._table_rows(
+                block, build, "feature flags", {"name": "Flag", "flag_description": "Description"}
+            )
         else:  # prose about flags: keep it as the deployment strategy's neighbour, verbatim
             self.keep_here(block, block.lines, "feature flags written as prose kept verbatim")
 
@@ -578,7 +703,7 @@ class Importer:
             self.content.team_members.append(TeamMember(name=v["name"], role=v["role"]))
             return self.content.team_members[-1]
 
-        self._table_rows(block, build, "team members")
+        self._table_rows(block, build, "team members", {"name": "Name", "role": "Role"})
 
     def section_timeline(self, block: Block) -> None:
         items, rest = _items(block.lines)
@@ -588,7 +713,10 @@ class Importer:
                 r"^(planning|development|testing)\s*:\s*(.+?)\s+to\s+(.+)$", text, re.I
             )
             deploy = re.match(r"^deployment\s*:\s*(.+)$", text, re.I)
+            label = match.group(1).lower() if match else "deployment" if deploy else ""
             try:
+                if label in self.timeline_seen:  # a second line for the same dates: kept
+                    raise ValueError
                 if match:
                     start, end = _date(match.group(2)), _date(match.group(3))
                     if start and end and end < start:
@@ -599,18 +727,25 @@ class Importer:
                     self.plan.deployment_date = _date(deploy.group(1))
                 else:
                     raise ValueError
+                self.timeline_seen.add(label)
                 placed += 1
             except ValueError:
                 rest.append(f"- {text}")
         self.report.append(ReportLine(block.heading, f"→ {placed} timeline dates"))
-        self.keep_here(block, rest, "timeline lines not shaped “Phase: date to date” kept verbatim")
+        self.keep_here(
+            block,
+            rest,
+            "timeline lines not shaped “Phase: date to date”, or repeating one, kept verbatim",
+        )
 
     def phase(self, block: Block, children: list[Block], name: str) -> None:
+        self.current = ""  # what fits nowhere goes to the Additional Notes, under this heading
         phase = Phase(name=name[:200])
         tasks: list[Task] = []
         rest: list[str] = []
         deliverables: list[str] = []
         mode = None
+        effort_seen = ticked = False
         lines = list(block.lines)
         for child in children:  # "#### Tasks" / "#### Deliverables" sub-headings
             key = normalize(child.heading)
@@ -629,24 +764,25 @@ class Importer:
                 mode = label.group(1).lower()
                 value = label.group(2).strip()
                 if mode in ("estimated effort", "effort"):
-                    effort = re.match(
-                        r"^(\d+(?:\.\d{1,2})?)\s*(?:person[- ]days?|days?|pd)?$", value, re.I
-                    )
-                    try:
-                        phase.effort = Decimal(effort.group(1)) if effort else None
-                    except InvalidOperation:
-                        phase.effort = None
-                    if value and phase.effort is None and not value.startswith("["):
-                        rest.append(line)
                     mode = None
+                    effort = _effort(value)
+                    if effort_seen or (effort is None and not _no_effort(value)):
+                        rest.append(line)  # a second effort line, or one that is no number
+                    else:
+                        phase.effort, effort_seen = effort, True
                 elif mode == "deliverables" and value:
                     deliverables.append(value)
+                elif mode == "tasks" and value:
+                    rest.append(line)  # "**Tasks:** text": no list, kept as it is
                 continue
             item = ITEM_RE.match(line)
             if mode == "tasks" and item and len(item.group(3)) <= 500:
                 # Explicit defaults skip Django looking each one up: imports bring thousands.
                 unset: dict[str, Any] = {"id": None, "plan_id": None, "phase_id": None}
                 tasks.append(Task(text=item.group(3).strip(), position=0, **unset))
+                if (item.group(2) or " ") != " ":  # a ticked task: no field says "done"
+                    ticked = True
+                    rest.append(line)
             elif mode == "deliverables" and (line.startswith(("  ", "\t")) or not line.strip()):
                 deliverables.append(line[2:] if line.startswith("  ") else line.lstrip("\t"))
             elif line.strip():
@@ -658,9 +794,8 @@ class Importer:
         self.report.append(
             ReportLine(block.heading, f"→ phase “{phase.name}” with {len(tasks)} tasks{days}")
         )
-        self.keep_here(
-            block, rest, "phase lines that are not tasks, effort or deliverables kept verbatim"
-        )
+        why = "phase lines that are not tasks, effort or deliverables kept verbatim"
+        self.keep_here(block, rest, f"{why} (and ticked tasks, as written)" if ticked else why)
 
     # Groups and generated sections --------------------------------------------------------
 
@@ -675,10 +810,23 @@ class Importer:
     section_resources = section_phases = _group
 
     def section_approval(self, block: Block) -> None:
-        _, rows, rest, _ = _table(block.lines)
+        """Regenerated from the sign-offs only when nothing would be lost: the template's own
+        table, with the template's roles, that no one signed. Otherwise kept verbatim."""
+        _, rows, rest, head = _table(block.lines)
         signed = [r for r in rows if any(c.strip() for c in r[1:])]
-        if signed or rest:
+        own_table = not head or split_row(head[0]) == ["Role", "Name", "Date", "Signature"]
+        other_roles = [r[0] for r in rows if r[0].strip() not in ("", *DEFAULT_SIGNOFF_ROLES)]
+        if signed:
             self.keep(block.heading, block.raw, "sign-offs made outside Plansign kept verbatim")
+        elif other_roles:
+            roles = ", ".join(f"“{r.strip()}”" for r in other_roles)
+            self.keep(
+                block.heading, block.raw, f"roles not of the template ({roles}) kept verbatim"
+            )
+        elif rest or not own_table:
+            self.keep(
+                block.heading, block.raw, "an Approval section of another shape kept verbatim"
+            )
         else:
             self.report.append(
                 ReportLine(
@@ -687,7 +835,9 @@ class Importer:
             )
 
     def section_changelog(self, block: Block) -> None:
-        _, rows, rest, _ = _table(block.lines)
+        """Earlier rows, by position, before Plansign's versions; cells after the fourth and
+        headings the export writes otherwise are kept in the Additional Notes."""
+        _, rows, rest, head = _table(block.lines)
         kept = rows
         self.prior_changelog += [[*r, "", "", "", ""][:4] for r in kept]
         self.report.append(
@@ -697,11 +847,21 @@ class Importer:
                 "kept before Plansign\u2019s versions",
             )
         )
-        self.keep_here(block, rest, "lines outside the changelog table kept verbatim")
+        extras, names = leftover_columns(
+            head, rows, dict(enumerate(CHANGELOG_HEADINGS)), [r[0] for r in rows]
+        )
+        why = "lines outside the changelog table kept verbatim"
+        if extras:
+            why += f"; columns after the fourth, or headings written otherwise ({', '.join(names)})"
+        self.keep_here(block, [*rest, *extras], why)
 
     def section_notes(self, block: Block) -> None:
+        if not _body(block.lines).strip():
+            self.empty_notes_heading = self.empty_notes_heading or block.heading
         self.keep(block.heading, _body(block.lines), "additional notes kept")
 
+
+CHANGELOG_HEADINGS = ("Date", "Version", "Changes", "Author")  # as the export writes them
 
 CANONICAL_HEADINGS = {
     "Overview", "Goals and Requirements", "Primary Goals", "Success Criteria", "User Stories",
@@ -721,9 +881,29 @@ SECTION_NOTE_KEYS = {
 }  # fmt: skip
 
 
-def _date(value: str) -> dt.date | None:
-    if value.upper() in ("TBD", "TBA", "?", "-", "—") or value.startswith("["):
+def _effort(value: str) -> Decimal | None:
+    """Person-days written as a number ("3", "2.5 days", "4 person-days"), else None."""
+    effort = re.match(r"^(\d{1,5}(?:\.\d{1,2})?)\s*(?:person[- ]days?|days?|pd)?$", value, re.I)
+    try:
+        return Decimal(effort.group(1)) if effort else None
+    except InvalidOperation:
         return None
+
+
+def _no_effort(value: str) -> bool:
+    """No effort written: nothing, or the template's "[X person-days]"."""
+    return not value or (value.startswith("[") and _words(value) <= {"X", "person", "days"})
+
+
+def _date(value: str) -> dt.date | None:
+    """A date written YYYY-MM-DD, or None for no date yet ("TBD", the template's placeholders);
+    anything else raises ValueError, so that its line is kept as it is."""
+    if value.upper() in ("TBD", "TBA", "?", "-", "—"):
+        return None
+    if value.startswith("[") and _words(value) <= {"Start", "End", "Target", "date"}:
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(value)
     return dt.date.fromisoformat(value)
 
 

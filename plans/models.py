@@ -134,6 +134,9 @@ class Plan(models.Model):
     additional_notes = models.TextField(
         blank=True, help_text="Anything that fits no section of the template, kept verbatim."
     )
+    # Raised by every sign-off transition (approvals.services), so that what is kept of the
+    # Approval panel (plans.rendered) is known to be current from the plan's row alone.
+    signoffs_revision = models.PositiveIntegerField(default=0, editable=False)
     # What search reads: every section's words, kept up to date by each save (plans.services).
     search_sections = models.JSONField(default=dict, blank=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
@@ -155,6 +158,7 @@ class Plan(models.Model):
         excluded_fields=[
             "created_at",
             "updated_at",
+            "signoffs_revision",
             "search_sections",
             "search_text",
             "search_vector",
@@ -226,14 +230,24 @@ class Plan(models.Model):
         self.search_sections = index
         self.search_text = "\n".join(v for v in index.values() if v)
 
+    def role_of(self, user: AnyUser) -> str | None:
+        """The user's role in the plan's team: "editor", "viewer" or None."""
+        if not user.is_authenticated:
+            return None
+        known = self._known_roles.get(user.pk, ...)
+        if known is not ...:
+            return known
+        return next((m.role for m in self.team.memberships.all() if m.user_id == user.pk), None)
+
+    def remember_role(self, user: AnyUser, role: str | None) -> None:
+        """Record a role already read with the plan, so that asking again costs no query."""
+        self._known_roles = {**self._known_roles, user.pk: role}
+
+    _known_roles: dict[int | None, str | None] = {}
+
     def can_edit(self, user: AnyUser) -> bool:
         """The one rule for editing: an editor of the plan's team."""
-        if not user.is_authenticated:
-            return False
-        return any(
-            m.user_id == user.pk and m.role == Membership.Role.EDITOR
-            for m in self.team.memberships.all()
-        )
+        return self.role_of(user) == Membership.Role.EDITOR
 
 
 class Level(models.TextChoices):

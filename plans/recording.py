@@ -42,6 +42,32 @@ class VersionedHistoricalRecords(HistoricalRecords):
             super().post_delete(instance, using=using, **kw)
 
 
+def _copy_in(model: type[models.Model], objs: Sequence[Any]) -> None:
+    """PostgreSQL's COPY for many new rows: ids drawn from the table's sequence first, so the
+    objects get them as bulk_create would give them (tasks need their phase's id)."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    # Plain values: these tables hold text, numbers, dates and ids, which COPY takes as they are.
+    names = [f.attname for f in meta.concrete_fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+            obj._state.adding, obj._state.db = False, connection.alias
+        columns = ", ".join(quote(str(f.column)) for f in meta.concrete_fields)
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([getattr(obj, name) for name in names])
+
+
+def fit(text: str, length: int) -> str:
+    """`text`, cut to `length` characters with an ellipsis if it is longer."""
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 class VersionWriter:
     """Writes rows of one plan version and their history, a constant number of queries per model."""
 
@@ -49,6 +75,8 @@ class VersionWriter:
         self.number = number
         self.user = user
         self.summary = summary
+        # simple-history's change reason is a varchar(100); the version keeps 200 characters.
+        self.reason = fit(summary, 100) or None
         self.now = now
 
     def _record(self, model: type[models.Model], objs: Sequence[Any], history_type: str) -> None:
@@ -58,7 +86,7 @@ class VersionWriter:
                 history_model(
                     history_date=self.now,
                     history_user=self.user,
-                    history_change_reason=self.summary or None,
+                    history_change_reason=self.reason,
                     history_type=history_type,
                     plan_version=self.number,
                     **{f.attname: getattr(obj, f.attname) for f in history_model.tracked_fields},
@@ -81,7 +109,10 @@ class VersionWriter:
         instead of building a historical object per row (an import can bring thousands)."""
         if not objs:
             return
-        model._default_manager.bulk_create(objs)
+        if connection.vendor == "postgresql":
+            _copy_in(model, objs)
+        else:
+            model._default_manager.bulk_create(objs)
         history = model.history.model  # type: ignore[attr-defined]
         columns = [f.column for f in history.tracked_fields]
         quote = connection.ops.quote_name
@@ -95,7 +126,7 @@ class VersionWriter:
                 [
                     self.now,
                     getattr(self.user, "pk", None),
-                    self.summary or None,
+                    self.reason,
                     self.number,
                     plan_id,
                 ],

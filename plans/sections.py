@@ -13,12 +13,18 @@ class Section:
     group: str = ""  # the heading this section sits under, if any
     fields: tuple[str, ...] = ()  # the plan's own fields shown in this section
     rows: tuple[str, ...] = ()  # repeatable row sets (keys of content.ROW_MODELS)
+    shows: tuple[str, ...] = ()  # other row sets its page reads (Resources charts the phases)
     editable: bool = True  # Approval and Changelog are generated, never typed
     layout: tuple[str, ...] = ()  # fields and row sets in the order the page shows them
 
     @property
     def parts(self) -> tuple[str, ...]:
         return self.layout or (*self.fields, *self.rows)
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The row sets to load to render this section alone."""
+        return (*self.rows, *self.shows)
 
     @property
     def anchor(self) -> str:
@@ -67,6 +73,7 @@ SECTIONS: tuple[Section, ...] = (
             "deployment_date",
         ),
         rows=("team_members",),
+        shows=("phases",),
         layout=(
             "team_members",
             "planning_start",

@@ -10,12 +10,14 @@ from django.utils import timezone
 
 from plans.content import PLAN_FIELDS, ROW_MODELS, PlanContent
 from plans.models import Plan, PlanRow, PlanVersion, Task, Team
-from plans.recording import writing_version
+from plans.recording import fit, writing_version
 from plans.search import refresh_search_vector
 from plans.sections import SECTIONS, Section
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+SUMMARY_LENGTH = 200  # PlanVersion.summary
 
 
 @transaction.atomic
@@ -55,7 +57,7 @@ def create_plan(
         number=1,
         author=author,
         created_at=now,
-        summary=summary,
+        summary=fit(summary, SUMMARY_LENGTH),
         changed_sections=[s.key for s in SECTIONS if s.editable and content.section_filled(s)],
     )
     return plan
@@ -184,7 +186,7 @@ def _write_sections(
         number=number,
         author=user,
         created_at=now,
-        summary=summary,
+        summary=fit(summary, SUMMARY_LENGTH),
         changed_sections=changed_sections,
     )
 

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from dataclasses import asdict
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, lazy
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -31,6 +33,7 @@ from plans.forms import (
 from plans.markdown_export import write_plan
 from plans.merge import merge_section
 from plans.models import VIEW_ALL_PERMISSION, Membership, Plan, PlanVersion
+from plans.rendered import cached, lazy_version, load_version, version_facts, version_key
 from plans.sections import SECTIONS, SECTIONS_BY_KEY, Section
 from plans.services import (
     EditConflict,
@@ -65,11 +68,29 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "plans/dashboard.html", context)
 
 
+class TotalInRowsPaginator(Paginator):
+    """Pages of a queryset annotated with `total` (a window count over all its rows): the page's
+    own query tells how many rows there are, instead of a second query to count them."""
+
+    def get_page(self, number: Any) -> Page:
+        try:
+            number = max(1, int(number))
+        except (TypeError, ValueError):
+            number = 1
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page])
+        if not rows:  # no rows, or past the last page: Django's way, with a count
+            return super().get_page(number)
+        self.count = rows[0].total
+        return Page(rows, number, self)
+
+
 @require_safe
 def plan_list(request: AuthenticatedRequest) -> HttpResponse:
     visible = Plan.objects.visible_to(request.user)
     form = PlanFilterForm(request.GET or None, user=request.user)
-    page = Paginator(form.results(visible), PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    results = form.results(visible).annotate(total=Window(Count("pk")))
+    page = TotalInRowsPaginator(results, PLANS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"page": page, "form": form, "query": query.urlencode()}
@@ -80,12 +101,11 @@ def plan_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_safe
 def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk)
-    return render(
-        request, "plans/plan_detail.html", page_context(request, plan, PlanContent.from_plan(plan))
-    )
+    return render(request, "plans/plan_detail.html", page_context(request, plan))
 
 
 CHANGELOG_ROWS = 25
+APPROVAL_AT = [s.key for s in SECTIONS].index("approval")
 
 
 def recent_versions(versions: QuerySet[PlanVersion]) -> list[PlanVersion]:
@@ -94,22 +114,48 @@ def recent_versions(versions: QuerySet[PlanVersion]) -> list[PlanVersion]:
     return list(reversed(latest))
 
 
-def page_context(request: AuthenticatedRequest, plan: Plan, content: PlanContent) -> dict:
-    """What the plan page and each of its section partials render from."""
+def page_context(
+    request: AuthenticatedRequest,
+    plan: Plan,
+    content: PlanContent | None = None,
+    number: int | None = None,
+) -> dict:
+    """What the plan page (at version `number`, the current one by default) and each of its
+    section partials render from. Everything but the plan itself is lazy: the sections are
+    cached as rendered for their version, and a page whose sections all come from the cache
+    loads no content at all. The Approval panel is per user, and weighs sign-offs against
+    the version's hash, which is cached too."""
+    number = plan.version if number is None else number
+    # A caller's content may hold only the rows of one section; facts need a whole version.
+    whole: PlanContent | None = None
+    if content is None:
+        whole = shown = lazy_version(plan, number)
+    else:
+        shown = content
     return {
         "plan": plan,
-        "content": content,
-        "sections": SECTIONS,
-        "versions": recent_versions(plan.versions.all()),
+        "content": shown,
+        "title": plan.title if number == plan.version else lazy(lambda: shown.plan.title, str)(),
+        # Kept only when rendered from the whole version as read by load_version; a page
+        # built from a caller's content (a form's, maybe one section's rows) never is.
+        "render_key": version_key(plan, number) if whole is not None else "not-kept",
+        "fragment_timeout": None if whole is not None else 0,
+        "today": (today := timezone.localdate()),
+        "sections_before": SECTIONS[:APPROVAL_AT],
+        "approval_section": SECTIONS[APPROVAL_AT],
+        "sections_after": SECTIONS[APPROVAL_AT + 1 :],
+        "versions": SimpleLazyObject(
+            lambda: recent_versions(plan.versions.filter(number__lte=number))
+        ),
         "plan_may_edit": (may_edit := plan.can_edit(request.user)),
-        "can_edit": may_edit and not plan.is_archived,
-        # Lazy: a section swapped in by htmx renders none of these, and the Approval panel
-        # hashes the whole content, which such a render has not loaded.
-        "approval": SimpleLazyObject(lambda: approval_panel(plan, content, request.user)),
-        "outline": SimpleLazyObject(lambda: outline(content)["outline"]),
-        "completeness": SimpleLazyObject(lambda: outline(content)["completeness"]),
-        "timeline_chart": SimpleLazyObject(lambda: timeline(content.plan, timezone.localdate())),
-        "effort_chart": SimpleLazyObject(lambda: effort_bars(content.phases)),
+        "can_edit": may_edit and not plan.is_archived and number == plan.version,
+        "approval": SimpleLazyObject(
+            lambda: approval_panel(plan, version_facts(plan, number, whole), request.user)
+        ),
+        "outline": SimpleLazyObject(lambda: outline(shown)["outline"]),
+        "completeness": SimpleLazyObject(lambda: outline(shown)["completeness"]),
+        "timeline_chart": SimpleLazyObject(lambda: timeline(shown.plan, today)),
+        "effort_chart": SimpleLazyObject(lambda: effort_bars(shown.phases)),
     }
 
 
@@ -153,9 +199,7 @@ def section_detail(request: AuthenticatedRequest, pk: int, key: str) -> HttpResp
         raise Http404("No such section.")
     if not request.htmx:
         return redirect(f"{plan.get_absolute_url()}#{section.anchor}")
-    # The Approval section weighs sign-offs against the hash of the whole content.
-    only = None if key == "approval" else section.rows
-    return _render_section(request, plan, PlanContent.from_plan(plan, only=only), section)
+    return _render_section(request, plan, PlanContent.from_plan(plan, only=section.reads), section)
 
 
 @require_http_methods(["GET", "POST"])
@@ -165,7 +209,7 @@ def section_edit(request: AuthenticatedRequest, pk: int, key: str) -> HttpRespon
     if plan.is_archived:
         raise PermissionDenied("An archived plan is read-only: restore it to edit.")
     # A full page (no JavaScript) shows every section; an htmx swap only needs this one.
-    content = PlanContent.from_plan(plan, only=section.rows if request.htmx else None)
+    content = PlanContent.from_plan(plan, only=section.reads if request.htmx else None)
     if request.method == "GET":
         return _render_section(request, plan, content, section, SectionForm(plan, content, section))
     data = request.POST
@@ -194,7 +238,7 @@ def section_edit(request: AuthenticatedRequest, pk: int, key: str) -> HttpRespon
         else:
             messages.success(request, f"{section.title} saved as version {version.number}.")
         return redirect(f"{plan.get_absolute_url()}#{section.anchor}")
-    content = PlanContent.from_plan(plan, only=section.rows)
+    content = PlanContent.from_plan(plan, only=section.reads)
     return _render_section(
         request, plan, content, section, saved=version, unchanged=version is None
     )
@@ -206,7 +250,7 @@ def _render_conflict(
     """The section as it is now, what changed in it, and the user's changes merged on top."""
     plan = get_plan_for(request, conflict.plan.pk, perm="edit")
     base = content_at(plan, posted.version)
-    theirs = PlanContent.from_plan(plan, only=section.rows if request.htmx else None)
+    theirs = PlanContent.from_plan(plan, only=section.reads if request.htmx else None)
     merge = merge_section(section, base, theirs, posted.desired_content())
     form = SectionForm(plan, merge.content, section, summary=posted.summary)
     return _render_section(
@@ -275,14 +319,25 @@ def plan_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             raise Http404("No such version.") from None
         if not 1 <= number <= plan.version:
             raise Http404("No such version.")
-    content = PlanContent.from_plan(plan) if number == plan.version else content_at(plan, number)
-    versions = plan.versions.select_related("author").filter(number__lte=number).order_by("number")
-    rows = approval_rows(plan, content)
-    document = write_plan(content, approvals=rows, versions=list(versions))
+    document = export_document(plan, number)
     response = HttpResponse(document, content_type="text/markdown; charset=utf-8")
-    filename = f"{slugify(content.plan.title) or 'plan'}-v{number}.md"
+    filename = f"{slugify(plan.title) or 'plan'}-v{number}.md"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def export_document(plan: Plan, number: int) -> str:
+    """Version `number` as Markdown. The Approval table is read anew each time; the rest of the
+    document is kept per version and Approval table, since neither changes it afterwards."""
+    approvals = approval_rows(plan, version_facts(plan, number))
+    signed = hashlib.sha256(repr(approvals).encode()).hexdigest()[:16]
+
+    def write() -> str:
+        versions = plan.versions.select_related("author").filter(number__lte=number)
+        content = load_version(plan, number)
+        return write_plan(content, approvals=approvals, versions=list(versions.order_by("number")))
+
+    return cached(f"export:{version_key(plan, number)}:{signed}", write)
 
 
 @require_http_methods(["GET", "POST"])
@@ -320,11 +375,7 @@ def export_all(request: AuthenticatedRequest) -> HttpResponse:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         plans = Plan.objects.visible_to(request.user).select_related("team", "author")
         for plan in plans.iterator(chunk_size=100):
-            content = PlanContent.from_plan(plan)
-            versions = list(plan.versions.select_related("author").order_by("number"))
-            document = write_plan(
-                content, approvals=approval_rows(plan, content), versions=versions
-            )
+            document = export_document(plan, plan.version)
             stem = f"{slugify(plan.title) or 'plan'}-{plan.pk}-v{plan.version}"
             name = f"{slugify(plan.team.name)}/{stem}.md"
             archive.writestr(name, document)

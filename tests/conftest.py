@@ -70,10 +70,13 @@ def as_mallory(mallory):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate limits live in the cache: each test starts with none."""
-    from django.core.cache import cache
+def _fresh_caches():
+    """Rate limits and rendered versions live in caches: each test starts with none (ids are
+    reused from one test to the next)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()

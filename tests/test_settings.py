@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.settings import env_bool, env_int, mailer_from_url
+from config.settings import cache_from_url, env_bool, env_int, mailer_from_url
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -46,6 +46,16 @@ def test_it_reads_smtp_addresses():
 def test_it_rejects_an_unknown_email_address_scheme():
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
         mailer_from_url("pigeon://coop")
+
+
+def test_it_reads_cache_addresses():
+    assert cache_from_url("db://plansign_cache") == {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "plansign_cache",
+    }
+    assert cache_from_url("locmem://")["BACKEND"].endswith("LocMemCache")
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
+        cache_from_url("memcached://somewhere")
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

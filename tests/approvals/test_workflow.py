@@ -18,8 +18,8 @@ from approvals.services import (
     request_signoff,
     waiting_for,
 )
-from plans.content import PlanContent
 from plans.models import Membership, OpenQuestion, Plan
+from plans.rendered import version_facts
 from tests.conftest import client_for
 from tests.factories import PASSWORD, make_plan, make_team, make_user
 from tests.plans.editing import edit_url, form_data
@@ -130,7 +130,7 @@ def test_an_edit_makes_approvals_stale_and_an_approved_plan_goes_back_to_review(
     as_alice.post(edit_url(review, "testing"), data, HTTP_HX_REQUEST="true")
     assert status(review) == "in_review"
     fresh = Plan.objects.get(pk=review.pk)
-    panel = approval_panel(fresh, PlanContent.from_plan(fresh), bob)
+    panel = approval_panel(fresh, version_facts(fresh), bob)
     assert all(s.is_stale for s in panel.states)
     assert [s.role.name for s in panel.mine] == ["Product Owner", "Technical Lead"]
 
@@ -138,7 +138,7 @@ def test_an_edit_makes_approvals_stale_and_an_approved_plan_goes_back_to_review(
 def test_a_save_that_changes_nothing_leaves_sign_offs_valid(review, leads, as_alice):
     sign(review, "Product Owner", leads[0])
     as_alice.post(edit_url(review, "testing"), form_data(review, "testing"), HTTP_HX_REQUEST="true")
-    panel = approval_panel(review, PlanContent.from_plan(review), leads[0])
+    panel = approval_panel(review, version_facts(review), leads[0])
     assert panel.states[0].approved
 
 
@@ -372,3 +372,16 @@ def test_two_last_approvals_at_once_approve_the_plan_exactly_once(db):
     assert status(plan) == "approved"
     transitions = plan.history.filter(history_change_reason="Approved by every role")
     assert transitions.count() == 1
+
+
+def test_each_decision_shows_at_once_on_pages_already_kept(review, leads, as_alice):
+    bob, quinn = leads
+    as_alice.get(review.get_absolute_url())  # the Approval panel is kept for this revision
+    client_for(quinn).get(review.get_absolute_url())
+
+    sign(review, "Product Owner", bob)  # the plan's status does not change
+
+    html = as_alice.get(review.get_absolute_url()).text
+    assert html.count('text-bg-success">Approved</span> Bob Lead, version') == 1
+    assert "Your decision as QA Lead" in client_for(quinn).get(review.get_absolute_url()).text
+    assert 'title="waiting for you">1<' in client_for(quinn).get("/").text

@@ -173,6 +173,25 @@ def test_the_merge_keeps_rows_each_side_added_and_drops_rows_removed(as_alice, t
     assert values == ["Goal 2", "Bob&#x27;s goal", "Alice&#x27;s"]
 
 
+def test_a_row_removed_by_someone_else_is_a_conflict_to_merge_not_an_error(
+    as_alice, team, alice, bob
+):
+    plan = make_plan(team, alice, rows=2)
+    alice_form = form_data(plan, "goals")
+    bob_form = {**form_data(plan, "goals"), "goals-0-DELETE": "on"}
+    client_for(bob).post(edit_url(plan, "goals"), bob_form, **HTMX)
+    alice_form["goals-1-text"] = "Alice's goal 2"
+
+    response = as_alice.post(edit_url(plan, "goals"), alice_form, **HTMX)
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    values = re.findall(r'name="goals-\d+-text"[^>]*value="([^"]*)"', html)
+    assert values == ["Alice&#x27;s goal 2"]  # bob's removal kept, her change merged
+    merged = {**form_data(plan, "goals"), "goals-0-text": "Alice's goal 2"}
+    assert "Saved as version 3." in as_alice.post(edit_url(plan, "goals"), merged, **HTMX).text
+
+
 def test_saves_to_different_sections_do_not_conflict(as_alice, plan, bob):
     alice_form = {**form_data(plan, "overview"), "overview": "Alice's overview"}
     bob_form = {**form_data(plan, "risks"), "risks-0-impact": "medium"}

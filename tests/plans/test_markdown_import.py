@@ -223,3 +223,95 @@ def test_a_manager_downloads_every_plan_as_a_zip(as_carol, as_alice, plan):
         .startswith("# Implementation Plan: Offline Sync")
     )
     assert as_alice.get(reverse("plans:export_all")).status_code == 403
+
+
+# Nothing is ever dropped silently: what no field takes is kept, verbatim, where it was.
+
+
+def lost_words(document: str) -> list[str]:
+    """The words of a document missing from the export of its import (as for the real plans)."""
+    exported = write_plan(parse_plan(document).content, versions=[])
+    return sorted(set(words(document)) - set(words(exported)))
+
+
+def test_table_columns_no_field_takes_are_kept_in_their_section():
+    document = (
+        "## Risks and Mitigations\n\n| Risk | Impact | Likelihood | Mitigation | Owner |\n"
+        "|---|---|---|---|---|\n| Outage | High | Low | Retry | Priya |\n\n"
+        "### Team Members\n\n| Name | Role | Email |\n|---|---|---|\n"
+        "| Ann | Lead | ann@example.com |\n| Bo | Dev | on | call |\n"
+    )
+    result = parse_plan(document)
+    assert lost_words(document) == []
+    content = result.content
+    assert [r.risk for r in content.risks] == ["Outage"]  # the row is still a row
+    assert [m.name for m in content.team_members] == ["Ann"]
+    notes = content.plan.section_notes
+    assert "- Outage — Owner: Priya" in notes["risks"]
+    assert "- Ann — Email: ann@example.com" in notes["team_members"]
+    assert "| Bo | Dev | on | call |" in notes["team_members"]  # more cells than headings
+    assert any(line.kept and "Owner" in line.outcome for line in result.report)
+
+
+def test_changelog_columns_after_the_fourth_are_kept():
+    document = (
+        "## Changelog\n\n| Date | Version | Changes | Author | Reviewer |\n"
+        "|---|---|---|---|---|\n| 2025-01-02 | 0.9 | Draft | Sam | Kim |\n"
+    )
+    result = parse_plan(document)
+    assert lost_words(document) == []
+    assert result.prior_changelog == [["2025-01-02", "0.9", "Draft", "Sam"]]
+    assert "- 2025-01-02 — Reviewer: Kim" in result.content.plan.additional_notes
+    assert any(line.kept and "Reviewer" in line.outcome for line in result.report)
+
+
+@pytest.mark.parametrize(
+    "document",
+    ["## Milestones\n\n### Phase 1: Build\n", "### Feature Toggles\n", "## Additional Notes\n"],
+)
+def test_the_heading_of_an_empty_section_is_kept(document):
+    assert lost_words(document) == []
+
+
+def test_an_unsigned_approval_table_with_roles_not_of_the_template_is_kept():
+    document = (
+        "## Approval\n\n| Role | Name | Date | Signature |\n|---|---|---|---|\n"
+        "| Security Officer | | | |\n"
+    )
+    result = parse_plan(document)
+    assert lost_words(document) == []
+    assert "| Security Officer | | | |" in result.content.plan.additional_notes
+    assert any(line.kept and "Security Officer" in line.outcome for line in result.report)
+    # The template's own unsigned table is still regenerated from the sign-offs.
+    template = TEMPLATE.read_text()
+    assert "Approval" not in parse_plan(template).content.plan.additional_notes
+
+
+def test_a_ticked_box_is_kept_outside_open_questions():
+    document = (
+        "### Success Criteria\n\n- [x] Fast sync\n- [ ] Small\n\n"
+        "### Phase 1: Build\n\n- **Tasks:**\n  1. Write\n  2. [X] Review\n\n"
+        "## Open Questions\n\n- [x] Settled\n"
+    )
+    result = parse_plan(document)
+    assert lost_words(document) == []
+    content = result.content
+    assert [c.text for c in content.success_criteria] == ["[x] Fast sync", "Small"]
+    assert [t.text for t in content.phases[0].tasks] == ["Write", "Review"]
+    assert "2. [X] Review" in content.plan.additional_notes  # no field says a task is done
+    assert [(q.text, q.resolved) for q in content.open_questions] == [("Settled", True)]
+
+
+def test_a_second_line_for_the_same_date_or_effort_is_kept():
+    document = (
+        "### Timeline\n\n- Deployment: 2027-08-04\n- Deployment: 2027-09-01\n\n"
+        "### Phase 1: Build\n\n- **Estimated Effort:** 3 person-days\n"
+        "- **Estimated Effort:** 5 person-days\n"
+    )
+    result = parse_plan(document)
+    assert lost_words(document) == []
+    plan = result.content.plan
+    assert plan.deployment_date.isoformat() == "2027-08-04"  # the first one counts
+    assert "- Deployment: 2027-09-01" in plan.section_notes["timeline"]
+    assert str(result.content.phases[0].phase.effort) == "3"
+    assert "- **Estimated Effort:** 5 person-days" in plan.additional_notes

@@ -71,3 +71,17 @@ def test_the_dashboard_shows_four_lists_in_a_constant_number_of_queries(
     ):
         assert heading in html
     assert html.count("· Alice Author ·") == 10
+
+
+def test_the_count_and_pages_come_with_the_rows(as_carol, team, alice):
+    for i in range(30):
+        make_plan(team, alice, title=f"Plan {i:02}")
+
+    first = as_carol.get("/plans/?sort=title").text
+    second = as_carol.get("/plans/?sort=title&page=2").text
+    beyond = as_carol.get("/plans/?sort=title&page=9").text
+
+    assert "30 plans" in first and "Page 1 of 2" in first
+    assert "Plan 24" in first and "Plan 25" not in first
+    assert "Plan 25" in second and "Plan 29" in second and "Page 2 of 2" in second
+    assert "Plan 29" in beyond  # past the last page: the last page

@@ -1,0 +1,88 @@
+"""What is computed from a version is kept forever: a version's content never changes.
+
+Keys name the plan (its id and creation time, so a reused id never meets an old entry) and the
+version number. Entries live in the "template_fragments" cache, local to each process: it also
+holds the `{% cache %}` fragments of the plan page (its sections as rendered for one version),
+which are only ever rendered from `load_version`.
+Per-user parts — edit buttons, the Approval section, the navigation — are never cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import cast
+
+from django.core.cache import BaseCache, caches
+from django.utils.functional import SimpleLazyObject
+
+from plans.content import PlanContent
+from plans.markdown_export import content_hash
+from plans.models import Plan
+from plans.versions import content_at
+
+FRAGMENTS = "template_fragments"
+
+
+def rendered_cache() -> BaseCache:
+    return caches[FRAGMENTS]
+
+
+def version_key(plan: Plan, number: int) -> str:
+    return f"{plan.pk}.{plan.created_at.timestamp():.6f}.{number}"
+
+
+def load_version(plan: Plan, number: int) -> PlanContent:
+    """The whole content of version `number`: the live rows when it is the current one and no
+    save committed while they were read (every save raises the version), else the history.
+    What is cached under a version number must be exactly that version."""
+    if number == plan.version:
+        content = PlanContent.from_plan(plan)
+        if Plan.objects.filter(pk=plan.pk, version=number).exists():
+            return content
+    return content_at(plan, number)
+
+
+def lazy_version(plan: Plan, number: int) -> PlanContent:
+    """The content of version `number`, loaded when first used (if ever)."""
+    return cast(PlanContent, SimpleLazyObject(lambda: load_version(plan, number)))
+
+
+@dataclass(frozen=True)
+class VersionFacts:
+    """What the Approval panel needs of a version without loading it."""
+
+    content_hash: str
+    unresolved_questions: int
+
+
+def version_facts(
+    plan: Plan, number: int | None = None, whole: PlanContent | None = None
+) -> VersionFacts:
+    """The facts of version `number`: from the cache, else from `whole` (that version's whole
+    content, if the caller has it; never a partial load) or loaded here."""
+    number = plan.version if number is None else number
+    return cached(
+        f"facts:{version_key(plan, number)}",
+        lambda: facts_of(whole if whole is not None else load_version(plan, number)),
+    )
+
+
+def facts_of(content: PlanContent) -> VersionFacts:
+    return VersionFacts(
+        content_hash=content_hash(content),
+        unresolved_questions=sum(1 for q in content.open_questions if not q.resolved),
+    )
+
+
+def cached[T](key: str, compute: Callable[[], T]) -> T:
+    """compute(), kept under `key` (any text: it is hashed) until the process ends or the
+    entry is among the least recently used beyond the cache's size."""
+    cache = rendered_cache()
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    value = cache.get(digest)
+    if value is None:
+        value = compute()
+        cache.set(digest, value, None)
+    return value

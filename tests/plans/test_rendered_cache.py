@@ -1,0 +1,130 @@
+"""The plan page keeps what it renders of a version (plans/rendered.py): a second visit loads no
+content, yet every change — a save, an archive, a sign-off, another user — shows at once."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+
+from plans.content import PlanContent
+from plans.markdown_export import content_hash
+from plans.rendered import version_facts
+from tests.conftest import client_for
+from tests.factories import make_plan
+from tests.plans.editing import edit_url, form_data
+
+
+def test_a_second_visit_renders_the_same_page_without_loading_the_content(
+    as_alice, team, alice, django_assert_max_num_queries
+):
+    big = make_plan(team, alice, rows=50, tasks=20)
+    first = as_alice.get(big.get_absolute_url()).text
+
+    # the session, the user with the navigation's count, the plan with the reader's role
+    with django_assert_max_num_queries(3):
+        second = as_alice.get(big.get_absolute_url()).text
+
+    assert second.count("<li>Task ") == first.count("<li>Task ") == 50 * 20
+    assert strip_tokens(second) == strip_tokens(first)
+
+
+def strip_tokens(html: str) -> str:
+    """The page without what differs on every request (CSRF tokens, CSP nonces)."""
+    return re.sub(r'(nonce="[^"]+"|[A-Za-z0-9+/=_-]{32,})', "", html)
+
+
+def test_a_save_shows_at_once(as_alice, plan):
+    as_alice.get(plan.get_absolute_url())
+    data = form_data(plan, "overview") | {"overview": "Now about *tablets* too."}
+
+    as_alice.post(edit_url(plan, "overview"), data)
+
+    html = as_alice.get(plan.get_absolute_url()).text
+    assert "Now about <em>tablets</em> too." in html
+    assert "Let people" not in html
+
+
+def test_an_old_version_page_shows_that_version_after_the_current_one_was_cached(as_alice, plan):
+    as_alice.post(edit_url(plan, "overview"), form_data(plan, "overview") | {"overview": "New."})
+    assert "New." in as_alice.get(plan.get_absolute_url()).text
+
+    old = as_alice.get(reverse("plans:version", args=[plan.pk, 1])).text
+
+    assert "Let people <strong>edit offline</strong>." in old
+    assert "<p>New.</p>" not in old
+
+
+def test_edit_buttons_follow_who_reads_and_whether_the_plan_is_archived(as_alice, as_victor, plan):
+    assert "edit-link" in as_alice.get(plan.get_absolute_url()).text
+    assert "edit-link" not in as_victor.get(plan.get_absolute_url()).text
+
+    as_alice.post(reverse("plans:archive", args=[plan.pk]), {"archive": "1"})
+
+    assert "edit-link" not in as_alice.get(plan.get_absolute_url()).text
+
+
+def test_the_approval_section_is_read_anew_on_every_visit(as_alice, plan, alice):
+    from approvals.services import assign_roles, request_signoff
+
+    as_alice.get(plan.get_absolute_url())
+    assign_roles(plan=plan, user=alice, assignments=[(n, alice) for n in team_roles(plan)])
+    plan.team.allow_self_signoff = True
+    plan.team.save()
+    request_signoff(plan=plan, user=alice)
+
+    html = as_alice.get(plan.get_absolute_url()).text
+
+    assert "Your decision as" in html
+
+
+def team_roles(plan) -> list[str]:
+    return list(plan.team.signoff_roles)
+
+
+def test_a_section_rendered_alone_shows_what_it_charts(as_alice, plan):
+    """Resources charts the phases' effort: rendered after its own save, the chart is there,
+    and so it is on the page built from the cache afterwards."""
+    data = form_data(plan, "resources") | {"deployment_date": "2026-04-02"}
+
+    partial = as_alice.post(edit_url(plan, "resources"), data, HTTP_HX_REQUEST="true").text
+
+    assert "effort-chart" in partial
+    assert "effort-chart" in as_alice.get(plan.get_absolute_url()).text
+
+
+def test_the_cached_hash_is_the_hash_of_the_version(plan):
+    assert version_facts(plan).content_hash == content_hash(PlanContent.from_plan(plan))
+
+
+def test_another_reader_sees_the_same_sections(plan, victor, as_alice):
+    as_alice.get(plan.get_absolute_url())
+
+    html = client_for(victor).get(plan.get_absolute_url()).text
+
+    assert "Let people <strong>edit offline</strong>." in html
+
+
+def test_the_edit_page_without_javascript_shows_its_form_after_the_plan_page_was_kept(
+    as_alice, plan
+):
+    as_alice.get(plan.get_absolute_url())
+
+    html = as_alice.get(edit_url(plan, "risks")).text
+
+    assert 'name="risks-TOTAL_FORMS"' in html
+    assert as_alice.get(edit_url(plan, "overview")).text.count('name="overview"') == 1
+
+
+def test_a_version_read_while_a_save_lands_is_read_from_the_history(as_alice, plan):
+    """What is kept under version 1 must be version 1, even when a save committed between
+    reading the plan and reading its rows."""
+    from plans.models import Plan
+    from plans.rendered import load_version
+
+    seen_at_v1 = Plan.objects.get(pk=plan.pk)
+    as_alice.post(edit_url(plan, "overview"), form_data(plan, "overview") | {"overview": "v2"})
+
+    content = load_version(seen_at_v1, 1)
+
+    assert content.plan.overview == "Let people **edit offline**."
