@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
+from django.test import Client, override_settings
 
 from plans.apps import MANAGERS_GROUP
 from tests.factories import make_plan, make_team, make_user
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Production hashes passwords with PBKDF2 at about 0.7 s a time here: tests that sign in
+    (the demo's people, every failed sign-in) would spend minutes on it."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture

@@ -38,7 +38,6 @@ from django.contrib.sessions.models import Session
 from django.db import connection, models, transaction
 from django.http import HttpResponse
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import URLResolver, get_resolver, path, re_path, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils.encoding import force_bytes
@@ -91,7 +90,6 @@ ADMIN_WRITABLE = {"plans.team", "auth.user", "auth.group"}
 # root is a superuser: without a staff user, the admin would only ever answer with its login.
 USERS = ("anonymous", "mallory", "victor", "carol", "root", "alice")  # alice, last, edits
 IMPORT_DOCUMENT = "# Implementation Plan: Swept Import\n\n## Overview\n\nImported by the sweep.\n"
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # a sweep of logins, not of hashing
 
 
 # The routes, straight from the resolver -----------------------------------------------------
@@ -269,8 +267,6 @@ def build_world() -> World:
 def world(django_db_setup, django_db_blocker):
     """The data, written once in a transaction that each test's own (a savepoint) rolls back to,
     and that is rolled back after the module."""
-    hasher = override_settings(PASSWORD_HASHERS=FAST_HASHER)
-    hasher.enable()
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -281,13 +277,11 @@ def world(django_db_setup, django_db_blocker):
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
-            hasher.disable()
             raise
     yield data
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
-    hasher.disable()
 
 
 # Filling a route: every converter and regex group gets real values ----------------------------

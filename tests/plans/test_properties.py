@@ -59,12 +59,6 @@ EDIT_FORM_KEYS = [s.key for s in SECTIONS if s.editable and (s.fields or s.rows)
 # Fixtures --------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Signing checks a password; a fast hasher keeps hundreds of examples within budget."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def bob(team):
     """A lead: an editor of the team who is not the author."""
