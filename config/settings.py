@@ -236,7 +236,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CACHES = {
     "default": cache_from_url(env_str("CACHE_URL", "locmem://")),
     "template_fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "config.cache.InProcessCache",
         "LOCATION": "plansign-fragments",
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 2000)},

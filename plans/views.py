@@ -17,7 +17,7 @@ from django.utils.functional import SimpleLazyObject, lazy
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from approvals.services import approval_panel, approval_rows, waiting_for
+from approvals.services import approval_panel, approval_rows, approval_table_key, waiting_for
 from plans.access import AuthenticatedRequest, get_plan_for
 from plans.charts import effort_bars, timeline
 from plans.content import PlanContent
@@ -151,6 +151,9 @@ def page_context(
         "can_edit": may_edit and not plan.is_archived and number == plan.version,
         "approval": SimpleLazyObject(
             lambda: approval_panel(plan, version_facts(plan, number, whole), request.user)
+        ),
+        "approval_table_key": SimpleLazyObject(
+            lambda: approval_table_key(plan, version_facts(plan, number, whole))
         ),
         "outline": SimpleLazyObject(lambda: outline(shown)["outline"]),
         "completeness": SimpleLazyObject(lambda: outline(shown)["completeness"]),

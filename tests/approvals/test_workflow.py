@@ -233,6 +233,22 @@ def test_the_approval_table_shows_name_date_and_the_version_signed(review, leads
     assert html.count("not signed") == 2
 
 
+def test_every_reader_sees_each_decision_at_once_though_the_table_is_kept(
+    review, leads, as_alice, as_victor
+):
+    as_victor.get(review.get_absolute_url())  # the table is kept as it reads now
+
+    sign(review, "Product Owner", leads[0])
+    after_one = as_victor.get(review.get_absolute_url()).text
+    sign(review, "QA Lead", leads[1])
+    after_two = as_alice.get(review.get_absolute_url()).text
+
+    assert "Bob Lead, version 1, sha256:" in after_one
+    assert after_one.count("not signed") == 2
+    assert "Quinn QA, version 1, sha256:" in after_two
+    assert after_two.count("not signed") == 1
+
+
 def test_a_stale_sign_off_links_to_what_changed(review, leads, as_alice):
     sign(review, "Product Owner", leads[0])
     as_alice.post(
