@@ -27,21 +27,27 @@ class AuthenticatedRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def get_plan_for(request: HttpRequest, pk: int, perm: Literal["view", "edit"] = "view") -> Plan:
+def get_plan_for(
+    request: HttpRequest,
+    pk: int,
+    perm: Literal["view", "edit"] = "view",
+    *,
+    content: bool = True,
+) -> Plan:
     """The plan if the user may see it (else 404) and, for "edit", change it (else 403).
 
     One query for a member of the plan's team: the plan, its team and author, and the user's
-    role there. Only a non-member costs the permission check that tells a manager."""
+    role there. Only a non-member costs the permission check that tells a manager. Without
+    `content`, only the plan's bookkeeping is read: for pages that read its content through
+    plans.rendered.load_version (which reads the rest when it needs it), if at all."""
     user = request.user
     if not user.is_authenticated:
         raise Http404("No such plan.")
+    plans = Plan.objects.select_related("team", "author")
+    # The search columns are large, and for search only.
+    plans = plans.defer(*Plan.SEARCH_FIELDS) if content else plans.only(*Plan.BOOKKEEPING_FIELDS)
     try:
-        plan = (
-            Plan.objects.select_related("team", "author")
-            .defer("search_sections", "search_text", "search_vector")  # large, for search only
-            .annotate(reader_role=RawSQL(_READER_ROLE_SQL, (user.pk,)))
-            .get(pk=pk)
-        )
+        plan = plans.annotate(reader_role=RawSQL(_READER_ROLE_SQL, (user.pk,))).get(pk=pk)
     except Plan.DoesNotExist:
         raise Http404("No such plan.") from None
     if plan.reader_role is None and not user.has_perm(VIEW_ALL_PERMISSION):

@@ -33,7 +33,7 @@ def _version_or_404(plan: Plan, number: object) -> PlanVersion:
 
 @require_safe
 def plan_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for(request, pk)
+    plan = get_plan_for(request, pk, content=False)
     versions = plan.versions.select_related("author").order_by("-number")
     page = Paginator(versions, VERSIONS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"plan": plan, "page": page, "may_edit": plan.can_edit(request.user)}
@@ -42,7 +42,7 @@ def plan_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def version_detail(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
-    plan = get_plan_for(request, pk)
+    plan = get_plan_for(request, pk, content=False)
     version = _version_or_404(plan, number)
     context = {**page_context(request, plan, number=version.number), "old_version": version}
     return render(request, "plans/plan_detail.html", context)

@@ -153,6 +153,14 @@ class Plan(models.Model):
         help_text="Changelog rows of an imported document (date, version, changes, author).",
     )
 
+    # Columns that are not the plan's content: what a page whose sections are kept (see
+    # plans.rendered) reads of the plan itself, and what search alone reads.
+    BOOKKEEPING_FIELDS: ClassVar[tuple[str, ...]] = (
+        *("team", "author", "status", "version", "created_at", "updated_at", "archived_at"),
+        *("title", "signoffs_revision"),
+    )
+    SEARCH_FIELDS: ClassVar[tuple[str, ...]] = ("search_sections", "search_text", "search_vector")
+
     history = recording.VersionedHistoricalRecords(
         bases=[recording.VersionedHistory],
         excluded_fields=[

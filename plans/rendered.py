@@ -38,6 +38,8 @@ def load_version(plan: Plan, number: int) -> PlanContent:
     save committed while they were read (every save raises the version), else the history.
     What is cached under a version number must be exactly that version."""
     if number == plan.version:
+        if unread := plan.get_deferred_fields() - set(Plan.SEARCH_FIELDS):
+            plan.refresh_from_db(fields=unread)  # read with its bookkeeping only (get_plan_for)
         content = PlanContent.from_plan(plan)
         if Plan.objects.filter(pk=plan.pk, version=number).exists():
             return content

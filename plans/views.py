@@ -100,7 +100,7 @@ def plan_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_safe
 def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for(request, pk)
+    plan = get_plan_for(request, pk, content=False)
     return render(request, "plans/plan_detail.html", page_context(request, plan))
 
 
@@ -313,7 +313,7 @@ def plan_archive(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def plan_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for(request, pk)
+    plan = get_plan_for(request, pk, content=False)
     number = plan.version
     if "version" in request.GET:
         try:
