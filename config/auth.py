@@ -62,8 +62,11 @@ class PlansignBackend(ModelBackend):
         users = get_user_model()._default_manager.annotate(
             signoffs_waiting=waiting_count_of_outer_user()
         )
-        user = users.filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            user = users.get(pk=user_id)
+        except (ValueError, TypeError, get_user_model().DoesNotExist):
+            return None
+        return user if self.user_can_authenticate(user) else None
 
 
 class SignInView(LoginView):

@@ -246,6 +246,8 @@ CACHES = {
 MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL", "console://"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Plansign <plansign@localhost>")
 
+# Sessions in the database (shared by every app server), read with one SQL statement.
+SESSION_ENGINE = "config.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token travels in a header from <body>.
 X_FRAME_OPTIONS = "DENY"
