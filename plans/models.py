@@ -158,6 +158,7 @@ class Plan(models.Model):
     BOOKKEEPING_FIELDS: ClassVar[tuple[str, ...]] = (
         *("team", "author", "status", "version", "created_at", "updated_at", "archived_at"),
         *("title", "signoffs_revision"),
+        *("author__username", "author__first_name", "author__last_name"),  # how it is named
     )
     SEARCH_FIELDS: ClassVar[tuple[str, ...]] = ("search_sections", "search_text", "search_vector")
 
