@@ -252,6 +252,22 @@ def approval_table_key(plan: Plan, facts: VersionFacts) -> str:
     )
 
 
+def approval_states(plan: Plan, facts: VersionFacts) -> list[RoleState]:
+    """Each role with its latest decision, weighed against the version read (`facts`); before
+    roles are set, the team's, unassigned. The same for every reader: kept as the table is."""
+    return cached(f"states:{approval_table_key(plan, facts)}", lambda: _states(plan, facts))
+
+
+def _states(plan: Plan, facts: VersionFacts) -> list[RoleState]:
+    states = role_states(plan, facts.content_hash)
+    if states:
+        return states
+    return [
+        RoleState(SignoffRole(plan=plan, name=name, position=i), None, facts.content_hash)
+        for i, name in enumerate(plan.team.signoff_roles, start=1)
+    ]
+
+
 def approval_panel(plan: Plan, facts: VersionFacts, user: User) -> ApprovalPanel:
     """Kept per reader and sign-off revision: any transition raises the plan's revision."""
     key = (
@@ -262,13 +278,7 @@ def approval_panel(plan: Plan, facts: VersionFacts, user: User) -> ApprovalPanel
 
 
 def _approval_panel(plan: Plan, facts: VersionFacts, user: User) -> ApprovalPanel:
-    current_hash = facts.content_hash
-    states = role_states(plan, current_hash) if plan.pk else []
-    if not states:  # roles not set yet: the team's, unassigned
-        states = [
-            RoleState(SignoffRole(plan=plan, name=name, position=i), None, current_hash)
-            for i, name in enumerate(plan.team.signoff_roles, start=1)
-        ]
+    states = approval_states(plan, facts)
     may_edit = plan.can_edit(user) and not plan.is_archived
     self_signoff = plan.team.allow_self_signoff or plan.author_id != user.pk
     mine = [
@@ -337,7 +347,7 @@ def waiting_count(user: User) -> int:
 def approval_rows(plan: Plan, facts: VersionFacts) -> list[ApprovalRow]:
     """The template's Approval table for an export: who signed which version."""
     rows = []
-    for state in approval_panel(plan, facts, plan.author).states:
+    for state in approval_states(plan, facts):
         s = state.signoff
         if s is None:
             rows.append(ApprovalRow(state.role.name))

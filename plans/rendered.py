@@ -4,7 +4,9 @@ Keys name the plan (its id and creation time, so a reused id never meets an old 
 version number. Entries live in the "template_fragments" cache, local to each process: it also
 holds the `{% cache %}` fragments of the plan page (its sections as rendered for one version),
 which are only ever rendered from `load_version`.
-Per-user parts — edit buttons, the Approval section, the navigation — are never cached.
+What also depends on sign-offs (the Approval table and panel, approvals.services) is kept
+under the plan's sign-off revision as well, which every transition raises; the Approval
+panel also under its reader. The navigation and the page's forms are never kept.
 """
 
 from __future__ import annotations
@@ -53,10 +55,12 @@ def lazy_version(plan: Plan, number: int) -> PlanContent:
 
 @dataclass(frozen=True)
 class VersionFacts:
-    """What the Approval panel needs of a version without loading it."""
+    """What the Approval panel, a page title and an export's name need of a version without
+    loading it."""
 
     content_hash: str
     unresolved_questions: int
+    title: str
 
 
 def version_facts(
@@ -75,6 +79,7 @@ def facts_of(content: PlanContent) -> VersionFacts:
     return VersionFacts(
         content_hash=content_hash(content),
         unresolved_questions=sum(1 for q in content.open_questions if not q.resolved),
+        title=content.plan.title,
     )
 
 

@@ -4,7 +4,7 @@ import hashlib
 import io
 import zipfile
 from dataclasses import asdict
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -33,7 +33,14 @@ from plans.forms import (
 from plans.markdown_export import write_plan
 from plans.merge import merge_section
 from plans.models import VIEW_ALL_PERMISSION, Membership, Plan, PlanVersion
-from plans.rendered import cached, lazy_version, load_version, version_facts, version_key
+from plans.rendered import (
+    VersionFacts,
+    cached,
+    lazy_version,
+    load_version,
+    version_facts,
+    version_key,
+)
 from plans.sections import SECTIONS, SECTIONS_BY_KEY, Section
 from plans.services import (
     EditConflict,
@@ -132,10 +139,11 @@ def page_context(
         whole = shown = lazy_version(plan, number)
     else:
         shown = content
+    facts = cast(VersionFacts, SimpleLazyObject(lambda: version_facts(plan, number, whole)))
     return {
         "plan": plan,
         "content": shown,
-        "title": plan.title if number == plan.version else lazy(lambda: shown.plan.title, str)(),
+        "title": plan.title if number == plan.version else lazy(lambda: facts.title, str)(),
         # Kept only when rendered from the whole version as read by load_version; a page
         # built from a caller's content (a form's, maybe one section's rows) never is.
         "render_key": version_key(plan, number) if whole is not None else "not-kept",
@@ -149,12 +157,8 @@ def page_context(
         ),
         "plan_may_edit": (may_edit := plan.can_edit(request.user)),
         "can_edit": may_edit and not plan.is_archived and number == plan.version,
-        "approval": SimpleLazyObject(
-            lambda: approval_panel(plan, version_facts(plan, number, whole), request.user)
-        ),
-        "approval_table_key": SimpleLazyObject(
-            lambda: approval_table_key(plan, version_facts(plan, number, whole))
-        ),
+        "approval": SimpleLazyObject(lambda: approval_panel(plan, facts, request.user)),
+        "approval_table_key": SimpleLazyObject(lambda: approval_table_key(plan, facts)),
         "outline": SimpleLazyObject(lambda: outline(shown)["outline"]),
         "completeness": SimpleLazyObject(lambda: outline(shown)["completeness"]),
         "timeline_chart": SimpleLazyObject(lambda: timeline(shown.plan, today)),
@@ -324,7 +328,8 @@ def plan_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             raise Http404("No such version.")
     document = export_document(plan, number)
     response = HttpResponse(document, content_type="text/markdown; charset=utf-8")
-    filename = f"{slugify(plan.title) or 'plan'}-v{number}.md"
+    title = plan.title if number == plan.version else version_facts(plan, number).title
+    filename = f"{slugify(title) or 'plan'}-v{number}.md"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

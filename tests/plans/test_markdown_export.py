@@ -110,6 +110,14 @@ def test_the_download_is_named_after_the_plan_and_version(as_alice, plan):
     assert response["Content-Disposition"] == 'attachment; filename="offline-sync-v1.md"'
 
 
+def test_an_old_version_is_named_after_its_own_title(as_alice, plan):
+    as_alice.post(edit_url(plan, "overview"), {**form_data(plan, "overview"), "title": "Sync 2"})
+    old = as_alice.get(reverse("plans:export", args=[plan.pk]), {"version": 1})
+    current = as_alice.get(reverse("plans:export", args=[plan.pk]))
+    assert old["Content-Disposition"] == 'attachment; filename="offline-sync-v1.md"'
+    assert current["Content-Disposition"] == 'attachment; filename="sync-2-v2.md"'
+
+
 def test_an_old_version_can_be_exported(as_carol, as_alice, plan):
     as_alice.post(edit_url(plan, "overview"), {**form_data(plan, "overview"), "overview": "New."})
     response = as_carol.get(reverse("plans:export", args=[plan.pk]), {"version": 1})
