@@ -9,7 +9,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, F, QuerySet, RowRange, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -96,7 +96,15 @@ class TotalInRowsPaginator(Paginator):
 def plan_list(request: AuthenticatedRequest) -> HttpResponse:
     visible = Plan.objects.visible_to(request.user)
     form = PlanFilterForm(request.GET or None, user=request.user)
-    results = form.results(visible).annotate(total=Window(Count("pk")))
+    results = form.results(visible)
+    # A search's window is ordered by rank (over the whole frame, so it still counts every
+    # row) only to have PostgreSQL rank each plan before counting: otherwise it counts first
+    # and carries every plan's search vector through the count (bench/search.py).
+    ranked = "rank" in results.query.annotations
+    total = Window(
+        Count("pk"), order_by=F("rank").asc() if ranked else None, frame=RowRange(None, None)
+    )
+    results = results.annotate(total=total)
     page = TotalInRowsPaginator(results, PLANS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -85,3 +85,25 @@ def test_the_count_and_pages_come_with_the_rows(as_carol, team, alice):
     assert "Plan 24" in first and "Plan 25" not in first
     assert "Plan 25" in second and "Plan 29" in second and "Page 2 of 2" in second
     assert "Plan 29" in beyond  # past the last page: the last page
+
+
+def test_search_results_are_counted_and_paged(as_carol, team, alice):
+    for i in range(30):
+        make_plan(team, alice, title=f"Quasar plan {i:02}", rows=0)
+    make_plan(team, alice, title="Dark Mode", rows=0)
+
+    first = as_carol.get("/plans/?q=quasar&sort=title").text
+    second = as_carol.get("/plans/?q=quasar&sort=title&page=2").text
+
+    assert "30 plans" in first and "Page 1 of 2" in first and "Dark Mode" not in first
+    assert "Quasar plan 29" in second and "Page 2 of 2" in second
+
+
+def test_a_search_runs_a_constant_number_of_queries(
+    as_alice, team, alice, django_assert_max_num_queries
+):
+    for i in range(20):
+        make_plan(team, alice, title=f"Quasar plan {i:02}", rows=0)
+    with django_assert_max_num_queries(12):
+        response = as_alice.get(reverse("plans:list"), {"q": "quasar"})
+    assert response.text.count("Quasar plan ") >= 20

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -136,3 +137,15 @@ def test_bad_filter_values_are_ignored_with_a_message_not_a_500(library, as_alic
     )
     assert response.status_code == 200
     assert "Some filters were not understood" in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL storage setting")
+def test_search_vectors_are_kept_in_the_plan_row_on_postgresql(db):
+    """A search ranks every matching plan; fetching each vector from TOAST two or three times
+    cost more than the ranking (bench/search.py), so the column's storage is MAIN."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute "
+            "WHERE attrelid = 'plans_plan'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone() == ("m",)
