@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import template
+from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
 
 from plans.markdown import render_inline_markdown, render_markdown
 
@@ -25,3 +29,13 @@ def person(user: object) -> str:
         return "—"
     full_name = getattr(user, "get_full_name", lambda: "")()
     return full_name or getattr(user, "username", "") or "—"
+
+
+@register.filter
+def ago(moment: datetime | None) -> str:
+    """How long ago, as people say it: "just now" within the minute, else "3 hours ago"."""
+    if moment is None:
+        return ""
+    if (timezone.now() - moment).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(moment)} ago"

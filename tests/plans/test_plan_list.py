@@ -13,7 +13,7 @@ def test_it_lists_title_team_status_author_and_last_change(as_alice, plan):
     assert "<td>Payments</td>" in html
     assert "Draft" in html
     assert "Alice Author" in html
-    assert "ago</time>" in html
+    assert "just now</time>" in html
 
 
 def test_it_searches_titles(as_alice, team, alice):
