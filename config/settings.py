@@ -7,6 +7,7 @@ variable, rather than falling back to something surprising.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -130,8 +131,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "django_htmx",
+    "axes",
     "plans",
     "approvals",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +150,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into accounts.views.locked_out.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -198,7 +203,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["config.auth.PlansignBackend"]
+# The sign-in limit first: a locked-out account and address is refused before any password
+# is compared.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.SignInLimitBackend",
+    "accounts.backends.PlansignBackend",
+]
+# Sign-in limits (django-axes): 5 wrong passwords for one account from one client address lock
+# that pair for 15 minutes, counted from the last failure. The account's owner elsewhere and
+# other accounts from that address are not affected, so guessing locks nobody out. Failures are
+# rows in the database (shared by every server, whatever CACHE_URL says), counted by every
+# door: sign-in, the admin's sign-in, the sign-off password, the old password of a change.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.limits.client_address"  # honours PROXY_COUNT
+AXES_USERNAME_CALLABLE = "accounts.limits.username_key"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Masked in the failure's record of what was posted (the password always is).
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "csrfmiddlewaretoken",
+]
+# Successful sign-ins are in the web server's log already; unlock people with
+# `manage.py axes_reset_username NAME` rather than in the admin.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config.auth import SignInView
+from accounts import views as account_views
 from config.health import healthz
 from plans import views as plan_views
 
@@ -10,7 +10,7 @@ urlpatterns = [
     path("", plan_views.dashboard, name="dashboard"),
     path("plans/", include("plans.urls")),
     path("approvals/", include("approvals.urls")),
-    path("accounts/login/", SignInView.as_view(), name="login"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("admin/password_change/", account_views.admin_password_change),
     path("admin/", admin.site.urls),
 ]
