@@ -32,10 +32,10 @@ def verify_password(request: HttpRequest, user: AbstractBaseUser, password: str)
     (django-axes, in the database); once that pair has too many, even the right password is
     refused until the cool-off ends. A right one clears the pair's failures, as a sign-in does.
 
-    The failure must outlive whatever the caller does next, a rollback included: the check runs
-    in a durable transaction, committed before this returns, so calling it inside another
-    transaction is a RuntimeError rather than a failure silently forgotten."""
-    with transaction.atomic(durable=True):
+    The failure must outlive whatever the caller does next, a rollback included: call this
+    before opening the transaction of what the password allows (approvals.services.decide
+    does), so that the failure is committed before this returns."""
+    with transaction.atomic():
         signed = authenticate(request, username=user.get_username(), password=password)
         if signed is not None and signed.pk == user.pk:
             if settings.AXES_RESET_ON_SUCCESS:

@@ -6,24 +6,39 @@ from django import forms
 from django.contrib.auth.models import User
 from django.forms import formset_factory
 
-from approvals.models import Signoff
-from plans.models import Membership, Plan
+from approvals.models import Signoff, SignoffRole
+from approvals.services import lead_refusal
+from plans.models import EDITING_ROLES, Plan
 
 
 class RoleForm(forms.Form):
-    name = forms.CharField(max_length=100, label="Role")
+    name = SignoffRole._meta.get_field("name").formfield(label="Role")
     assignee = forms.ModelChoiceField(
         User.objects.none(), required=False, label="Lead", empty_label="— not assigned —"
     )
 
-    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, plan: Plan, user: User, leads: dict[str, User | None], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.plan, self.user, self.leads = plan, user, leads
         # Leads are the team's editors: viewers and managers read sign-offs but do not sign.
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = User.objects.filter(
-            memberships__team=plan.team, memberships__role=Membership.Role.EDITOR
+            memberships__team=plan.team, memberships__role__in=EDITING_ROLES
         ).order_by("username")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        name = (data.get("name") or "").strip()
+        if name and not data.get("DELETE"):
+            refusal = lead_refusal(
+                self.plan, changer=self.user, lead=data.get("assignee"), was=self.leads.get(name)
+            )
+            if refusal:
+                self.add_error("assignee", refusal)
+        return data
 
 
 RoleFormSet = formset_factory(
@@ -46,3 +61,6 @@ class DecisionForm(forms.Form):
         help_text="Signing needs your password again.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # The role's latest decision when the page was opened (0: none), so that a replayed post
+    # is refused rather than recorded twice.
+    seen = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

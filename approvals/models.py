@@ -6,14 +6,23 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from plans.models import Plan
+from plans.models import LineField, Plan
+
+
+class SignoffRoleQuerySet(models.QuerySet["SignoffRole"]):
+    def current(self) -> SignoffRoleQuerySet:
+        """The roles the plan needs now: a removed role stays only for its decisions' sake."""
+        return self.filter(removed_at__isnull=True)
 
 
 class SignoffRole(models.Model):
-    """A role whose sign-off the plan needs (Product Owner…), and the lead assigned to it."""
+    """A role whose sign-off the plan needs (Product Owner…), and the lead assigned to it.
+
+    A role that has decisions is never deleted: removing it sets `removed_at`, so that its
+    decisions stay in the record."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="signoff_roles")
-    name = models.CharField(max_length=100)
+    name = LineField(max_length=100)
     position = models.PositiveIntegerField(default=0)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -32,12 +41,19 @@ class SignoffRole(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["latest"])
+
+    objects = SignoffRoleQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "name"], name="signoffrole_unique_name")
+            models.UniqueConstraint(
+                fields=["plan", "name"],
+                condition=models.Q(removed_at__isnull=True),
+                name="signoffrole_unique_current_name",
+            )
         ]
 
     def __str__(self) -> str:
@@ -52,7 +68,8 @@ class Signoff(models.Model):
         CHANGES_REQUESTED = "changes_requested", "Changes requested"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="signoffs")
-    role = models.ForeignKey(SignoffRole, on_delete=models.CASCADE, related_name="signoffs")
+    # A decision outlives its role's removal (see SignoffRole); it goes only with its plan.
+    role = models.ForeignKey(SignoffRole, on_delete=models.RESTRICT, related_name="signoffs")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signoffs"
     )
@@ -79,3 +96,41 @@ class Signoff(models.Model):
     def signature(self) -> str:
         name = self.user.get_full_name() or self.user.username
         return f"{name}, version {self.plan_version}, sha256:{self.content_hash[:12]}"
+
+
+class RoleChange(models.Model):
+    """One change to a plan's sign-off roles or leads: who changed what, when. Append-only, and
+    shown in the plan's review panel, so that nobody changes who signs without it being seen."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "added"
+        REASSIGNED = "reassigned", "reassigned"
+        REMOVED = "removed", "removed"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="role_changes")
+    role = models.ForeignKey(SignoffRole, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    role_name = LineField(max_length=100)
+    had_decisions = models.BooleanField(default=False)
+    old_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    new_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["added", "reassigned", "removed"]),
+                name="rolechange_kind_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role_name} {self.kind} on {self.plan}"

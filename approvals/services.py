@@ -1,12 +1,16 @@
 """The review workflow: every transition is a checked service function in one transaction.
 
-draft → in review (request_signoff) → approved (the last valid approval); "changes requested"
-sends the plan back to draft; any content change makes sign-offs stale and an approved plan
-goes back to in review (see plans.services). Emails leave only after the transaction commits.
+draft → in review (request_signoff) → approved (the last valid approval); a lead's "changes
+requested" gives the plan that status until the author asks for review again; any content
+change makes sign-offs stale and an approved plan goes back to in review (see plans.services).
+Roles and leads change only before review or after changes were requested, only by the plan's
+author or a team maintainer, never to oneself, and every change is kept (RoleChange). Emails
+leave only after the transaction commits, and a mail that fails never undoes what was recorded.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,23 +19,23 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals.models import Signoff, SignoffRole
-from config.ratelimit import FailureLimit
+from approvals.models import RoleChange, Signoff, SignoffRole
 from plans.content import PlanContent
 from plans.markdown_export import ApprovalRow, content_hash
-from plans.models import Plan
+from plans.models import EDITING_ROLES, Membership, Plan
 from plans.recording import writing_version
 from plans.rendered import VersionFacts, cached, version_key
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-PASSWORD_FAILURES = FailureLimit("signoff-password", attempts=5, window_seconds=15 * 60)
+logger = logging.getLogger(__name__)
 
 
 class WorkflowError(Exception):
@@ -46,7 +50,12 @@ class RoleState:
 
     @property
     def is_stale(self) -> bool:
-        return self.signoff is not None and self.signoff.content_hash != self.current_hash
+        """A decision on content that changed since, or one its role's lead did not take (the
+        role was reassigned after it)."""
+        return self.signoff is not None and (
+            self.signoff.content_hash != self.current_hash
+            or self.signoff.user_id != self.role.assignee_id
+        )
 
     @property
     def approved(self) -> bool:
@@ -58,8 +67,8 @@ class RoleState:
 
 
 def role_states(plan: Plan, current_hash: str) -> list[RoleState]:
-    """Each role of the plan with its latest decision: one query."""
-    roles = plan.signoff_roles.select_related("assignee", "latest__user")
+    """Each current role of the plan with its latest decision: one query."""
+    roles = plan.signoff_roles.current().select_related("assignee", "latest__user")
     return [RoleState(role, role.latest, current_hash) for role in roles]
 
 
@@ -87,48 +96,150 @@ def _raise_signoffs_revision(plan: Plan) -> None:
 
 def _lock(plan: Plan) -> Plan:
     """The plan, locked for a sign-off transition: its sign-off revision goes up (and back down
-    if the transition fails, with the transaction)."""
+    if the transition fails, with the transaction). Archived plans refuse every transition."""
     _raise_signoffs_revision(plan)
-    return (
+    locked = (
         Plan.objects.select_related("team", "author")
         .select_for_update(of=("self",))
         .get(pk=plan.pk)
     )
+    if locked.is_archived:
+        raise WorkflowError("This plan is archived: restore it before any sign-off change.")
+    return locked
+
+
+NOT_ROLE_MANAGER = (
+    "Only the plan's author or a maintainer of its team can change its sign-off roles."
+)
+ROLES_FROZEN = "Roles and leads can only change while the plan is a draft or has changes requested."
+
+
+def lead_refusal(plan: Plan, *, changer: User, lead: User | None, was: User | None) -> str:
+    """Why `changer` may not make `lead` a role's lead (it was `was`'s), or "" if they may.
+    The roles form shows it next to the field; assign_roles enforces it."""
+    if lead is None or (was is not None and lead.pk == was.pk):
+        return ""  # unassigning, or keeping a lead, is always possible
+    if lead.pk == changer.pk:
+        return "You cannot make yourself a lead: ask the plan's author or a team maintainer."
+    if lead.pk == plan.author_id and not plan.team.allow_self_signoff:
+        return (
+            f"{_name(lead)} wrote this plan, and {plan.team} does not let authors sign off "
+            "their own plans: choose another lead (a maintainer can allow it in the team's "
+            "settings)."
+        )
+    if not plan.can_edit(lead):
+        return f"{_name(lead)} is not an editor of {plan.team}: leads must be."
+    return ""
 
 
 @transaction.atomic
 def assign_roles(*, plan: Plan, user: User, assignments: Sequence[tuple[str, User | None]]) -> None:
-    """Replace the plan's roles (names in order, each with its lead). Drafts only."""
+    """Replace the plan's roles (names in order, each with its lead). A role that is dropped is
+    marked removed, never deleted: its decisions stay in the record, and if it had any,
+    everyone on the plan is told. Reassigning a role makes its earlier decisions stale."""
     locked = _lock(plan)
-    if locked.status != Plan.Status.DRAFT:
-        raise WorkflowError("Roles can only change while the plan is a draft.")
+    if not locked.can_manage_signoffs(user):
+        raise WorkflowError(NOT_ROLE_MANAGER)
+    if not locked.roles_may_change:
+        raise WorkflowError(ROLES_FROZEN)
     names = [name.strip() for name, _ in assignments]
     if len(set(names)) != len(names) or not all(names):
         raise WorkflowError("Each role needs a name, and names must differ.")
-    existing = {r.name: r for r in locked.signoff_roles.all()}
-    keep = []
+    existing = {r.name: r for r in locked.signoff_roles.current().select_related("assignee")}
+    now = timezone.now()
+    changes: list[RoleChange] = []
+
+    def record(role: SignoffRole, kind: str, old: User | None, new: User | None) -> None:
+        changes.append(
+            RoleChange(
+                plan=locked,
+                role=role,
+                kind=kind,
+                created_at=now,
+                changed_by=user,
+                role_name=role.name,
+                old_assignee=old,
+                new_assignee=new,
+                had_decisions=role.latest_id is not None,
+            )
+        )
+
     for position, (name, assignee) in enumerate(assignments, start=1):
-        role = existing.pop(name.strip(), None) or SignoffRole(plan=locked, name=name.strip())
-        role.position, role.assignee = position, assignee
-        role.save()
-        keep.append(role.pk)
+        role = existing.pop(name.strip(), None)
+        was = role.assignee if role else None
+        refusal = lead_refusal(locked, changer=user, lead=assignee, was=was)
+        if refusal:
+            raise WorkflowError(f"{name.strip()}: {refusal}")
+        if role is None:
+            role = SignoffRole.objects.create(
+                plan=locked, name=name.strip(), position=position, assignee=assignee
+            )
+            record(role, RoleChange.Kind.ADDED, None, assignee)
+            continue
+        if (role.assignee_id, role.position) != (getattr(assignee, "pk", None), position):
+            if role.assignee_id != getattr(assignee, "pk", None):
+                record(role, RoleChange.Kind.REASSIGNED, was, assignee)
+            role.position, role.assignee = position, assignee
+            role.save(update_fields=["position", "assignee"])
     for role in existing.values():
-        role.delete()
+        role.removed_at = now
+        role.save(update_fields=["removed_at"])
+        record(role, RoleChange.Kind.REMOVED, role.assignee, None)
+    RoleChange.objects.bulk_create(changes)
+    if any(c.had_decisions and c.kind != RoleChange.Kind.ADDED for c in changes):
+        _tell_about_role_changes(locked, user, changes)
+
+
+def _tell_about_role_changes(plan: Plan, user: User, changes: list[RoleChange]) -> None:
+    """A change that sets aside someone's decision is told to everyone on the plan."""
+    lines = [f"- {c.role_name}: {_describe(c)}" for c in changes if c.kind != RoleChange.Kind.ADDED]
+    body = (
+        f"{_name(user)} changed who signs off “{plan.title}”:\n\n" + "\n".join(lines) + "\n\n"
+        "Decisions taken in a removed or reassigned role stay in the plan's record, and no "
+        f"longer count. See the review panel: {reverse('plans:detail', args=[plan.pk])}#approval\n"
+    )
+    for person in _people_on(plan, also=[c.old_assignee for c in changes]):
+        if person.pk != user.pk:
+            _mail(person, f"Sign-off roles changed: {plan.title}", body)
+
+
+def _describe(change: RoleChange) -> str:
+    if change.kind == RoleChange.Kind.REMOVED:
+        return "removed"
+    old = _name(change.old_assignee) if change.old_assignee else "nobody"
+    new = _name(change.new_assignee) if change.new_assignee else "nobody"
+    return f"lead changed from {old} to {new}"
+
+
+def _people_on(plan: Plan, also: Sequence[User | None] = ()) -> list[User]:
+    """The plan's author and its current leads (and `also`), each once."""
+    leads = [r.assignee for r in plan.signoff_roles.current().select_related("assignee")]
+    people = {p.pk: p for p in [plan.author, *leads, *also] if p is not None}
+    return list(people.values())
 
 
 @transaction.atomic
 def request_signoff(*, plan: Plan, user: User) -> None:
     locked = _lock(plan)
-    if locked.is_archived:
-        raise WorkflowError("An archived plan cannot be reviewed.")
-    if locked.status != Plan.Status.DRAFT:
-        raise WorkflowError("Sign-off can only be requested for a draft.")
-    roles = list(locked.signoff_roles.select_related("assignee"))
+    if locked.status not in (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED):
+        raise WorkflowError("Sign-off can only be requested for a draft or after changes.")
+    roles = list(locked.signoff_roles.current().select_related("assignee"))
     if not roles:
         raise WorkflowError("Add at least one sign-off role first.")
     missing = [r.name for r in roles if r.assignee is None]
     if missing:
         raise WorkflowError(f"Assign a lead to every role first: {', '.join(missing)}.")
+    for role in roles:
+        # The team or its rules may have changed since the lead was chosen.
+        lead = role.assignee
+        assert lead is not None
+        if lead.pk == locked.author_id and not locked.team.allow_self_signoff:
+            raise WorkflowError(f"{role.name}: {_name(lead)} wrote this plan: change the lead.")
+        if not locked.can_edit(lead):
+            raise WorkflowError(
+                f"{role.name}: {_name(lead)} is no longer an editor of {locked.team}: "
+                "change the lead."
+            )
     _set_status(locked, Plan.Status.IN_REVIEW, user=user, reason="Sign-off requested")
     plan.status = locked.status
     leads = {r.assignee for r in roles if r.assignee is not None}
@@ -143,19 +254,6 @@ def request_signoff(*, plan: Plan, user: User) -> None:
         )
 
 
-def check_password(user: User, password: str) -> None:
-    """Re-authentication for a signature, with failed attempts limited per user."""
-    if PASSWORD_FAILURES.blocked(user.pk):
-        raise WorkflowError(
-            f"Too many wrong passwords. Wait {PASSWORD_FAILURES.minutes} minutes and try again."
-        )
-    if not user.check_password(password):
-        PASSWORD_FAILURES.failed(user.pk)
-        raise WorkflowError("That password is not right.")
-    PASSWORD_FAILURES.clear(user.pk)
-
-
-@transaction.atomic
 def decide(
     *,
     role: SignoffRole,
@@ -163,15 +261,68 @@ def decide(
     decision: str,
     password: str,
     read_version: int,
+    seen_decision: int | None,
     comment: str = "",
+    request: HttpRequest,
 ) -> Signoff:
-    """Record one role's decision on the version the lead read (approve or request changes)."""
+    """Record one role's decision on the version the lead read (approve or request changes).
+
+    The password is checked first, outside the decision's transaction, so that a failure is
+    counted even when the decision is refused. `seen_decision` is the role's latest decision
+    when the lead opened the page (None: there was none): a replay of the same post, or a
+    post made on a page that is out of date, is refused instead of recorded twice."""
+    _check_signature(request, user, password)
+    return _record_decision(
+        role=role,
+        user=user,
+        decision=decision,
+        read_version=read_version,
+        seen_decision=seen_decision,
+        comment=comment,
+    )
+
+
+def _check_signature(request: HttpRequest, user: User, password: str) -> None:
+    from accounts.passwords import PasswordRefused, verify_password
+
+    try:
+        verify_password(request, user, password)
+    except PasswordRefused as refused:
+        raise WorkflowError(str(refused)) from None
+
+
+@transaction.atomic
+def _record_decision(
+    *,
+    role: SignoffRole,
+    user: User,
+    decision: str,
+    read_version: int,
+    seen_decision: int | None,
+    comment: str,
+) -> Signoff:
     locked = _lock(role.plan)
-    role = SignoffRole.objects.select_related("assignee").get(pk=role.pk, plan=locked)
+    role = SignoffRole.objects.select_related("assignee", "latest").get(pk=role.pk, plan=locked)
+    if role.removed_at is not None:
+        raise WorkflowError(f"The role {role.name} was removed from this plan.")
     if role.assignee_id != user.pk or not locked.can_edit(user):
         raise WorkflowError("Only the lead assigned to this role can sign it.")
     if locked.author_id == user.pk and not locked.team.allow_self_signoff:
         raise WorkflowError("Authors cannot sign off their own plan in this team.")
+    latest = role.latest
+    if latest is not None and latest.pk != seen_decision:
+        if (latest.user_id, latest.plan_version, latest.decision) == (
+            user.pk,
+            read_version,
+            decision,
+        ):
+            raise WorkflowError(
+                f"Your decision ({latest.get_decision_display().lower()}, version "
+                f"{latest.plan_version}) was already recorded: nothing more was done."
+            )
+        raise WorkflowError(
+            f"{role.name} was decided since you opened the page: read the plan again."
+        )
     if locked.status != Plan.Status.IN_REVIEW:
         raise WorkflowError("This plan is not waiting for sign-off.")
     if read_version != locked.version:
@@ -180,18 +331,16 @@ def decide(
         )
     if decision == Signoff.Decision.CHANGES_REQUESTED and not comment.strip():
         raise WorkflowError("Say what needs to change in the comment.")
-    check_password(user, password)
     content = PlanContent.from_plan(locked)
     current_hash = content_hash(content)
     states = role_states(locked, current_hash)
-    if decision == Signoff.Decision.APPROVED:
-        others_approved = all(s.approved for s in states if s.role.pk != role.pk)
-        open_questions = [q for q in content.open_questions if not q.resolved]
-        if others_approved and open_questions:
-            raise WorkflowError(
-                f"{len(open_questions)} open question(s) are unresolved: the plan cannot be "
-                "approved until they are resolved."
-            )
+    others_approved = all(s.approved for s in states if s.role.pk != role.pk)
+    if decision == Signoff.Decision.APPROVED and others_approved:
+        blockers = approval_blockers(
+            unresolved_questions=sum(1 for q in content.open_questions if not q.resolved)
+        )
+        if blockers:
+            raise WorkflowError(" ".join(blockers))
     signoff = Signoff.objects.create(
         plan=locked,
         role=role,
@@ -204,7 +353,12 @@ def decide(
     )
     SignoffRole.objects.filter(pk=role.pk).update(latest=signoff)
     if decision == Signoff.Decision.CHANGES_REQUESTED:
-        _set_status(locked, Plan.Status.DRAFT, user=user, reason=f"Changes requested ({role.name})")
+        _set_status(
+            locked,
+            Plan.Status.CHANGES_REQUESTED,
+            user=user,
+            reason=f"Changes requested ({role.name})",
+        )
         subject = f"Changes requested: {locked.title}"
         body = f"{_name(user)} requests changes as {role.name}:\n\n{signoff.comment}\n"
     else:
@@ -220,14 +374,39 @@ def decide(
     return signoff
 
 
+def approval_blockers(*, unresolved_questions: int) -> list[str]:
+    """What keeps a plan from being approved, in words: the one rule, read by the decision
+    service (refusing the last approval) and by the review panel (saying it up front)."""
+    blockers = []
+    if unresolved_questions:
+        blockers.append(
+            f"{unresolved_questions} open question"
+            f"{'s are' if unresolved_questions > 1 else ' is'} unresolved: the plan cannot be "
+            "approved until every open question is resolved."
+        )
+    return blockers
+
+
 def _name(user: User) -> str:
     return user.get_full_name() or user.username
 
 
 def _mail(to: User, subject: str, body: str) -> None:
+    """Send after the commit; a mail server that fails is logged, and what was recorded stays
+    recorded (the person who acted sees their page, not an error)."""
     if not to.email:
         return
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to.email]))
+    # A header holds one line: titles are checked on entry, but older ones may hold anything.
+    subject = " ".join(subject.split())
+    address = to.email
+
+    def send() -> None:
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        except Exception:
+            logger.exception("Could not send %r to %s", subject, address)
+
+    transaction.on_commit(send)
 
 
 @dataclass
@@ -239,6 +418,7 @@ class ApprovalPanel:
     may_request: bool
     mine: list[RoleState]  # roles this user may decide now
     blockers: list[str]
+    role_changes: list[RoleChange]
 
 
 def approval_table_key(plan: Plan, facts: VersionFacts) -> str:
@@ -287,49 +467,55 @@ def _approval_panel(plan: Plan, facts: VersionFacts, user: User) -> ApprovalPane
         if plan.status == Plan.Status.IN_REVIEW
         and s.role.pk
         and s.role.assignee_id == user.pk
+        and may_edit
         and self_signoff
         and not s.approved
     ]
-    blockers = []
-    unresolved = facts.unresolved_questions
-    if unresolved:
-        blockers.append(
-            f"{unresolved} open question{'s are' if unresolved > 1 else ' is'} unresolved: "
-            "the plan cannot be approved until every open question is resolved."
-        )
+    changes = plan.role_changes.select_related("changed_by", "old_assignee", "new_assignee")
     return ApprovalPanel(
         states=states,
-        may_manage=may_edit and plan.status == Plan.Status.DRAFT,
-        may_request=may_edit and plan.status == Plan.Status.DRAFT,
+        may_manage=plan.can_manage_signoffs(user) and plan.roles_may_change,
+        may_request=may_edit and plan.status in (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED),
         mine=mine,
-        blockers=blockers,
+        blockers=approval_blockers(unresolved_questions=facts.unresolved_questions),
+        role_changes=list(changes[:ROLE_CHANGES_SHOWN]),
     )
+
+
+ROLE_CHANGES_SHOWN = 20
 
 
 def _waiting_roles(user: User) -> QuerySet[SignoffRole]:
     """Roles assigned to the user on plans in review whose latest decision is not on the
     current version (none yet, or a stale one). Decisions are only taken on the version
     current then, so the latest decision is the one on the highest version."""
-    return SignoffRole.objects.filter(
-        assignee=user, plan__status=Plan.Status.IN_REVIEW, plan__archived_at__isnull=True
-    ).exclude(latest__plan_version=F("plan__version"))
+    return (
+        SignoffRole.objects.current()
+        .filter(assignee=user, plan__status=Plan.Status.IN_REVIEW, plan__archived_at__isnull=True)
+        # Only while the lead may still sign: an editor of the plan's team. Someone who left
+        # the team no longer sees its plans, here or anywhere.
+        .filter(plan__team__memberships__user=user, plan__team__memberships__role__in=EDITING_ROLES)
+        .exclude(Q(latest__plan_version=F("plan__version")) & Q(latest__user=F("assignee")))
+    )
 
 
 def waiting_count_of_outer_user() -> RawSQL:
     """The count of _waiting_roles as a column of a User query: the navigation's count is read
-    with the signed-in user (config.auth.PlansignBackend), at no extra query. Written in SQL
+    with the signed-in user (accounts.backends.PlansignBackend), at no extra query. Written in SQL
     because this runs on every page: Django took about 3 ms to compile the same subquery from
     the ORM, against 0.1 ms for this. tests/approvals/test_waiting.py holds the two equal."""
-    return RawSQL(_WAITING_COUNT_SQL, (Plan.Status.IN_REVIEW,))
+    return RawSQL(_WAITING_COUNT_SQL, (*EDITING_ROLES, Plan.Status.IN_REVIEW))
 
 
 _WAITING_COUNT_SQL = f"""
     SELECT COUNT(*) FROM {SignoffRole._meta.db_table} r
     INNER JOIN {Plan._meta.db_table} p ON p.id = r.plan_id
+    INNER JOIN {Membership._meta.db_table} m ON m.team_id = p.team_id AND m.user_id = r.assignee_id
     LEFT OUTER JOIN {Signoff._meta.db_table} s ON s.id = r.latest_id
     WHERE r.assignee_id = {get_user_model()._meta.db_table}.id
+      AND r.removed_at IS NULL AND m.role IN (%s, %s)
       AND p.status = %s AND p.archived_at IS NULL
-      AND (s.id IS NULL OR s.plan_version <> p.version)
+      AND (s.id IS NULL OR s.plan_version <> p.version OR s.user_id <> r.assignee_id)
 """
 
 
@@ -353,7 +539,10 @@ def approval_rows(plan: Plan, facts: VersionFacts) -> list[ApprovalRow]:
             rows.append(ApprovalRow(state.role.name))
             continue
         verdict = "approved" if s.decision == Signoff.Decision.APPROVED else "requested changes"
-        stale = " (stale: the plan changed since)" if state.is_stale else ""
+        stale = ""
+        if state.is_stale:
+            why = "role was reassigned" if s.user_id != state.role.assignee_id else "plan changed"
+            stale = f" (stale: the {why} since)"
         signature = f"{verdict} version {s.plan_version}, sha256:{s.content_hash[:12]}{stale}"
         rows.append(
             ApprovalRow(state.role.name, _name(s.user), s.created_at.date().isoformat(), signature)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -8,6 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from approvals.forms import DecisionForm, RoleFormSet
 from approvals.models import SignoffRole
 from approvals.services import (
+    NOT_ROLE_MANAGER,
+    ROLES_FROZEN,
     WorkflowError,
     assign_roles,
     decide,
@@ -26,12 +29,21 @@ def waiting(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def roles_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk, perm="edit")
-    roles = list(plan.signoff_roles.all()) or [
+    if not plan.can_manage_signoffs(request.user):
+        raise PermissionDenied(NOT_ROLE_MANAGER)
+    if not plan.roles_may_change:
+        messages.error(request, ROLES_FROZEN)
+        return redirect(plan.get_absolute_url() + "#approval")
+    roles = list(plan.signoff_roles.current().select_related("assignee")) or [
         SignoffRole(name=name) for name in plan.team.signoff_roles
     ]
     initial = [{"name": r.name, "assignee": r.assignee_id} for r in roles]
+    leads = {r.name: r.assignee for r in roles}
     formset = RoleFormSet(
-        request.POST or None, initial=initial, form_kwargs={"plan": plan}, prefix="roles"
+        request.POST or None,
+        initial=initial,
+        form_kwargs={"plan": plan, "user": request.user, "leads": leads},
+        prefix="roles",
     )
     if request.method == "POST" and formset.is_valid():
         kept = [
@@ -68,7 +80,7 @@ def signoff_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def signoff_decide(request: AuthenticatedRequest, pk: int, role_id: int) -> HttpResponse:
     plan = get_plan_for(request, pk)
-    role = SignoffRole.objects.filter(pk=role_id, plan=plan).first()
+    role = SignoffRole.objects.current().filter(pk=role_id, plan=plan).first()
     if role is None:
         raise Http404("No such role on this plan.")
     form = DecisionForm(request.POST)
@@ -82,7 +94,9 @@ def signoff_decide(request: AuthenticatedRequest, pk: int, role_id: int) -> Http
             decision=form.cleaned_data["decision"],
             password=form.cleaned_data["password"],
             read_version=form.cleaned_data["version"],
+            seen_decision=form.cleaned_data["seen"] or None,
             comment=form.cleaned_data["comment"],
+            request=request,
         )
     except WorkflowError as error:
         messages.error(request, str(error))

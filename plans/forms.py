@@ -19,7 +19,16 @@ from django.db import models
 from django.forms.formsets import BaseFormSet, formset_factory
 
 from plans.content import ROW_MODELS, PhaseContent, PlanContent
-from plans.models import VIEW_ALL_PERMISSION, Membership, Phase, Plan, PlanRow, Task, Team
+from plans.models import (
+    EDITING_ROLES,
+    VIEW_ALL_PERMISSION,
+    Phase,
+    Plan,
+    PlanRow,
+    PlanVersion,
+    Task,
+    Team,
+)
 from plans.sections import Section
 from plans.versions import content_at
 
@@ -345,10 +354,8 @@ class RowSet:
 
 class EditMetaForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    summary = forms.CharField(
+    summary = PlanVersion._meta.get_field("summary").formfield(
         label="Summary of your change",
-        required=False,
-        max_length=200,
         help_text="Optional, one line: shown in the history and the Changelog.",
     )
 
@@ -375,7 +382,7 @@ class PlanCreateForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         teams = Team.objects.filter(
-            memberships__user=user, memberships__role=Membership.Role.EDITOR
+            memberships__user=user, memberships__role__in=EDITING_ROLES
         )
         team_field = self.fields["team"]
         assert isinstance(team_field, forms.ModelChoiceField)
@@ -425,7 +432,7 @@ class ImportForm(forms.Form):
         team_field = self.fields["team"]
         assert isinstance(team_field, forms.ModelChoiceField)
         team_field.queryset = Team.objects.filter(
-            memberships__user=user, memberships__role=Membership.Role.EDITOR
+            memberships__user=user, memberships__role__in=EDITING_ROLES
         )
 
     def clean(self) -> dict[str, Any]:
@@ -488,7 +495,7 @@ class PlanFilterForm(forms.Form):
         people = User.objects.filter(memberships__team__in=teams).distinct().order_by("username")
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
         self.fields["author"].queryset = people  # type: ignore[attr-defined]
-        self.fields["lead"].queryset = people.filter(memberships__role=Membership.Role.EDITOR)  # type: ignore[attr-defined]
+        self.fields["lead"].queryset = people.filter(memberships__role__in=EDITING_ROLES)  # type: ignore[attr-defined]
         self.fields["status"].choices = [("", "Any status"), *Plan.Status.choices]  # type: ignore[attr-defined]
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):

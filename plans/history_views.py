@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from plans.access import AuthenticatedRequest, get_plan_for
 from plans.diff import diff_plans
 from plans.models import Plan, PlanVersion, Team
-from plans.services import EditConflict, restore_version
+from plans.services import EditConflict, PlanArchived, restore_version
 from plans.versions import content_at
 from plans.views import page_context
 
@@ -82,6 +82,9 @@ def version_restore(request: AuthenticatedRequest, pk: int, number: int) -> Http
             user=request.user,
             opened_version=form.cleaned_data["current"],
         )
+    except PlanArchived as archived:
+        messages.error(request, str(archived))
+        return redirect(plan)
     except EditConflict as conflict:
         who = ", ".join(sorted({str(v.author) for v in conflict.versions}))
         messages.warning(

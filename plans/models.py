@@ -7,11 +7,15 @@ the history: see `plans/versions.py`.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -25,13 +29,49 @@ if TYPE_CHECKING:
 
 VIEW_ALL_PERMISSION = "plans.view_every_plan"
 
+# Characters that end or hide a line: a title holding one breaks every e-mail header it is put
+# in, and a row's cell holding one breaks the table it is written in.
+_LINE_BREAKERS = "\u2028\u2029\u0085"
+
+
+def validate_single_line(value: str) -> None:
+    if any(c in _LINE_BREAKERS or unicodedata.category(c) == "Cc" for c in value):
+        raise ValidationError(
+            "Write this on one line, without control characters.",
+            code="control_characters",
+        )
+
+
+_BREAKS_TO_SPACES = re.compile(r"[\t\n\r\x0b\x0c\u0085\u2028\u2029]+")
+
+
+class LineFormField(forms.CharField):
+    """What a person types into a single-line field: line breaks and tabs (pressing Enter in a
+    long field's text box, a paste from a table) become spaces; other control characters are
+    refused with a message."""
+
+    def to_python(self, value: Any) -> str:
+        value = super().to_python(value)
+        return _BREAKS_TO_SPACES.sub(" ", value).strip() if self.strip else value
+
+
+class LineField(models.CharField):
+    """A single line of text: every title, name and row cell. Control characters are refused."""
+
+    default_validators = [validate_single_line]
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return super().formfield(
+            **{"form_class": LineFormField, "validators": [validate_single_line], **kwargs}
+        )
+
 
 def default_signoff_roles() -> list[str]:
     return ["Product Owner", "Technical Lead", "QA Lead"]
 
 
 class Team(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = LineField(max_length=100, unique=True)
     signoff_roles = models.JSONField(
         default=default_signoff_roles,
         help_text="The sign-off roles a new plan of this team starts with, in order.",
@@ -53,6 +93,9 @@ class Team(models.Model):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
+        # A maintainer is an editor who also looks after the team: its settings, and the
+        # sign-off roles and leads of any of its plans (authors manage their own plans' roles).
+        MAINTAINER = "maintainer", "Maintainer"
         EDITOR = "editor", "Editor"
         VIEWER = "viewer", "Viewer"
 
@@ -67,12 +110,17 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["team", "user"], name="membership_unique_user"),
             models.CheckConstraint(
-                condition=Q(role__in=["editor", "viewer"]), name="membership_role_valid"
+                condition=Q(role__in=["maintainer", "editor", "viewer"]),
+                name="membership_role_valid",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}) in {self.team}"
+
+
+# The membership levels that may change a team's plans.
+EDITING_ROLES = (Membership.Role.MAINTAINER, Membership.Role.EDITOR)
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):
@@ -87,9 +135,7 @@ class PlanQuerySet(models.QuerySet["Plan"]):
     def editable_by(self, user: AnyUser) -> PlanQuerySet:
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            team__memberships__user=user, team__memberships__role=Membership.Role.EDITOR
-        )
+        return self.filter(team__memberships__user=user, team__memberships__role__in=EDITING_ROLES)
 
     def active(self) -> PlanQuerySet:
         return self.filter(archived_at__isnull=True)
@@ -99,6 +145,7 @@ class Plan(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
         APPROVED = "approved", "Approved"
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="plans")
@@ -114,7 +161,7 @@ class Plan(models.Model):
     archived_at = models.DateTimeField(null=True, blank=True)
 
     # The plan's own content, in template order.
-    title = models.CharField("feature name", max_length=200)
+    title = LineField("feature name", max_length=200)
     overview = models.TextField(blank=True)
     architecture = models.TextField(blank=True)
     data_models = models.TextField(blank=True)
@@ -187,7 +234,7 @@ class Plan(models.Model):
         permissions = [("view_every_plan", "Can see every team's plans and their history")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "in_review", "approved"]),
+                condition=Q(status__in=["draft", "in_review", "changes_requested", "approved"]),
                 name="plan_status_valid",
             ),
             *(
@@ -240,7 +287,7 @@ class Plan(models.Model):
         self.search_text = "\n".join(v for v in index.values() if v)
 
     def role_of(self, user: AnyUser) -> str | None:
-        """The user's role in the plan's team: "editor", "viewer" or None."""
+        """The user's role in the plan's team: "maintainer", "editor", "viewer" or None."""
         if not user.is_authenticated:
             return None
         known = self._known_roles.get(user.pk, ...)
@@ -255,8 +302,25 @@ class Plan(models.Model):
     _known_roles: dict[int | None, str | None] = {}
 
     def can_edit(self, user: AnyUser) -> bool:
-        """The one rule for editing: an editor of the plan's team."""
-        return self.role_of(user) == Membership.Role.EDITOR
+        """The one rule for editing: an editor (or maintainer) of the plan's team."""
+        return self.role_of(user) in EDITING_ROLES
+
+    def can_manage_signoffs(self, user: AnyUser) -> bool:
+        """Who may set the plan's sign-off roles and leads: its author, if still an editor of
+        the team, or a maintainer of the team."""
+        role = self.role_of(user)
+        return role == Membership.Role.MAINTAINER or (
+            role == Membership.Role.EDITOR and self.author_id == user.pk
+        )
+
+    @property
+    def roles_may_change(self) -> bool:
+        """Roles and leads change only before review, or when changes were requested: never
+        while leads decide, nor on an approved or archived plan."""
+        return not self.is_archived and self.status in (
+            Plan.Status.DRAFT,
+            Plan.Status.CHANGES_REQUESTED,
+        )
 
 
 class Level(models.TextChoices):
@@ -296,12 +360,12 @@ class PlanRow(models.Model):
 
 
 class Goal(PlanRow):
-    text = models.CharField("goal", max_length=500)
+    text = LineField("goal", max_length=500)
     content_fields = ("text",)
 
 
 class SuccessCriterion(PlanRow):
-    text = models.CharField("criterion", max_length=500)
+    text = LineField("criterion", max_length=500)
     content_fields = ("text",)
 
     class Meta(PlanRow.Meta):
@@ -309,9 +373,9 @@ class SuccessCriterion(PlanRow):
 
 
 class UserStory(PlanRow):
-    user_type = models.CharField(max_length=200)
-    action = models.CharField(max_length=500)
-    benefit = models.CharField(max_length=500, blank=True)
+    user_type = LineField(max_length=200)
+    action = LineField(max_length=500)
+    benefit = LineField(max_length=500, blank=True)
     content_fields = ("user_type", "action", "benefit")
 
     class Meta(PlanRow.Meta):
@@ -323,11 +387,11 @@ class UserStory(PlanRow):
 
 
 class ApiEndpoint(PlanRow):
-    endpoint = models.CharField(max_length=300)
+    endpoint = LineField(max_length=300)
     method = models.CharField(max_length=10, choices=HttpMethod.choices, default=HttpMethod.GET)
-    request_body = models.CharField(max_length=500, blank=True)
-    response = models.CharField(max_length=500, blank=True)
-    description = models.CharField(max_length=1000, blank=True)
+    request_body = LineField(max_length=500, blank=True)
+    response = LineField(max_length=500, blank=True)
+    description = LineField(max_length=1000, blank=True)
     content_fields = ("endpoint", "method", "request_body", "response", "description")
 
     class Meta(PlanRow.Meta):
@@ -343,7 +407,7 @@ class ApiEndpoint(PlanRow):
 
 
 class Phase(PlanRow):
-    name = models.CharField(max_length=200)
+    name = LineField(max_length=200)
     effort = models.DecimalField(
         "estimated effort (person-days)",
         max_digits=7,
@@ -368,21 +432,21 @@ class Task(PlanRow):
     """A task of a phase. It also points at the plan so that history is read per plan."""
 
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="tasks")
-    text = models.CharField("task", max_length=500)
+    text = LineField("task", max_length=500)
     content_fields = ("text",)
 
 
 class FeatureFlag(PlanRow):
-    name = models.CharField(max_length=200)
-    description = models.CharField(max_length=1000, blank=True)
+    name = LineField(max_length=200)
+    description = LineField(max_length=1000, blank=True)
     content_fields = ("name", "description")
 
 
 class Risk(PlanRow):
-    risk = models.CharField(max_length=500)
+    risk = LineField(max_length=500)
     impact = models.CharField(max_length=10, choices=Level.choices, default=Level.MEDIUM)
     likelihood = models.CharField(max_length=10, choices=Level.choices, default=Level.MEDIUM)
-    mitigation = models.CharField(max_length=1000, blank=True)
+    mitigation = LineField(max_length=1000, blank=True)
     content_fields = ("risk", "impact", "likelihood", "mitigation")
 
     class Meta(PlanRow.Meta):
@@ -395,18 +459,18 @@ class Risk(PlanRow):
 
 
 class TeamMember(PlanRow):
-    name = models.CharField(max_length=200)
-    role = models.CharField(max_length=200, blank=True)
+    name = LineField(max_length=200)
+    role = LineField(max_length=200, blank=True)
     content_fields = ("name", "role")
 
 
 class DocumentationUpdate(PlanRow):
-    text = models.CharField("documentation update", max_length=500)
+    text = LineField("documentation update", max_length=500)
     content_fields = ("text",)
 
 
 class OpenQuestion(PlanRow):
-    text = models.CharField("question", max_length=500)
+    text = LineField("question", max_length=500)
     resolved = models.BooleanField(default=False)
     content_fields = ("text", "resolved")
 
@@ -420,7 +484,7 @@ class PlanVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField()
-    summary = models.CharField(max_length=200, blank=True)
+    summary = LineField(max_length=200, blank=True)
     changed_sections = models.JSONField(default=list)
     history = HistoricalRecords()
 

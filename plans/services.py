@@ -63,6 +63,20 @@ def create_plan(
     return plan
 
 
+class PlanArchived(Exception):
+    """An archived plan is read-only: no save, restore or sign-off until it is restored."""
+
+    def __init__(self) -> None:
+        super().__init__("This plan is archived and read-only: restore it to change it.")
+
+
+def _lock_for_change(plan: Plan) -> Plan:
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    if locked.is_archived:
+        raise PlanArchived
+    return locked
+
+
 class EditConflict(Exception):
     """The section changed since the editor opened it: saving would overwrite someone's work."""
 
@@ -205,7 +219,7 @@ def save_section(
 
     Raises EditConflict when someone saved this section after `opened_version`.
     """
-    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    locked = _lock_for_change(plan)
     if opened_version > locked.version:
         raise ValueError("The form's version is newer than the plan.")
     conflicts = _conflicts(locked, section, opened_version)
@@ -228,7 +242,7 @@ def restore_version(
     """
     from plans.versions import content_at
 
-    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    locked = _lock_for_change(plan)
     if opened_version != locked.version:
         later = list(
             locked.versions.filter(number__gt=opened_version)

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, lazy
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -62,7 +63,11 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     mine = visible.filter(author=request.user)
     in_teams = PlanVersion.objects.filter(plan__team__memberships__user=request.user)
     context = {
-        "my_drafts": list(mine.filter(status=Plan.Status.DRAFT)[:DASHBOARD_ROWS]),
+        "my_drafts": list(
+            mine.filter(status__in=[Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED])[
+                :DASHBOARD_ROWS
+            ]
+        ),
         "my_in_review": list(mine.filter(status=Plan.Status.IN_REVIEW)[:DASHBOARD_ROWS]),
         "waiting": waiting_for(request.user),
         "recent_changes": list(
@@ -337,8 +342,8 @@ def plan_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     document = export_document(plan, number)
     response = HttpResponse(document, content_type="text/markdown; charset=utf-8")
     title = plan.title if number == plan.version else version_facts(plan, number).title
-    filename = f"{slugify(title) or 'plan'}-v{number}.md"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    filename = f"{slugify(title, allow_unicode=True) or 'plan'}-v{number}.md"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -382,19 +387,32 @@ def import_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "plans/import_report.html", {"plan": plan, "report": report})
 
 
+def _unique(name: str, taken: set[str]) -> str:
+    """`name`, numbered (“-2”, “-3”…) if it is taken already."""
+    n, unique = 1, name
+    while unique in taken:
+        n += 1
+        unique = f"{name}-{n}"
+    return unique
+
+
 @require_safe
 def export_all(request: AuthenticatedRequest) -> HttpResponse:
     """Every plan the user may see, as one zip of Markdown files: a backup a person can read."""
     if not request.user.has_perm(VIEW_ALL_PERMISSION):
         raise PermissionDenied("Only managers export every plan.")
     buffer = io.BytesIO()
+    folders: dict[int, str] = {}  # a folder per team; teams whose names read alike are numbered
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         plans = Plan.objects.visible_to(request.user).select_related("team", "author")
-        for plan in plans.iterator(chunk_size=100):
-            document = export_document(plan, plan.version)
-            stem = f"{slugify(plan.title) or 'plan'}-{plan.pk}-v{plan.version}"
-            name = f"{slugify(plan.team.name)}/{stem}.md"
-            archive.writestr(name, document)
+        for plan in plans.order_by("team__name", "pk").iterator(chunk_size=100):
+            if plan.team_id not in folders:
+                slug = slugify(plan.team.name, allow_unicode=True) or "team"
+                folders[plan.team_id] = _unique(slug, set(folders.values()))
+            stem = f"{slugify(plan.title, allow_unicode=True) or 'plan'}-{plan.pk}-v{plan.version}"
+            archive.writestr(
+                f"{folders[plan.team_id]}/{stem}.md", export_document(plan, plan.version)
+            )
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="plansign-plans.zip"'
     return response

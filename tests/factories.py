@@ -98,3 +98,19 @@ def make_content(
 
 def make_plan(team: Team, author: User, **kwargs: Any) -> Plan:
     return create_plan(team=team, author=author, content=make_content(**kwargs))
+
+
+def sign_as(role: Any, user: User, decision: str = "approved", **kwargs: Any) -> Any:
+    """`user`'s decision in `role`, as the plan page posts it: on the current version, having
+    seen the role's latest decision, with the right password."""
+    from django.test import RequestFactory
+
+    from approvals.models import SignoffRole
+    from approvals.services import decide
+
+    role = SignoffRole.objects.get(pk=role.pk)
+    kwargs.setdefault("read_version", Plan.objects.get(pk=role.plan_id).version)
+    kwargs.setdefault("password", PASSWORD)
+    kwargs.setdefault("seen_decision", role.latest_id)
+    kwargs.setdefault("request", RequestFactory().post("/", REMOTE_ADDR="192.0.2.1"))
+    return decide(role=role, user=user, decision=decision, **kwargs)

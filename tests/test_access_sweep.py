@@ -44,13 +44,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from approvals.models import Signoff, SignoffRole
-from approvals.services import assign_roles, decide, request_signoff
+from approvals.services import assign_roles, request_signoff
 from plans.apps import MANAGERS_GROUP
 from plans.content import ROW_MODELS, PlanContent
 from plans.models import Plan, Team
 from plans.sections import SECTIONS, SECTIONS_BY_KEY
 from plans.services import create_plan, save_section
-from tests.factories import PASSWORD, make_content, make_plan, make_team, make_user
+from tests.factories import PASSWORD, make_content, make_plan, make_team, make_user, sign_as
 from tests.plans.editing import form_data
 
 MARKER = "ZEBRA-SECRET-7731"
@@ -234,12 +234,14 @@ def build_world() -> World:
     mallory = make_user("mallory")
     root = User.objects.create_superuser("root", "root@example.com", PASSWORD)
 
-    # Payments: a draft at version 2 whose roles are all assigned to its editor, so that she
-    # may change the roles, request sign-off and restore version 1.
-    payments_team = make_team("Payments", alice="editor", victor="viewer")
+    # Payments: a draft at version 2 whose roles are all assigned, so that its author may
+    # change the roles, request sign-off and restore version 1.
+    make_user("pat", first_name="Pat", last_name="Lead")
+    payments_team = make_team("Payments", alice="editor", victor="viewer", pat="editor")
     payments = make_plan(payments_team, alice, title=PAYMENTS_TITLE)
     _new_version(payments, alice, "Refunds land in the **ledger**.", "Clearer overview")
-    roles = [(name, alice) for name in ("Product Owner", "Technical Lead", "QA Lead")]
+    pat = User.objects.get(username="pat")
+    roles = [(name, pat) for name in ("Product Owner", "Technical Lead", "QA Lead")]
     assign_roles(plan=payments, user=alice, assignments=roles)
 
     # Secret ops: a plan in review, at version 2, with one sign-off, all of it marked.
@@ -250,12 +252,10 @@ def build_world() -> World:
     _new_version(secret, sam, f"{MARKER} rewritten, still a {SECRET_WORD}.", f"{MARKER} change")
     assign_roles(plan=secret, user=sam, assignments=[(f"{MARKER} Owner", sky), ("QA Lead", sky)])
     request_signoff(plan=secret, user=sam)
-    decide(
-        role=SignoffRole.objects.get(plan=secret, name=f"{MARKER} Owner"),
-        user=sky,
-        decision=Signoff.Decision.APPROVED,
-        password=PASSWORD,
-        read_version=Plan.objects.get(pk=secret.pk).version,
+    sign_as(
+        SignoffRole.objects.get(plan=secret, name=f"{MARKER} Owner"),
+        sky,
+        Signoff.Decision.APPROVED,
         comment=f"{MARKER} looks right",
     )
     for plan in (payments, secret):
@@ -524,6 +524,7 @@ def payload(route: Route, fill: Fill, world: World) -> dict[str, Any]:
         "decision": Signoff.Decision.APPROVED,  # approvals:decide
         "password": PASSWORD,
         "version": plan.version,
+        "seen": "0",
         "comment": "Swept.",
         "overview": "Swept **preview**.",  # plans:preview
         "email": world.alice.email,  # accounts:password_reset
@@ -532,7 +533,7 @@ def payload(route: Route, fill: Fill, world: World) -> dict[str, Any]:
         "roles-MIN_NUM_FORMS": "0",
         "roles-MAX_NUM_FORMS": "20",
         "roles-0-name": "Swept Lead",
-        "roles-0-assignee": world.alice.pk,
+        "roles-0-assignee": "",  # nobody may make themselves a lead
     }
     key = fill.kwargs.get("key")
     if key and SECTIONS_BY_KEY[key].editable:

@@ -160,12 +160,3 @@ def test_a_failure_is_still_counted_after_the_callers_transaction_rolls_back(db_
     assert not User.objects.filter(username="written-then-rolled-back").exists()
     assert failures() == 5
     assert refusal(bob, PASSWORD) == LOCKED
-
-
-def test_inside_a_transaction_it_refuses_to_run_rather_than_be_rolled_back(db_cache, bob):
-    """A failure recorded inside the caller's transaction would be rolled back with it: the
-    sign-off must check the password before its transaction opens."""
-    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
-        verify_password(signoff_request(), bob, "guess")
-
-    assert failures() == 0

@@ -11,12 +11,11 @@ from approvals.models import Signoff
 from approvals.services import (
     _waiting_roles,
     assign_roles,
-    decide,
     request_signoff,
     waiting_count_of_outer_user,
 )
 from plans.models import Membership, OpenQuestion, Plan
-from tests.factories import PASSWORD, make_plan, make_user
+from tests.factories import make_plan, make_user, sign_as
 
 
 @pytest.fixture
@@ -38,7 +37,7 @@ def in_review(team, alice, bob, quinn, title):
 def approve(plan, name, user):
     role = plan.signoff_roles.get(name=name)
     version = Plan.objects.get(pk=plan.pk).version
-    decide(role=role, user=user, decision="approved", password=PASSWORD, read_version=version)
+    sign_as(role, user, read_version=version)
 
 
 def counted(user) -> int:

@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import RequestFactory
 from django.urls import reverse
 
 from approvals.models import Signoff, SignoffRole
@@ -55,13 +56,17 @@ def role(plan, name):
 
 
 def sign(plan, name, user, decision=APPROVE, comment="", password=PASSWORD, version=None):
+    """A decision as the page posts it: on the version read, having seen the role's latest."""
+    the_role = role(plan, name)
     return decide(
-        role=role(plan, name),
+        role=the_role,
         user=user,
         decision=decision,
         password=password,
         read_version=version or Plan.objects.get(pk=plan.pk).version,
+        seen_decision=the_role.latest_id,
         comment=comment,
+        request=RequestFactory().post("/", REMOTE_ADDR="192.0.2.1"),
     )
 
 
@@ -109,12 +114,12 @@ def test_the_last_approval_of_the_current_version_approves_the_plan(review, lead
     assert status(review) == "approved"
 
 
-def test_changes_requested_return_the_plan_to_draft_and_tell_the_author(
+def test_changes_requested_give_the_plan_that_status_and_tell_the_author(
     review, leads, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         sign(review, "QA Lead", leads[1], CHANGES, comment="Test the rollback.")
-    assert status(review) == "draft"
+    assert status(review) == "changes_requested"
     assert [m.to for m in mail.outbox] == [["alice@example.com"]]
     assert "Test the rollback." in mail.outbox[0].body
 
@@ -177,9 +182,11 @@ def test_the_author_cannot_sign_their_own_plan_unless_the_team_allows_it(review,
 
 def test_signing_needs_the_right_password_and_is_rate_limited(review, leads):
     bob = leads[0]
-    for _ in range(5):
+    for _ in range(4):
         with pytest.raises(WorkflowError, match="password is not right"):
             sign(review, "Product Owner", bob, password="wrong")
+    with pytest.raises(WorkflowError, match="Too many wrong passwords"):  # the fifth
+        sign(review, "Product Owner", bob, password="wrong")
     with pytest.raises(WorkflowError, match="Too many wrong passwords"):
         sign(review, "Product Owner", bob)
     assert not Signoff.objects.exists()
@@ -218,7 +225,7 @@ def test_open_questions_block_the_last_approval_and_the_page_says_why(review, le
     assert "Cannot be approved yet:" in html
 
 
-def test_roles_change_only_in_draft(review, alice, leads):
+def test_roles_do_not_change_while_in_review(review, alice, leads):
     with pytest.raises(WorkflowError, match="only change while the plan is a draft"):
         assign_roles(plan=review, user=alice, assignments=[("QA Lead", leads[1])])
 
@@ -264,16 +271,19 @@ def test_a_stale_sign_off_links_to_what_changed(review, leads, as_alice):
 def test_the_lead_signs_through_the_page_with_a_password(review, leads):
     client = client_for(leads[1])
     url = reverse("approvals:decide", args=[review.pk, role(review, "QA Lead").pk])
-    data = {"decision": "approved", "password": PASSWORD, "version": "1"}
+    data = {"decision": "approved", "password": PASSWORD, "version": "1", "seen": "0"}
     response = client.post(url, data, follow=True)
     assert "Approved as QA Lead on version 1." in response.content.decode()
 
 
-@pytest.mark.parametrize("tamper", [{"version": "0"}, {"decision": "signed"}, {"password": ""}])
+@pytest.mark.parametrize(
+    "tamper", [{"version": "0"}, {"decision": "signed"}, {"password": ""}, {"seen": "-1"}]
+)
 def test_a_tampered_decision_form_signs_nothing(review, leads, tamper):
     client = client_for(leads[1])
     url = reverse("approvals:decide", args=[review.pk, role(review, "QA Lead").pk])
-    client.post(url, {"decision": "approved", "password": PASSWORD, "version": "1", **tamper})
+    data = {"decision": "approved", "password": PASSWORD, "version": "1", "seen": "0"}
+    client.post(url, {**data, **tamper})
     assert not Signoff.objects.exists()
 
 

@@ -156,19 +156,19 @@ def test_a_plan_is_reviewed_sent_back_changed_and_approved_by_every_lead(page, d
     shot(bob.locator("section#approval"), "approvals-bob-signed")
     assert mails(f"Signed off: {PLAN}") == ["alice@example.com"]
 
-    # Quinn requests changes as QA Lead: the plan goes back to draft.
+    # Quinn requests changes as QA Lead: the plan says so until alice asks again.
     quinn = open_as("quinn")
     expect(signoffs_link(quinn).locator(".badge")).to_have_text("1 waiting for you")
     quinn.goto(plan.get_absolute_url())
     sign(quinn, "QA Lead", "Request changes", QA_COMMENT)
-    expect(status_badge(quinn)).to_have_text("Draft")
+    expect(status_badge(quinn)).to_have_text("Changes requested")
     expect(quinn.locator("form.decision-form")).to_have_count(0)
     assert mails(f"Changes requested: {PLAN}") == ["alice@example.com"]
     assert QA_COMMENT in next(m.body for m in mail.outbox if m.subject.startswith("Changes"))
 
     # Alice reads the comment, changes the Testing Strategy and asks again.
     alice.reload()
-    expect(status_badge(alice)).to_have_text("Draft")
+    expect(status_badge(alice)).to_have_text("Changes requested")
     qa = approval_row(alice, "QA Lead")
     expect(qa).to_contain_text("Quinn Tester")
     expect(qa).to_contain_text(f"Changes requested on version {read}")

@@ -64,16 +64,20 @@ def test_edit_buttons_follow_who_reads_and_whether_the_plan_is_archived(as_alice
     assert "edit-link" not in as_alice.get(plan.get_absolute_url()).text
 
 
-def test_the_approval_section_is_read_anew_on_every_visit(as_alice, plan, alice):
+def test_the_approval_section_is_read_anew_on_every_visit(plan, alice):
     from approvals.services import assign_roles, request_signoff
+    from plans.models import Membership
+    from tests.conftest import client_for
+    from tests.factories import make_user
 
-    as_alice.get(plan.get_absolute_url())
-    assign_roles(plan=plan, user=alice, assignments=[(n, alice) for n in team_roles(plan)])
-    plan.team.allow_self_signoff = True
-    plan.team.save()
+    bob = make_user("bob")
+    Membership.objects.create(team=plan.team, user=bob, role="editor")
+    as_bob = client_for(bob)
+    as_bob.get(plan.get_absolute_url())
+    assign_roles(plan=plan, user=alice, assignments=[(n, bob) for n in team_roles(plan)])
     request_signoff(plan=plan, user=alice)
 
-    html = as_alice.get(plan.get_absolute_url()).text
+    html = as_bob.get(plan.get_absolute_url()).text
 
     assert "Your decision as" in html
 

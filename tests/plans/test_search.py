@@ -9,10 +9,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals.services import assign_roles, decide, request_signoff
+from approvals.services import assign_roles, request_signoff
 from plans.models import Plan, Risk
 from plans.search import refresh_search_vector, search_plans
-from tests.factories import PASSWORD, make_plan, make_team, make_user
+from tests.factories import make_plan, make_team, make_user, sign_as
 from tests.plans.editing import edit_url, form_data
 
 
@@ -96,7 +96,7 @@ def test_filters_by_lead_and_stale_sign_offs(library, as_alice, alice, team):
     assign_roles(plan=skew, user=alice, assignments=[("QA Lead", bob), ("Product Owner", bob)])
     request_signoff(plan=skew, user=alice)
     role = skew.signoff_roles.get(name="QA Lead")
-    decide(role=role, user=bob, decision="approved", password=PASSWORD, read_version=1)
+    sign_as(role, bob, read_version=1)
     url = reverse("plans:list")
     assert titles(as_alice.get(url, {"lead": bob.pk}).content.decode()) == ["Offline Sync"]
     assert titles(as_alice.get(url, {"stale": "on"}).content.decode()) == []
