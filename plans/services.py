@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans.content import PLAN_FIELDS, ROW_MODELS, PlanContent
-from plans.models import Plan, PlanRow, PlanVersion, Task, Team
+from plans.models import Membership, Plan, PlanRow, PlanVersion, Task, Team
 from plans.recording import fit, writing_version
 from plans.search import refresh_search_vector
 from plans.sections import SECTIONS, Section
@@ -295,3 +295,39 @@ def import_plan(*, team: Team, author: User, document: str, filename: str = "") 
         team=team, author=author, content=result.content, summary=f"Imported from {name}"
     )
     return plan, result.report
+
+
+class TeamRuleError(Exception):
+    """A team change that would leave the team unmanageable; the message says why."""
+
+
+@transaction.atomic
+def update_team(
+    *,
+    team: Team,
+    user: User,
+    signoff_roles: list[str],
+    allow_self_signoff: bool,
+    levels: dict[int, str | None],
+) -> None:
+    """A maintainer's change of the team's settings and members, whole or not at all.
+    `levels` maps a user id to a membership level, or None to remove them from the team."""
+    locked = Team.objects.select_for_update().get(pk=team.pk)
+    mine = locked.memberships.filter(user=user).first()
+    if mine is None or mine.role != Membership.Role.MAINTAINER:
+        raise TeamRuleError("Only a maintainer of the team can change its settings.")
+    locked.signoff_roles, locked.allow_self_signoff = signoff_roles, allow_self_signoff
+    locked.save(update_fields=["signoff_roles", "allow_self_signoff"])
+    members = {m.user_id: m for m in locked.memberships.all()}
+    for user_id, level in levels.items():
+        member = members.get(user_id)
+        if level is None:
+            if member is not None:
+                member.delete()
+        elif member is None:
+            Membership.objects.create(team=locked, user_id=user_id, role=level)
+        elif member.role != level:
+            member.role = level
+            member.save(update_fields=["role"])
+    if not locked.memberships.filter(role=Membership.Role.MAINTAINER).exists():
+        raise TeamRuleError("A team needs at least one maintainer: make someone else one first.")

@@ -20,7 +20,7 @@ DEMO_PASSWORD = "plansign-demo"
 DEMO_TEAM = "Mobile Platform"
 DEMO_USERS = [
     # username, first name, last name, team role (None: no team)
-    ("alice", "Alice", "Author", Membership.Role.EDITOR),
+    ("alice", "Alice", "Author", Membership.Role.MAINTAINER),
     ("bob", "Bob", "Lead", Membership.Role.EDITOR),
     ("quinn", "Quinn", "Tester", Membership.Role.EDITOR),
     ("carol", "Carol", "Manager", None),
