@@ -381,9 +381,7 @@ class PlanCreateForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        teams = Team.objects.filter(
-            memberships__user=user, memberships__role__in=EDITING_ROLES
-        )
+        teams = Team.objects.filter(memberships__user=user, memberships__role__in=EDITING_ROLES)
         team_field = self.fields["team"]
         assert isinstance(team_field, forms.ModelChoiceField)
         team_field.queryset = teams
