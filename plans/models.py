@@ -79,6 +79,12 @@ class Team(models.Model):
     allow_self_signoff = models.BooleanField(
         default=False, help_text="Authors may sign off their own plans."
     )
+    threads_block_approval = models.BooleanField(
+        default=True, help_text="A plan with unresolved threads cannot be approved."
+    )
+    viewers_may_comment = models.BooleanField(
+        default=False, help_text="Viewers may start threads and reply, as editors do."
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
     )
@@ -510,3 +516,27 @@ class PlanVersion(models.Model):
     def description(self) -> str:
         """What the Changelog says: the author's summary, else the sections that changed."""
         return self.summary or ", ".join(self.changed_section_titles) or "No content change"
+
+
+class NamedVersion(models.Model):
+    """A version the author sent for review, named (1.0, 1.1, 2.0…) with a summary: what the
+    Changelog lists. Every save stays a numbered PlanVersion; a few of them are named."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="named_versions")
+    number = models.PositiveIntegerField(help_text="The plan version this name was given to.")
+    label = LineField(max_length=20)
+    summary = LineField(max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "label"], name="namedversion_unique_label")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.label}"

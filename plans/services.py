@@ -306,18 +306,18 @@ def update_team(
     *,
     team: Team,
     user: User,
-    signoff_roles: list[str],
-    allow_self_signoff: bool,
+    settings: dict[str, Any],
     levels: dict[int, str | None],
 ) -> None:
-    """A maintainer's change of the team's settings and members, whole or not at all.
-    `levels` maps a user id to a membership level, or None to remove them from the team."""
+    """A maintainer's change of the team's settings (field → value) and members, whole or not
+    at all. `levels` maps a user id to a membership level, or None to remove them."""
     locked = Team.objects.select_for_update().get(pk=team.pk)
     mine = locked.memberships.filter(user=user).first()
     if mine is None or mine.role != Membership.Role.MAINTAINER:
         raise TeamRuleError("Only a maintainer of the team can change its settings.")
-    locked.signoff_roles, locked.allow_self_signoff = signoff_roles, allow_self_signoff
-    locked.save(update_fields=["signoff_roles", "allow_self_signoff"])
+    for name, value in settings.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=list(settings))
     members = {m.user_id: m for m in locked.memberships.all()}
     for user_id, level in levels.items():
         member = members.get(user_id)

@@ -21,8 +21,17 @@ class TeamSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Team
-        fields = ["signoff_roles", "allow_self_signoff"]
-        labels = {"allow_self_signoff": "Authors may sign off their own plans"}
+        fields = [
+            "signoff_roles",
+            "allow_self_signoff",
+            "threads_block_approval",
+            "viewers_may_comment",
+        ]
+        labels = {
+            "allow_self_signoff": "Authors may sign off their own plans",
+            "threads_block_approval": "Unresolved threads block approval",
+            "viewers_may_comment": "Viewers may comment in threads",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -44,8 +44,7 @@ def team_settings(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             update_team(
                 team=team,
                 user=request.user,
-                signoff_roles=form.cleaned_data["signoff_roles"],
-                allow_self_signoff=form.cleaned_data["allow_self_signoff"],
+                settings={name: form.cleaned_data[name] for name in form.Meta.fields},
                 levels=levels,
             )
         except TeamRuleError as error:
