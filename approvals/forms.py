@@ -8,7 +8,7 @@ from django.forms import formset_factory
 
 from approvals.models import Signoff, SignoffRole
 from approvals.services import lead_refusal
-from plans.models import EDITING_ROLES, Plan
+from plans.models import EDITING_ROLES, NamedVersion, Plan
 
 
 class RoleForm(forms.Form):
@@ -64,3 +64,11 @@ class DecisionForm(forms.Form):
     # The role's latest decision when the page was opened (0: none), so that a replayed post
     # is refused rather than recorded twice.
     seen = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class RequestForm(forms.Form):
+    """Names the version sent for review; blank fields take the suggested name and summary."""
+
+    label = NamedVersion._meta.get_field("label").formfield(required=False, label="Version name")
+    summary = NamedVersion._meta.get_field("summary").formfield(required=False, label="Summary")
+    major = forms.BooleanField(required=False, label="A major change (next whole number)")

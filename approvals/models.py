@@ -78,6 +78,10 @@ class Signoff(models.Model):
     created_at = models.DateTimeField()
     plan_version = models.PositiveIntegerField()
     content_hash = models.CharField(max_length=64)
+    # The name the version was under review as (1.0, 1.1…), when it was decided.
+    named_version = models.ForeignKey(
+        "plans.NamedVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -95,7 +99,12 @@ class Signoff(models.Model):
     @property
     def signature(self) -> str:
         name = self.user.get_full_name() or self.user.username
-        return f"{name}, version {self.plan_version}, sha256:{self.content_hash[:12]}"
+        named = (
+            f"{self.named_version.label} (version {self.plan_version})"
+            if (self.named_version_id and self.named_version)
+            else f"version {self.plan_version}"
+        )
+        return f"{name}, {named}, sha256:{self.content_hash[:12]}"
 
 
 class RoleChange(models.Model):

@@ -28,8 +28,8 @@ from django.utils import timezone
 from approvals.models import RoleChange, Signoff, SignoffRole
 from plans.content import PlanContent
 from plans.markdown_export import ApprovalRow, content_hash
-from plans.models import EDITING_ROLES, Membership, Plan
-from plans.recording import writing_version
+from plans.models import EDITING_ROLES, Membership, NamedVersion, Plan
+from plans.recording import fit, writing_version
 from plans.rendered import VersionFacts, cached, version_key
 
 if TYPE_CHECKING:
@@ -68,7 +68,9 @@ class RoleState:
 
 def role_states(plan: Plan, current_hash: str) -> list[RoleState]:
     """Each current role of the plan with its latest decision: one query."""
-    roles = plan.signoff_roles.current().select_related("assignee", "latest__user")
+    roles = plan.signoff_roles.current().select_related(
+        "assignee", "latest__user", "latest__named_version"
+    )
     return [RoleState(role, role.latest, current_hash) for role in roles]
 
 
@@ -218,8 +220,29 @@ def _people_on(plan: Plan, also: Sequence[User | None] = ()) -> list[User]:
     return list(people.values())
 
 
+def suggested_name(plan: Plan, *, major: bool = False) -> tuple[str, str]:
+    """The label and summary *Request sign-off* offers: the next free label after the latest
+    named version, and the sections changed since it."""
+    latest = plan.named_versions.order_by("-created_at", "-id").first()
+    taken = set(plan.named_versions.values_list("label", flat=True))
+    label = NamedVersion.next_label(latest.label if latest else None, major=major)
+    while label in taken:
+        label = NamedVersion.next_label(label, major=major)
+    if latest is None:
+        return label, "First version for review"
+    changed: dict[str, None] = {}
+    for version in plan.versions.filter(number__gt=latest.number).order_by("number"):
+        changed.update(dict.fromkeys(version.changed_section_titles))
+    summary = f"Changed: {', '.join(changed)}" if changed else "No content change"
+    return label, fit(summary, NamedVersion._meta.get_field("summary").max_length or 300)
+
+
 @transaction.atomic
-def request_signoff(*, plan: Plan, user: User) -> None:
+def request_signoff(
+    *, plan: Plan, user: User, label: str = "", summary: str = "", major: bool = False
+) -> NamedVersion:
+    """Send the current version for review under a name (1.0, 1.1…; suggested when not
+    given), which the Changelog lists, and ask every lead."""
     locked = _lock(plan)
     if locked.status not in (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED):
         raise WorkflowError("Sign-off can only be requested for a draft or after changes.")
@@ -240,7 +263,19 @@ def request_signoff(*, plan: Plan, user: User) -> None:
                 f"{role.name}: {_name(lead)} is no longer an editor of {locked.team}: "
                 "change the lead."
             )
-    _set_status(locked, Plan.Status.IN_REVIEW, user=user, reason="Sign-off requested")
+    suggested_label, suggested_summary = suggested_name(locked, major=major)
+    label, summary = label.strip() or suggested_label, summary.strip() or suggested_summary
+    if locked.named_versions.filter(label=label).exists():
+        raise WorkflowError(f"A version is already named {label}: choose another name.")
+    named = NamedVersion.objects.create(
+        plan=locked,
+        number=locked.version,
+        label=label,
+        summary=summary,
+        author=user,
+        created_at=timezone.now(),
+    )
+    _set_status(locked, Plan.Status.IN_REVIEW, user=user, reason=f"Sign-off requested ({label})")
     plan.status = locked.status
     leads = {r.assignee for r in roles if r.assignee is not None}
     url = reverse("plans:detail", args=[locked.pk]) + "#approval"
@@ -249,9 +284,10 @@ def request_signoff(*, plan: Plan, user: User) -> None:
         _mail(
             lead,
             f"Sign-off requested: {locked.title}",
-            f"{_name(user)} asks you to sign off “{locked.title}” (version {locked.version}) "
-            f"as {names}.\n\nRead it and decide: {url}\n",
+            f"{_name(user)} asks you to sign off “{locked.title}” {label} (version "
+            f"{locked.version}: {summary}) as {names}.\n\nRead it and decide: {url}\n",
         )
+    return named
 
 
 def decide(
@@ -350,6 +386,7 @@ def _record_decision(
         created_at=timezone.now(),
         plan_version=locked.version,
         content_hash=current_hash,
+        named_version=locked.named_versions.order_by("-created_at", "-id").first(),
     )
     SignoffRole.objects.filter(pk=role.pk).update(latest=signoff)
     if decision == Signoff.Decision.CHANGES_REQUESTED:
@@ -419,6 +456,7 @@ class ApprovalPanel:
     mine: list[RoleState]  # roles this user may decide now
     blockers: list[str]
     role_changes: list[RoleChange]
+    suggested_name: tuple[str, str] = ("", "")  # label and summary, when the user may request
 
 
 def approval_table_key(plan: Plan, facts: VersionFacts) -> str:
@@ -472,13 +510,15 @@ def _approval_panel(plan: Plan, facts: VersionFacts, user: User) -> ApprovalPane
         and not s.approved
     ]
     changes = plan.role_changes.select_related("changed_by", "old_assignee", "new_assignee")
+    may_request = may_edit and plan.status in (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED)
     return ApprovalPanel(
         states=states,
         may_manage=plan.can_manage_signoffs(user) and plan.roles_may_change,
-        may_request=may_edit and plan.status in (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED),
+        may_request=may_request,
         mine=mine,
         blockers=approval_blockers(unresolved_questions=facts.unresolved_questions),
         role_changes=list(changes[:ROLE_CHANGES_SHOWN]),
+        suggested_name=suggested_name(plan) if may_request else ("", ""),
     )
 
 

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from approvals.forms import DecisionForm, RoleFormSet
+from approvals.forms import DecisionForm, RequestForm, RoleFormSet
 from approvals.models import SignoffRole
 from approvals.services import (
     NOT_ROLE_MANAGER,
@@ -67,13 +67,19 @@ def roles_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def signoff_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk, perm="edit")
+    form = RequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(plan.get_absolute_url() + "#approval")
     try:
         ensure_roles(plan)
-        request_signoff(plan=plan, user=request.user)
+        named = request_signoff(plan=plan, user=request.user, **form.cleaned_data)
     except WorkflowError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Sign-off requested: the leads have been notified.")
+        messages.success(
+            request, f"Sign-off requested for {named.label}: the leads have been notified."
+        )
     return redirect(plan.get_absolute_url() + "#approval")
 
 

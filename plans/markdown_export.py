@@ -13,7 +13,7 @@ from typing import Any
 
 from plans.content import PlanContent
 from plans.diff import display
-from plans.models import PlanVersion
+from plans.models import NamedVersion
 from plans.sections import DEFAULT_SIGNOFF_ROLES
 
 EMPTY_EFFORT = "[X person-days]"
@@ -187,9 +187,10 @@ def write_plan(
     content: PlanContent,
     *,
     approvals: Sequence[ApprovalRow] | None = None,
-    versions: Sequence[PlanVersion] = (),
+    named_versions: Sequence[NamedVersion] = (),
 ) -> str:
-    """The whole plan as the template's Markdown document."""
+    """The whole plan as the template's Markdown document. Its Changelog lists the rows an
+    imported document brought, then the plan's named versions."""
     out = content_lines(content)
     if approvals is None:  # nobody has signed: the template's roles, empty
         approvals = [ApprovalRow(role) for role in DEFAULT_SIGNOFF_ROLES]
@@ -209,11 +210,11 @@ def write_plan(
                 *(
                     [
                         v.created_at.date().isoformat(),
-                        str(v.number),
-                        v.description,
+                        v.label,
+                        v.summary,
                         (v.author.get_full_name() or v.author.username) if v.author else "",
                     ]
-                    for v in versions
+                    for v in named_versions
                 ),
             ],
         ),

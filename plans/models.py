@@ -540,3 +540,13 @@ class NamedVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.label}"
+
+    @staticmethod
+    def next_label(latest: str | None, *, major: bool = False) -> str:
+        """The label a new named version is offered: 1.0 first, then 1.1, 1.2… or, for a major
+        change, the next whole number (2.0). A label that is not a number starts at 1.0."""
+        match = re.fullmatch(r"v?(\d+)(?:\.(\d+))?", (latest or "").strip())
+        if not match:
+            return "1.0"
+        whole, part = int(match.group(1)), int(match.group(2) or 0)
+        return f"{whole + 1}.0" if major else f"{whole}.{part + 1}"

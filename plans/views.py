@@ -9,7 +9,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, QuerySet, RowRange, Window
+from django.db.models import Count, F, RowRange, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,7 +33,7 @@ from plans.forms import (
 )
 from plans.markdown_export import write_plan
 from plans.merge import merge_section
-from plans.models import VIEW_ALL_PERMISSION, Membership, Plan, PlanVersion
+from plans.models import VIEW_ALL_PERMISSION, Membership, NamedVersion, Plan, PlanVersion
 from plans.rendered import (
     VersionFacts,
     cached,
@@ -124,14 +124,14 @@ def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "plans/plan_detail.html", page_context(request, plan))
 
 
-CHANGELOG_ROWS = 25
 APPROVAL_AT = [s.key for s in SECTIONS].index("approval")
 
 
-def recent_versions(versions: QuerySet[PlanVersion]) -> list[PlanVersion]:
-    """The Changelog's latest rows, oldest first; the History page has them all."""
-    latest = versions.select_related("author").order_by("-number")[:CHANGELOG_ROWS]
-    return list(reversed(latest))
+def named_versions(plan: Plan, number: int) -> list[NamedVersion]:
+    """The Changelog's rows: the versions named for review up to version `number`, oldest
+    first. The History page lists every save."""
+    named = plan.named_versions.filter(number__lte=number).select_related("author")
+    return list(named.order_by("created_at", "id"))
 
 
 def page_context(
@@ -165,9 +165,7 @@ def page_context(
         "sections_before": SECTIONS[:APPROVAL_AT],
         "approval_section": SECTIONS[APPROVAL_AT],
         "sections_after": SECTIONS[APPROVAL_AT + 1 :],
-        "versions": SimpleLazyObject(
-            lambda: recent_versions(plan.versions.filter(number__lte=number))
-        ),
+        "named_versions": SimpleLazyObject(lambda: named_versions(plan, number)),
         "plan_may_edit": (may_edit := plan.can_edit(request.user)),
         "can_edit": may_edit and not plan.is_archived and number == plan.version,
         "approval": SimpleLazyObject(lambda: approval_panel(plan, facts, request.user)),
@@ -348,17 +346,18 @@ def plan_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def export_document(plan: Plan, number: int) -> str:
-    """Version `number` as Markdown. The Approval table is read anew each time; the rest of the
-    document is kept per version and Approval table, since neither changes it afterwards."""
+    """Version `number` as Markdown. The Approval table and the named versions are read anew
+    each time; the document is kept per version, Approval table and named versions."""
     approvals = approval_rows(plan, version_facts(plan, number))
-    signed = hashlib.sha256(repr(approvals).encode()).hexdigest()[:16]
+
+    named = named_versions(plan, number)
+    signed = hashlib.sha256(repr((approvals, [(v.pk, v.summary) for v in named])).encode())
 
     def write() -> str:
-        versions = plan.versions.select_related("author").filter(number__lte=number)
         content = load_version(plan, number)
-        return write_plan(content, approvals=approvals, versions=list(versions.order_by("number")))
+        return write_plan(content, approvals=approvals, named_versions=named)
 
-    return cached(f"export:{version_key(plan, number)}:{signed}", write)
+    return cached(f"export:{version_key(plan, number)}:{signed.hexdigest()[:16]}", write)
 
 
 @require_http_methods(["GET", "POST"])

@@ -93,7 +93,7 @@ def test_requesting_sign_off_moves_the_plan_to_review_and_mails_each_lead_once(
     assert "as Product Owner, Technical Lead" in next(
         m.body for m in mail.outbox if "bob" in m.to[0]
     )
-    assert plan.history.filter(history_change_reason="Sign-off requested").exists()
+    assert plan.history.filter(history_change_reason="Sign-off requested (1.0)").exists()
 
 
 def test_request_needs_every_role_assigned(plan, alice, leads):
@@ -236,7 +236,7 @@ def test_roles_do_not_change_while_in_review(review, alice, leads):
 def test_the_approval_table_shows_name_date_and_the_version_signed(review, leads, as_alice):
     sign(review, "Product Owner", leads[0])
     html = as_alice.get(review.get_absolute_url()).content.decode()
-    assert "Bob Lead, version 1, sha256:" in html
+    assert "Bob Lead, 1.0 (version 1), sha256:" in html
     assert html.count("not signed") == 2
 
 
@@ -250,9 +250,9 @@ def test_every_reader_sees_each_decision_at_once_though_the_table_is_kept(
     sign(review, "QA Lead", leads[1])
     after_two = as_alice.get(review.get_absolute_url()).text
 
-    assert "Bob Lead, version 1, sha256:" in after_one
+    assert "Bob Lead, 1.0 (version 1), sha256:" in after_one
     assert after_one.count("not signed") == 2
-    assert "Quinn QA, version 1, sha256:" in after_two
+    assert "Quinn QA, 1.0 (version 1), sha256:" in after_two
     assert after_two.count("not signed") == 1
 
 
@@ -305,7 +305,7 @@ def test_viewers_and_managers_see_sign_offs_but_cannot_sign(review, leads, as_vi
     sign(review, "Product Owner", leads[0])
     for client in (as_victor, as_carol):
         html = client.get(review.get_absolute_url()).content.decode()
-        assert "Bob Lead, version 1" in html and "Sign as" not in html
+        assert "Bob Lead, 1.0 (version 1)" in html and "Sign as" not in html
         url = reverse("approvals:decide", args=[review.pk, role(review, "QA Lead").pk])
         client.post(url, {"decision": "approved", "password": PASSWORD, "version": "1"})
     assert Signoff.objects.count() == 1
@@ -408,6 +408,6 @@ def test_each_decision_shows_at_once_on_pages_already_kept(review, leads, as_ali
     sign(review, "Product Owner", bob)  # the plan's status does not change
 
     html = as_alice.get(review.get_absolute_url()).text
-    assert html.count('text-bg-success">Approved</span> Bob Lead, version') == 1
+    assert html.count('text-bg-success">Approved</span> Bob Lead, 1.0 (version') == 1
     assert "Your decision as QA Lead" in client_for(quinn).get(review.get_absolute_url()).text
     assert 'title="waiting for you">1<' in client_for(quinn).get("/").text

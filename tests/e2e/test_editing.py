@@ -243,7 +243,7 @@ def test_alice_creates_a_plan_and_fills_every_section(page, demo):
     expect(page.locator("#documentation li")).to_have_text(DOCS)
     questions = page.locator("#open-questions li")
     expect(questions).to_have_text([f"Open{QUESTIONS[0]}", f"Resolved{QUESTIONS[1]}"])
-    expect(page.locator("#changelog tbody tr")).to_have_count(16)
+    expect(page.locator("#changelog")).to_contain_text("No named version yet")
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "editing-finished-plan")
 

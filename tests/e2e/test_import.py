@@ -21,7 +21,7 @@ CHANGELOG = "## Changelog"
 
 def export(plan: Plan) -> str:
     """The document Plansign exports for a plan, built in Django (no browser)."""
-    return write_plan(PlanContent.from_plan(plan), versions=list(plan.versions.all()))
+    return write_plan(PlanContent.from_plan(plan), named_versions=list(plan.named_versions.all()))
 
 
 def table_rows(markdown: str) -> list[str]:

@@ -169,11 +169,20 @@ def test_restore_needs_confirmation_post_and_an_editor(as_alice, as_victor, edit
     assert Plan.objects.get(pk=edited.pk).version == 5
 
 
-def test_the_changelog_is_generated_from_the_versions(as_alice, edited):
-    html = as_alice.get(edited.get_absolute_url()).content.decode()
-    changelog = html.split('id="changelog"')[1]
-    assert "<td>2</td><td>Calmer</td>" in changelog
-    assert "<td>3</td><td>Risks and Mitigations</td>" in changelog
+def test_the_changelog_lists_named_versions_not_every_save(as_alice, edited, alice):
+    from approvals.services import request_signoff
+
+    html = as_alice.get(edited.get_absolute_url()).text
+    assert "No named version yet" in html.split('id="changelog"')[1]
+    edited.team.allow_self_signoff = True  # alice is her own lead here
+    edited.team.save()
+    from approvals.models import SignoffRole
+
+    SignoffRole.objects.create(plan=edited, name="Product Owner", assignee=alice)
+    request_signoff(plan=edited, user=alice, summary="First full draft")
+    changelog = as_alice.get(edited.get_absolute_url()).text.split('id="changelog"')[1]
+    assert ">1.0</a></td><td>First full draft</td><td>Alice Author</td>" in changelog
+    assert "Calmer" not in changelog
 
 
 @pytest.mark.parametrize("name", ["history", "version", "compare"])

@@ -4,11 +4,12 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.timezone import now
 from markdown_it import MarkdownIt
 
 from plans.content import PlanContent
 from plans.markdown_export import content_hash, write_plan
-from plans.models import ApiEndpoint, FeatureFlag, Risk, TeamMember
+from plans.models import ApiEndpoint, FeatureFlag, NamedVersion, Risk, TeamMember
 from tests.factories import make_plan
 from tests.fixtures import TEMPLATE
 from tests.plans.editing import edit_url, form_data
@@ -88,7 +89,12 @@ def test_every_table_cell_holds_the_stored_value(team, alice, value):
     Risk.objects.filter(plan=plan).update(risk=value, mitigation=value)
     FeatureFlag.objects.filter(plan=plan).update(description=value)
     TeamMember.objects.filter(plan=plan).update(name=value)
-    found = tables(write_plan(PlanContent.from_plan(plan), versions=list(plan.versions.all())))
+    NamedVersion.objects.create(
+        plan=plan, number=1, label="1.0", summary=value[:300], author=alice, created_at=now()
+    )
+    found = tables(
+        write_plan(PlanContent.from_plan(plan), named_versions=list(plan.named_versions.all()))
+    )
     endpoints, _flags, risks, members, approval, changelog = found
     widths = {len(row) for t in found for row in t}
     assert [len(t[0]) for t in found] == [5, 2, 4, 2, 4, 4]
@@ -101,7 +107,7 @@ def test_every_table_cell_holds_the_stored_value(team, alice, value):
         assert row[1] == "High"
     assert unescape(members[1][0]) == value.replace("\r\n", "\n")
     assert [r[0] for r in approval[1:]] == ["Product Owner", "Technical Lead", "QA Lead"]
-    assert changelog[1][1] == "1"
+    assert changelog[1][1] == "1.0"
 
 
 def test_the_download_is_named_after_the_plan_and_version(as_alice, plan):

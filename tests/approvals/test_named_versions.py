@@ -1,0 +1,93 @@
+"""*Request sign-off* names the version sent for review; the Changelog lists named versions and
+sign-offs say which one they approved."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from approvals.services import WorkflowError, assign_roles, request_signoff, suggested_name
+from plans.models import Membership, NamedVersion, OpenQuestion
+from tests.approvals.test_workflow import CHANGES, role, sign, status
+from tests.conftest import client_for
+from tests.factories import make_user
+from tests.plans.editing import edit_url, form_data
+
+
+@pytest.fixture
+def bob(team):
+    user = make_user("bob", first_name="Bob", last_name="Lead")
+    Membership.objects.create(team=team, user=user, role="editor")
+    return user
+
+
+@pytest.fixture
+def ready(plan, alice, bob):
+    OpenQuestion.objects.filter(plan=plan).update(resolved=True)
+    assign_roles(plan=plan, user=alice, assignments=[("Product Owner", bob)])
+    return plan
+
+
+@pytest.mark.parametrize(
+    ("latest", "major", "expected"),
+    [(None, False, "1.0"), ("1.0", False, "1.1"), ("1.9", False, "1.10"), ("1.3", True, "2.0")],
+)
+def test_the_next_label_follows_the_latest(latest, major, expected):
+    assert NamedVersion.next_label(latest, major=major) == expected
+
+
+def test_a_first_request_is_named_1_0_unless_the_author_names_it(ready, alice):
+    named = request_signoff(plan=ready, user=alice)
+    assert (named.label, named.number, named.summary) == ("1.0", 1, "First version for review")
+
+
+def test_a_second_request_offers_1_1_with_the_sections_changed_since(ready, alice, bob, as_alice):
+    request_signoff(plan=ready, user=alice)
+    sign(ready, "Product Owner", bob, CHANGES, comment="Rollback?")
+    data = {**form_data(ready, "rollout"), "rollback_plan": "Turn the flag off, then restore."}
+    as_alice.post(edit_url(ready, "rollout"), data)
+    assert suggested_name(ready) == ("1.1", "Changed: Rollout Plan")
+    assert suggested_name(ready, major=True)[0] == "2.0"
+    named = request_signoff(plan=ready, user=alice, label="1.1", summary="Rollback covers exports")
+    assert named.number == 2 and status(ready) == "in_review"
+
+
+def test_a_label_already_used_is_refused(ready, alice, bob):
+    request_signoff(plan=ready, user=alice, label="1.0")
+    sign(ready, "Product Owner", bob, CHANGES, comment="Rollback?")
+    with pytest.raises(WorkflowError, match=r"already named 1\.0"):
+        request_signoff(plan=ready, user=alice, label="1.0")
+    assert status(ready) == "changes_requested"
+
+
+def test_a_sign_off_says_which_named_version_it_approved(ready, alice, bob, as_alice):
+    request_signoff(plan=ready, user=alice, label="1.0")
+    signoff = sign(ready, "Product Owner", bob)
+    assert signoff.named_version.label == "1.0"
+    assert "Bob Lead, 1.0 (version 1)" in as_alice.get(ready.get_absolute_url()).text
+
+
+def test_the_page_offers_the_name_and_posts_it(ready, as_alice):
+    html = as_alice.get(ready.get_absolute_url()).text
+    assert 'placeholder="1.0"' in html and 'value="First version for review"' in html
+    url = reverse("approvals:request", args=[ready.pk])
+    response = as_alice.post(url, {"label": "", "summary": "Ready", "major": "on"}, follow=True)
+    assert "Sign-off requested for 1.0" in response.text
+    changelog = response.text.split('id="changelog"')[1]
+    assert ">1.0</a></td><td>Ready</td>" in changelog
+
+
+def test_the_export_s_changelog_lists_named_versions(ready, alice, as_alice):
+    request_signoff(plan=ready, user=alice, summary="First full draft")
+    text = as_alice.get(reverse("plans:export", args=[ready.pk])).text
+    changelog = text.split("## Changelog")[1]
+    assert "| 1.0 | First full draft | Alice Author |" in changelog
+
+
+def test_a_control_character_in_the_label_is_refused(ready, as_alice):
+    url = reverse("approvals:request", args=[ready.pk])
+    response = as_alice.post(url, {"label": "1.0\x1b", "summary": ""}, follow=True)
+    assert "without control characters" in response.text
+    assert not NamedVersion.objects.exists()
+    assert client_for(ready.author).get("/").status_code == 200
+    assert role(ready, "Product Owner").latest is None
