@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -64,6 +64,17 @@ class RoleState:
             and self.signoff.decision == Signoff.Decision.APPROVED
             and not self.is_stale
         )
+
+    @property
+    def state(self) -> str:
+        """The role's state in words: not assigned, waiting, approved, changes requested, stale."""
+        if self.role.assignee_id is None:
+            return "not assigned"
+        if self.signoff is None:
+            return "waiting"
+        if self.is_stale:
+            return "stale"
+        return "approved" if self.approved else "changes requested"
 
 
 def role_states(plan: Plan, current_hash: str) -> list[RoleState]:
@@ -411,17 +422,32 @@ def _record_decision(
     return signoff
 
 
-def approval_blockers(*, unresolved_questions: int) -> list[str]:
+def approval_blockers(
+    *, unresolved_questions: int, unresolved_threads: int = 0, stale: Sequence[str] = ()
+) -> list[str]:
     """What keeps a plan from being approved, in words: the one rule, read by the decision
     service (refusing the last approval) and by the review panel (saying it up front)."""
     blockers = []
     if unresolved_questions:
         blockers.append(
-            f"{unresolved_questions} open question"
-            f"{'s are' if unresolved_questions > 1 else ' is'} unresolved: the plan cannot be "
+            f"{_count(unresolved_questions, 'open question')} unresolved: the plan cannot be "
             "approved until every open question is resolved."
         )
+    if unresolved_threads:
+        blockers.append(
+            f"{_count(unresolved_threads, 'thread')} unresolved: the plan cannot be approved "
+            "until every thread is resolved."
+        )
+    if stale:
+        blockers.append(
+            f"Stale sign-off{'s' if len(stale) > 1 else ''}: {', '.join(stale)} must decide "
+            "again on the current version."
+        )
     return blockers
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s are' if n > 1 else ' is'}"
 
 
 def _name(user: User) -> str:
@@ -457,6 +483,18 @@ class ApprovalPanel:
     blockers: list[str]
     role_changes: list[RoleChange]
     suggested_name: tuple[str, str] = ("", "")  # label and summary, when the user may request
+    undecided: list[RoleState] = field(default_factory=list)  # who must still decide
+    latest_name: NamedVersion | None = None  # the name the plan is (or was last) reviewed as
+
+    @property
+    def next_action(self) -> str:
+        """The viewer's one next step: "decide", "request", "roles" or "" (nothing to do)."""
+        if self.mine:
+            return "decide"
+        if self.may_request:
+            ready = self.states and all(s.role.pk and s.role.assignee_id for s in self.states)
+            return "request" if ready or not self.may_manage else "roles"
+        return ""
 
 
 def approval_table_key(plan: Plan, facts: VersionFacts) -> str:
@@ -511,14 +549,20 @@ def _approval_panel(plan: Plan, facts: VersionFacts, user: User) -> ApprovalPane
     ]
     changes = plan.role_changes.select_related("changed_by", "old_assignee", "new_assignee")
     may_request = may_edit and plan.status in (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED)
+    in_review = plan.status == Plan.Status.IN_REVIEW
     return ApprovalPanel(
         states=states,
         may_manage=plan.can_manage_signoffs(user) and plan.roles_may_change,
         may_request=may_request,
         mine=mine,
-        blockers=approval_blockers(unresolved_questions=facts.unresolved_questions),
+        blockers=approval_blockers(
+            unresolved_questions=facts.unresolved_questions,
+            stale=[s.role.name for s in states if s.is_stale] if in_review else [],
+        ),
         role_changes=list(changes[:ROLE_CHANGES_SHOWN]),
         suggested_name=suggested_name(plan) if may_request else ("", ""),
+        undecided=[s for s in states if not s.approved] if in_review else [],
+        latest_name=plan.named_versions.order_by("-created_at", "-id").first(),
     )
 
 

@@ -91,3 +91,32 @@ def test_a_control_character_in_the_label_is_refused(ready, as_alice):
     assert not NamedVersion.objects.exists()
     assert client_for(ready.author).get("/").status_code == 200
     assert role(ready, "Product Owner").latest is None
+
+
+# The review panel at the top of the plan -------------------------------------------------
+
+
+def test_the_review_panel_offers_a_lead_their_decision_and_says_who_must_decide(ready, alice, bob):
+    request_signoff(plan=ready, user=alice)
+    html = client_for(bob).get(ready.get_absolute_url()).text
+    panel = html.split('class="review-panel')[1].split("</section>")[0]
+    assert "Waiting for Bob Lead (Product Owner)." in panel
+    assert ">Approve as Product Owner</a>" in panel
+    assert "review-waiting" in panel
+
+
+def test_the_review_panel_offers_the_author_the_request_and_says_what_blocks(ready, as_alice):
+    OpenQuestion.objects.filter(plan=ready).update(resolved=False)
+    panel = as_alice.get(ready.get_absolute_url()).text.split('class="review-panel')[1]
+    panel = panel.split("</section>")[0]
+    assert ">Request sign-off</a>" in panel
+    assert "Blocks approval:" in panel and "open question" in panel
+
+
+def test_a_stale_sign_off_is_named_as_a_blocker(ready, alice, bob, as_alice):
+    request_signoff(plan=ready, user=alice)
+    sign(ready, "Product Owner", bob)
+    data = {**form_data(ready, "overview"), "overview": "Changed after approval."}
+    as_alice.post(edit_url(ready, "overview"), data)
+    panel = as_alice.get(ready.get_absolute_url()).text.split('class="review-panel')[1]
+    assert "Product Owner must decide again" in panel.split("</section>")[0]

@@ -305,7 +305,7 @@ def test_viewers_and_managers_see_sign_offs_but_cannot_sign(review, leads, as_vi
     sign(review, "Product Owner", leads[0])
     for client in (as_victor, as_carol):
         html = client.get(review.get_absolute_url()).content.decode()
-        assert "Bob Lead, 1.0 (version 1)" in html and "Sign as" not in html
+        assert "Bob Lead, 1.0 (version 1)" in html and "Approve as" not in html
         url = reverse("approvals:decide", args=[review.pk, role(review, "QA Lead").pk])
         client.post(url, {"decision": "approved", "password": PASSWORD, "version": "1"})
     assert Signoff.objects.count() == 1

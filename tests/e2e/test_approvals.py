@@ -65,9 +65,8 @@ def request_signoff(page: Page) -> None:
 
 def sign(page: Page, role: str, decision: str = "Approve", comment: str = "") -> None:
     """Decide as a role through its form in the Approval section, with the password."""
-    button = page.get_by_role("button", name=f"Sign as {role}", exact=True)
+    button = page.get_by_role("button", name=f"{decision} as {role}", exact=True)
     form = page.locator("form.decision-form").filter(has=button)
-    form.get_by_role("radio", name=decision, exact=True).check()
     if comment:
         form.get_by_label("Comment").fill(comment)
     form.get_by_label("Your password, to sign").fill(PASSWORD)
@@ -86,7 +85,9 @@ def signoffs_link(page: Page) -> Locator:
 
 def signature(name: str, version: int) -> re.Pattern[str]:
     """What a valid approval shows: who, which version, and the start of its content hash."""
-    return re.compile(rf"^\s*Approved {name}, version {version}, sha256:[0-9a-f]{{12}}\s*$")
+    return re.compile(
+        rf"^\s*Approved {name}, [0-9.]+ \(version {version}\), sha256:[0-9a-f]{{12}}\s*$"
+    )
 
 
 def mails(subject: str) -> list[str]:
