@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -612,6 +612,32 @@ def waiting_for(user: User) -> list[RoleState]:
 def waiting_count(user: User) -> int:
     known = getattr(user, "signoffs_waiting", None)
     return known if known is not None else _waiting_roles(user).count()
+
+
+def states_at(plan: Plan, number: int, facts: VersionFacts) -> list[RoleState]:
+    """Each role as it was when version `number` was followed by the next one, with its
+    decision then: what an old version's page shows, not today's. Three queries."""
+    after = plan.versions.filter(number=number + 1).values_list("created_at", flat=True).first()
+    if after is None:
+        return approval_states(plan, facts)
+    records = SignoffRole.history.filter(  # type: ignore[attr-defined]
+        plan_id=plan.pk, history_date__lt=after
+    ).select_related("assignee")
+    last: dict[int, Any] = {}
+    for record in records.order_by("history_date", "history_id"):
+        last[record.id] = record
+    roles = [
+        SignoffRole(pk=r.id, plan=plan, name=r.name, position=r.position, assignee=r.assignee)
+        for r in sorted(last.values(), key=lambda r: (r.position, r.id))
+        if r.history_type != "-" and (r.removed_at is None or r.removed_at >= after)
+    ]
+    decisions: dict[int, Signoff] = {}
+    signoffs = Signoff.objects.filter(
+        plan=plan, plan_version__lte=number, created_at__lt=after
+    ).select_related("user", "named_version")
+    for signoff in signoffs.order_by("created_at", "id"):
+        decisions[signoff.role_id] = signoff
+    return [RoleState(role, decisions.get(role.pk), facts.content_hash) for role in roles]
 
 
 def approval_rows(plan: Plan, facts: VersionFacts) -> list[ApprovalRow]:

@@ -13,7 +13,8 @@ from plans.access import AuthenticatedRequest, get_plan_for
 from plans.diff import diff_plans
 from plans.models import Plan, PlanVersion, Team
 from plans.services import EditConflict, PlanArchived, restore_version
-from plans.versions import content_at
+from plans.rendered import version_facts, version_key
+from plans.versions import content_at, status_at
 from plans.views import page_context
 
 VERSIONS_PER_PAGE = 50
@@ -45,7 +46,23 @@ def version_detail(request: AuthenticatedRequest, pk: int, number: int) -> HttpR
     plan = get_plan_for(request, pk, content=False)
     version = _version_or_404(plan, number)
     context = {**page_context(request, plan, number=version.number), "old_version": version}
+    if version.number < plan.version:  # status and sign-offs as they were, not today's
+        context |= then(plan, version.number)
     return render(request, "plans/plan_detail.html", context)
+
+
+def then(plan: Plan, number: int) -> dict[str, object]:
+    """What an old version's page shows of the review: the status and each role's decision as
+    they were when the next version was saved. Fixed from then on, so kept as rendered."""
+    from approvals.services import ApprovalPanel, states_at
+
+    facts = version_facts(plan, number)
+    panel = ApprovalPanel(states_at(plan, number, facts), False, False, [], [], [])
+    return {
+        "status_plan": Plan(status=status_at(plan, number)),
+        "approval": panel,
+        "approval_table_key": f"then:{version_key(plan, number)}",
+    }
 
 
 @require_safe

@@ -10,7 +10,7 @@ from approvals.services import WorkflowError, assign_roles, request_signoff, sug
 from plans.models import Membership, NamedVersion, OpenQuestion
 from tests.approvals.test_workflow import CHANGES, role, sign, status
 from tests.conftest import client_for
-from tests.factories import make_user
+from tests.factories import make_plan, make_user
 from tests.plans.editing import edit_url, form_data
 
 
@@ -120,3 +120,41 @@ def test_a_stale_sign_off_is_named_as_a_blocker(ready, alice, bob, as_alice):
     as_alice.post(edit_url(ready, "overview"), data)
     panel = as_alice.get(ready.get_absolute_url()).text.split('class="review-panel')[1]
     assert "Product Owner must decide again" in panel.split("</section>")[0]
+
+
+# Old versions show the review as it was ----------------------------------------------------
+
+
+@pytest.fixture
+def clean(team, alice, bob):
+    """A plan whose every change went through versions (no open question to resolve)."""
+    plan = make_plan(team, alice, rows=0, title="Clean")
+    assign_roles(plan=plan, user=alice, assignments=[("Product Owner", bob)])
+    return plan
+
+
+def test_an_old_version_shows_its_status_and_sign_offs_as_they_were(clean, alice, bob, as_alice):
+    ready = clean
+    request_signoff(plan=ready, user=alice)
+    sign(ready, "Product Owner", bob)
+    assert status(ready) == "approved"
+    data = {**form_data(ready, "overview"), "overview": "Changed after approval."}
+    as_alice.post(edit_url(ready, "overview"), data)
+    current = as_alice.get(ready.get_absolute_url()).text
+    old = as_alice.get(reverse("plans:version", args=[ready.pk, 1])).text
+    assert 'id="plan-status" class="badge status-in_review' in current
+    assert 'id="plan-status" class="badge status-approved' in old
+    assert "Stale" in current.split('id="approval"')[1]
+    approval_then = old.split('id="approval"')[1]
+    assert "Stale" not in approval_then and "Bob Lead, 1.0 (version 1)" in approval_then
+
+
+def test_an_old_version_does_not_show_roles_added_after_it(ready, alice, bob, as_alice):
+    data = {**form_data(ready, "overview"), "overview": "A second version."}
+    as_alice.post(edit_url(ready, "overview"), data)
+    assign_roles(
+        plan=ready, user=alice, assignments=[("Product Owner", bob), ("Security Lead", bob)]
+    )
+    old = as_alice.get(reverse("plans:version", args=[ready.pk, 1])).text
+    assert "Security Lead" not in old.split('id="approval"')[1]
+    assert "Security Lead" in as_alice.get(ready.get_absolute_url()).text
