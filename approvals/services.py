@@ -620,9 +620,9 @@ def states_at(plan: Plan, number: int, facts: VersionFacts) -> list[RoleState]:
     after = plan.versions.filter(number=number + 1).values_list("created_at", flat=True).first()
     if after is None:
         return approval_states(plan, facts)
-    records = SignoffRole.history.filter(  # type: ignore[attr-defined]
-        plan_id=plan.pk, history_date__lt=after
-    ).select_related("assignee")
+    records = SignoffRole.history.filter(plan_id=plan.pk, history_date__lt=after).select_related(
+        "assignee"
+    )
     last: dict[int, Any] = {}
     for record in records.order_by("history_date", "history_id"):
         last[record.id] = record

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST, require_safe
 from plans.access import AuthenticatedRequest, get_plan_for
 from plans.diff import diff_plans
 from plans.models import Plan, PlanVersion, Team
-from plans.services import EditConflict, PlanArchived, restore_version
 from plans.rendered import version_facts, version_key
+from plans.services import EditConflict, PlanArchived, restore_version
 from plans.versions import content_at, status_at
 from plans.views import page_context
 

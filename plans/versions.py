@@ -48,6 +48,6 @@ def content_at(plan: Plan, number: int) -> PlanContent:
 def status_at(plan: Plan, number: int) -> str:
     """The plan's status as version `number` left it: the last status recorded at that version
     (a status change is recorded under the version it happened at)."""
-    records = Plan.history.filter(id=plan.pk, plan_version=number)  # type: ignore[attr-defined]
+    records = Plan.history.filter(id=plan.pk, plan_version=number)
     status = records.order_by("-history_date", "-history_id").values_list("status", flat=True)
     return status.first() or Plan.Status.DRAFT
