@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format migrations-check serve install clean
+.PHONY: run test lint format migrations-check serve worker install clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -47,6 +47,10 @@ serve: install
 	$(BIN)/python manage.py collectstatic --no-input
 	$(BIN)/gunicorn config.wsgi --bind $${BIND:-127.0.0.1:8000} --workers $${WORKERS:-2} \
 	  --access-logfile - --no-control-socket
+
+# The background worker: sends notification mails (TASKS_BACKEND=database, production's default).
+worker: install
+	$(BIN)/python manage.py db_worker --no-reload
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -32,14 +32,17 @@ class SignInLimitBackend(AxesStandaloneBackend):
 
 
 class PlansignBackend(ModelBackend):
-    """Django's model backend, loading the signed-in user with the navigation's count of
-    sign-offs waiting for them: every page shows it, and this costs no query of its own."""
+    """Django's model backend, loading the signed-in user with the navigation's counts of
+    sign-offs waiting for them and of unread notifications: every page shows them, and this
+    costs no query of its own."""
 
     def get_user(self, user_id: Any) -> Any:
         from approvals.services import waiting_count_of_outer_user
+        from notifications.selectors import unread_count_of_outer_user
 
         users = get_user_model()._default_manager.annotate(
-            signoffs_waiting=waiting_count_of_outer_user()
+            signoffs_waiting=waiting_count_of_outer_user(),
+            notifications_unread=unread_count_of_outer_user(),
         )
         try:
             user = users.get(pk=user_id)

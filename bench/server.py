@@ -107,6 +107,7 @@ def server_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),  # 67 characters: settings want at least 50
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",  # plain HTTP on the loopback; no proxy redirects for us
         **(env or {}),
     }

@@ -96,6 +96,40 @@ def mailer_from_url(url: str) -> dict[str, object]:
     }
 
 
+def site_url_from(url: str) -> str:
+    """SITE_URL: the address people reach the app at, which mails put in front of every link."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"SITE_URL must look like https://plans.example.com, not {url!r}."
+        )
+    if parts.path not in {"", "/"} or parts.query or parts.fragment or parts.username:
+        raise ImproperlyConfigured(
+            f"SITE_URL is a scheme and a host (and port) only, without a path: not {url!r}."
+        )
+    try:
+        parts.port  # noqa: B018 - parsing it is the check
+    except ValueError:
+        raise ImproperlyConfigured(f"SITE_URL has a bad port: {url!r}.") from None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Background work (notification mails): stored in the database and run by `manage.py db_worker`,
+# or, for development, run at once in the request that asked for it.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+
+
+def tasks_backend_from(name: str) -> dict[str, object]:
+    if name not in TASK_BACKENDS:
+        raise ImproperlyConfigured(
+            f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {name!r}."
+        )
+    return {"BACKEND": TASK_BACKENDS[name]}
+
+
 # Development is the default so that `make run` needs no configuration; production sets
 # DEBUG=false and must then say everything that matters (a secret key, hosts, a database).
 DEBUG = env_bool("DEBUG", True)
@@ -135,6 +169,8 @@ INSTALLED_APPS = [
     "plans",
     "approvals",
     "accounts",
+    "notifications",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +206,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "approvals.context_processors.signoffs_waiting",
+                "notifications.context_processors.notifications_unread",
             ],
         },
     }
@@ -282,6 +319,17 @@ CACHES = {
 
 MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL", "console://"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Plansign <plansign@localhost>")
+# Mails link to the app at this address: production must say it (requests may come from a
+# proxy or a worker, which know no host of their own).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+if not SITE_URL:
+    raise ImproperlyConfigured("SITE_URL must be set when DEBUG is off.")
+SITE_URL = site_url_from(SITE_URL)
+# Development runs each task in the request that enqueued it (`make run` needs no worker);
+# production stores them for `manage.py db_worker` (a failed mail is tried again later).
+TASKS = {
+    "default": tasks_backend_from(env_str("TASKS_BACKEND", "immediate" if DEBUG else "database"))
+}
 
 # Sessions in the database (shared by every app server), read with one SQL statement.
 SESSION_ENGINE = "config.sessions"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", plan_views.dashboard, name="dashboard"),
     path("plans/", include("plans.urls")),
     path("approvals/", include("approvals.urls")),
+    path("inbox/", include("notifications.urls")),
     path("teams/", include("plans.team_urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/password_change/", account_views.admin_password_change),

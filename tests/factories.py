@@ -114,3 +114,13 @@ def sign_as(role: Any, user: User, decision: str = "approved", **kwargs: Any) ->
     kwargs.setdefault("seen_decision", role.latest_id)
     kwargs.setdefault("request", RequestFactory().post("/", REMOTE_ADDR="192.0.2.1"))
     return decide(role=role, user=user, decision=decision, **kwargs)
+
+
+def make_notification(plan: Plan, recipient: User, **fields: Any) -> Any:
+    """A notification in `recipient`'s inbox, written directly (notify() decides who gets one)."""
+    from notifications.models import Notification
+
+    fields.setdefault("kind", Notification.Kind.REVIEW_REQUESTED)
+    fields.setdefault("text", f"Sign-off requested: {plan.title}")
+    fields.setdefault("url", f"{plan.get_absolute_url()}#approval")
+    return Notification.objects.create(plan=plan, recipient=recipient, **fields)

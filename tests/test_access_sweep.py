@@ -37,7 +37,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import connection, models, transaction
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, path, re_path, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils.encoding import force_bytes
@@ -45,6 +45,9 @@ from django.utils.http import urlsafe_base64_encode
 
 from approvals.models import Signoff, SignoffRole
 from approvals.services import assign_roles, request_signoff
+from notifications.models import Notification
+from notifications.services import notify, set_email_kinds
+from notifications.tasks import send_notification_email
 from plans.apps import MANAGERS_GROUP
 from plans.content import ROW_MODELS, PlanContent
 from plans.models import Plan, Team
@@ -72,6 +75,10 @@ PUBLIC_ROUTES = {
 EDIT_PAGES = {"plans:section_edit", "approvals:roles"}
 # POSTs a reader of the plan may send: leads sign by assignment, not by edit right.
 READER_POSTS = {"approvals:decide"}
+# POSTs with which anyone signed in changes what is theirs alone: their notifications (marked
+# read) and their e-mail preferences. These tables, and no other, may change.
+OWN_POSTS = {"notifications:read_all", "notifications:settings"}
+OWN_TABLES = {"notifications_notification", "notifications_notificationpreference"}
 # POSTs with which the editor must change the Payments plan: proof that the sweep's payload
 # would work, so that it changing nothing for the others means something.
 EDITOR_CHANGES = {
@@ -258,6 +265,31 @@ def build_world() -> World:
         Signoff.Decision.APPROVED,
         comment=f"{MARKER} looks right",
     )
+    # Notifications: the secret one reaches Sky alone, whoever else it names.
+    notify(
+        recipients=[sky, alice, victor, mallory, pat],
+        kind=Notification.Kind.DECIDED,
+        plan=secret,
+        actor=sam,
+        text=f"{MARKER} decided",
+        url=f"/plans/{secret.pk}/#approval",
+    )
+    notify(
+        recipients=[alice, victor],
+        kind=Notification.Kind.ROLES_CHANGED,
+        plan=payments,
+        actor=pat,
+        text="Sign-off roles changed",
+        url=f"/plans/{payments.pk}/#approval",
+    )
+    set_email_kinds(user=sky, kinds=[Notification.Kind.REVIEW_REQUESTED])
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        send_notification_email.enqueue(
+            notification_id=Notification.objects.get(recipient=sky).pk,
+            subject=f"{MARKER} decided",
+            template="notifications/email/decided",
+            context={},
+        )
     for plan in (payments, secret):
         plan.refresh_from_db()
     return World(alice, victor, carol, mallory, root, sky, payments, secret, secret_team)
@@ -384,6 +416,9 @@ def _values(name: str, route: Route, plan: Plan | None, world: World) -> list[An
         return ["no-such-page/", f"plans/plan/{world.secret.pk}"]
     if name == "uidb64":
         return [urlsafe_base64_encode(force_bytes(world.alice.pk))]
+    if name == "notification_id":  # Sky's, that nobody else may mark read, and Alice's
+        mine = Notification.objects.filter(recipient__in=[world.sky, world.alice])
+        return list(mine.order_by("recipient__username").values_list("pk", flat=True)[:2])
     if name == "token":
         return [default_token_generator.make_token(world.alice), "set-password"]
     raise Unfillable(f"<{name}>")
@@ -656,8 +691,11 @@ class Sweep:
 
         changed = _changed_tables(before, after)
         model = _admin_model(self.route)
+        tables = {t for t in before if before[t] != after[t]}
+        own = self.route.name in OWN_POSTS and tables <= OWN_TABLES
         may_change = method in {"POST", "POST htmx"} and (
-            user == "alice"
+            own
+            or user == "alice"
             or (user == "root" and model is not None and model._meta.label_lower in ADMIN_WRITABLE)
         )
         if changed and not may_change:

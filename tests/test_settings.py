@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.settings import cache_from_url, env_bool, env_int, mailer_from_url
+from config.settings import (
+    cache_from_url,
+    env_bool,
+    env_int,
+    mailer_from_url,
+    site_url_from,
+    tasks_backend_from,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -16,6 +23,7 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "-production-secret-with-enough-entropy-0123456789",
     "ALLOWED_HOSTS": "plansign.example.com",
     "EMAIL_URL": "smtp://plansign:secret@mail.example.com:587",
+    "SITE_URL": "https://plansign.example.com",
 }
 
 
@@ -78,6 +86,36 @@ def test_production_settings_pass_the_deploy_check():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://plans.example.com", "https://plans.example.com"),
+        ("http://h:8000/", "http://h:8000"),
+    ],
+)
+def test_it_reads_the_site_url(url, expected):
+    assert site_url_from(url) == expected
+
+
+@pytest.mark.parametrize(
+    "url", ["plans.example.com", "ftp://plans.example.com", "https://h/plansign", "https://h/?a=1"]
+)
+def test_it_refuses_a_site_url_that_is_not_a_scheme_and_a_host(url):
+    with pytest.raises(ImproperlyConfigured, match="SITE_URL"):
+        site_url_from(url)
+
+
+def test_it_reads_the_tasks_backend():
+    assert tasks_backend_from("database") == {"BACKEND": "django_tasks_db.DatabaseBackend"}
+    with pytest.raises(ImproperlyConfigured, match="TASKS_BACKEND"):
+        tasks_backend_from("celery")
+
+
+def test_production_refuses_to_start_without_a_site_url():
+    result = manage("check", **{**PRODUCTION, "SITE_URL": ""})
+    assert "SITE_URL must be set when DEBUG is off" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
