@@ -169,6 +169,7 @@ INSTALLED_APPS = [
     "plans",
     "approvals",
     "accounts",
+    "threads",
     "notifications",
     "django_tasks_db",
 ]

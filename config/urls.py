@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", plan_views.dashboard, name="dashboard"),
     path("plans/", include("plans.urls")),
+    path("plans/<int:pk>/threads/", include("threads.urls")),
     path("approvals/", include("approvals.urls")),
     path("inbox/", include("notifications.urls")),
     path("teams/", include("plans.team_urls")),

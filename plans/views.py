@@ -52,6 +52,7 @@ from plans.services import (
     set_archived,
 )
 from plans.versions import content_at
+from threads.rules import rights_for
 
 PLANS_PER_PAGE = 25
 DASHBOARD_ROWS = 10
@@ -168,6 +169,10 @@ def page_context(
         "named_versions": SimpleLazyObject(lambda: named_versions(plan, number)),
         "plan_may_edit": (may_edit := plan.can_edit(request.user)),
         "can_edit": may_edit and not plan.is_archived and number == plan.version,
+        # Threads are written on the current version only; who may is threads.rules' to say.
+        "may_comment": SimpleLazyObject(
+            lambda: number == plan.version and rights_for(plan, request.user).may_comment
+        ),
         "approval": SimpleLazyObject(lambda: approval_panel(plan, facts, request.user)),
         "approval_table_key": SimpleLazyObject(lambda: approval_table_key(plan, facts)),
         "outline": SimpleLazyObject(lambda: outline(shown)["outline"]),

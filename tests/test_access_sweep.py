@@ -55,6 +55,8 @@ from plans.sections import SECTIONS, SECTIONS_BY_KEY
 from plans.services import create_plan, save_section
 from tests.factories import PASSWORD, make_content, make_plan, make_team, make_user, sign_as
 from tests.plans.editing import form_data
+from threads import services as thread_services
+from threads.models import Thread
 
 MARKER = "ZEBRA-SECRET-7731"
 SECRET_TEAM = "Secret ops"
@@ -72,7 +74,7 @@ PUBLIC_ROUTES = {
     "admin/login/",
 }
 # Pages that change a plan: a reader (viewer, manager) gets 403 on GET too.
-EDIT_PAGES = {"plans:section_edit", "approvals:roles"}
+EDIT_PAGES = {"plans:section_edit", "approvals:roles", "threads:new", "threads:comment_edit"}
 # POSTs a reader of the plan may send: leads sign by assignment, not by edit right.
 READER_POSTS = {"approvals:decide"}
 # POSTs with which anyone signed in changes what is theirs alone: their notifications (marked
@@ -90,6 +92,11 @@ EDITOR_CHANGES = {
     "plans:version_restore",
     "approvals:roles",
     "approvals:request",
+    "threads:new",
+    "threads:reply",
+    "threads:resolve",
+    "threads:comment_edit",
+    "threads:comment_delete",
 }
 # Models whose admin may change them (a superuser's POST there may write); the admin shows plan
 # content, versions and sign-offs read-only: their changes are versions written by the services.
@@ -290,6 +297,15 @@ def build_world() -> World:
             template="notifications/email/decided",
             context={},
         )
+    # Threads: one of Alice's on Payments, Sam's on a secret row.
+    thread_services.start_thread(plan=payments, user=alice, section_key="overview", body="Why?")
+    thread_services.start_thread(
+        plan=secret,
+        user=sam,
+        section_key="risks",
+        row_id=ROW_MODELS["risks"]._default_manager.filter(plan=secret).order_by("pk")[0].pk,
+        body=f"{MARKER} what if the {SECRET_WORD} leaks? @sky",
+    )
     for plan in (payments, secret):
         plan.refresh_from_db()
     return World(alice, victor, carol, mallory, root, sky, payments, secret, secret_team)
@@ -399,6 +415,10 @@ def _values(name: str, route: Route, plan: Plan | None, world: World) -> list[An
         return [s.key for s in SECTIONS]
     if name == "number" and plan is not None:
         return [1]
+    if name == "thread_id" and plan is not None:
+        return [Thread.objects.filter(plan=plan).order_by("pk")[0].pk]
+    if name == "comment_id" and plan is not None:
+        return [Thread.objects.filter(plan=plan).order_by("pk")[0].comments.order_by("pk")[0].pk]
     if name == "role_id" and plan is not None:
         return [plan.signoff_roles.order_by("position").values_list("pk", flat=True)[0]]
     if name in {"object_id", "id"} and model is not None:
@@ -561,6 +581,8 @@ def payload(route: Route, fill: Fill, world: World) -> dict[str, Any]:
         "version": plan.version,
         "seen": "0",
         "comment": "Swept.",
+        "body": "Swept.",  # threads
+        "section": "overview",
         "overview": "Swept **preview**.",  # plans:preview
         "email": world.alice.email,  # accounts:password_reset
         "roles-TOTAL_FORMS": "1",  # approvals:roles

@@ -70,3 +70,85 @@ document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
+
+// Threads: after an @ in a comment box, suggest the plan team's members (the box stays a plain
+// textarea without JavaScript); "Cancel" drops a new thread's form opened in place.
+let mentionAsked = 0;
+
+function mentionPrefix(textarea) {
+  const before = textarea.value.slice(0, textarea.selectionStart);
+  const match = before.match(/(?:^|[^\w.@+-])@([\w.@+-]*)$/);
+  return match ? match[1] : null;
+}
+
+function closeMentions(textarea) {
+  textarea.parentElement.querySelector(":scope > .mention-suggestions")?.remove();
+}
+
+async function suggestMentions(textarea) {
+  const prefix = mentionPrefix(textarea);
+  const asked = ++mentionAsked;
+  if (prefix === null) {
+    closeMentions(textarea);
+    return;
+  }
+  const url = `${textarea.dataset.mentions}?q=${encodeURIComponent(prefix)}`;
+  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  if (!response.ok || asked !== mentionAsked) return;
+  const { members } = await response.json();
+  closeMentions(textarea);
+  if (!members.length) return;
+  const list = document.createElement("ul");
+  list.className = "mention-suggestions";
+  list.setAttribute("aria-label", "Mention a team member");
+  for (const member of members) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.mention = member.username;
+    button.textContent = member.name ? `${member.name} (@${member.username})` : `@${member.username}`;
+    const item = document.createElement("li");
+    item.append(button);
+    list.append(item);
+  }
+  textarea.parentElement.classList.add("mention-box");
+  textarea.after(list);
+}
+
+function insertMention(button) {
+  const list = button.closest(".mention-suggestions");
+  const textarea = list.previousElementSibling;
+  const caret = textarea.selectionStart;
+  const before = textarea.value.slice(0, caret).replace(/@[\w.@+-]*$/, `@${button.dataset.mention} `);
+  textarea.value = before + textarea.value.slice(caret);
+  list.remove();
+  textarea.focus();
+  textarea.setSelectionRange(before.length, before.length);
+}
+
+document.addEventListener("input", (event) => {
+  if (event.target.matches("textarea[data-mentions]")) suggestMentions(event.target);
+});
+
+document.addEventListener("keydown", (event) => {
+  const textarea = event.target.closest("textarea[data-mentions]");
+  const list = textarea?.parentElement.querySelector(":scope > .mention-suggestions");
+  if (list && event.key === "ArrowDown") {
+    event.preventDefault();
+    list.querySelector("button").focus();
+  } else if (list && event.key === "Escape") {
+    list.remove();
+  }
+});
+
+document.addEventListener("click", (event) => {
+  const mention = event.target.closest("[data-mention]");
+  if (mention) {
+    insertMention(mention);
+    return;
+  }
+  const cancel = event.target.closest("[data-dismiss-form]");
+  if (cancel && cancel.closest(".threads")) {
+    event.preventDefault();
+    cancel.closest("form").remove();
+  }
+});

@@ -24,11 +24,10 @@ def save(client, plan, key, **changes):
 
 
 def sections_html(html: str) -> list[str]:
-    """The rendered sections of a plan page, without the per-user edit controls."""
+    """The rendered sections of a plan page, without the per-user edit and comment controls."""
     found = re.findall(r'<section id="[^"]+" class="plan-section.*?</section>', html, re.S)
-    without_controls = (
-        re.sub(r'<a class="btn[^>]*edit-link.*?</a>', "", s, flags=re.S) for s in found
-    )
+    controls = r'<a class="(btn[^"]*(edit|comment)-link|row-comment)[^>]*>.*?</a>'
+    without_controls = (re.sub(controls, "", s, flags=re.S) for s in found)
     return [re.sub(r"\s+", " ", s) for s in without_controls]
 
 
