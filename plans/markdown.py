@@ -1,12 +1,21 @@
-"""The one place Markdown becomes HTML: rendered with `markdown`, sanitized with nh3."""
+"""The one place Markdown becomes HTML: rendered with `markdown`, sanitized with nh3.
+
+Any text a user may type renders in bounded time (see plans/markdown_bounds.py), and the cache
+of rendered texts is bounded by size, not by count: it keeps short texts (rows, small sections),
+which are rendered over and over, and never holds more than CACHE_CHARS characters.
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+
+from plans.markdown_bounds import BoundsExtension
 
 EXTENSIONS = ["fenced_code", "tables", "sane_lists", "smarty"]
 
@@ -26,22 +35,88 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
+CACHED_TEXT_CHARS = 4_000  # longer texts are rendered each time (their pages are cached)
+CACHE_CHARS = 8_000_000  # text and HTML of every kept rendering together
 
-@lru_cache(maxsize=16384)
+
+class RenderCache:
+    """Renderings kept by the size of their text and HTML; the least recently used go first."""
+
+    def __init__(self, chars: int) -> None:
+        self.chars = chars
+        self.used = 0
+        self.kept: OrderedDict[str, SafeString] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, text: str) -> SafeString | None:
+        with self.lock:
+            html = self.kept.get(text)
+            if html is not None:
+                self.kept.move_to_end(text)
+            return html
+
+    def put(self, text: str, html: SafeString) -> None:
+        with self.lock:
+            if text in self.kept:
+                return
+            self.kept[text] = html
+            self.used += len(text) + len(html)
+            while self.used > self.chars:
+                old, old_html = self.kept.popitem(last=False)
+                self.used -= len(old) + len(old_html)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.kept.clear()
+            self.used = 0
+
+
+_rendered = RenderCache(CACHE_CHARS)
+_rendered_inline = RenderCache(CACHE_CHARS // 4)
+
+
 def render_inline_markdown(text: str) -> SafeString:
     """Sanitized HTML for one line of Markdown (a row's text): emphasis, code and links only."""
+    return _cached(_rendered_inline, text, _render_inline)
+
+
+def render_markdown(text: str) -> SafeString:
+    """Sanitized HTML for a Markdown text. Pure in its input, so short texts are kept."""
+    return _cached(_rendered, text, _render)
+
+
+def _cached(cache: RenderCache, text: str, render: Callable[[str], SafeString]) -> SafeString:
+    if len(text) > CACHED_TEXT_CHARS:
+        return render(text)
+    html = cache.get(text)
+    if html is None:
+        html = render(text)
+        cache.put(text, html)
+    return html
+
+
+def _render_inline(text: str) -> SafeString:
     html = str(render_markdown(text))
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return mark_safe(html)
 
 
-@lru_cache(maxsize=4096)
-def render_markdown(text: str) -> SafeString:
-    """Sanitized HTML for a Markdown text. Pure in its input, so cached by the text itself."""
+def _render(text: str) -> SafeString:
     if not text:
         return mark_safe("")
-    html = md.markdown(text, extensions=EXTENSIONS, output_format="html")
+    # A new extension for each text: it holds the text's work budget.
+    html = md.markdown(text, extensions=[*EXTENSIONS, BoundsExtension()], output_format="html")
+    return mark_safe(sanitize(html))
+
+
+def sanitize(html: str) -> str:
+    # nh3 reads each character reference back at a cost of microseconds (100,000 `&` in a text
+    # took 170 ms): the three the HTML writer makes pass it as private-use characters instead.
+    swap = not any(char in html for char in _REFERENCES.values())
+    if swap:
+        for reference, char in _REFERENCES.items():
+            html = html.replace(reference, char)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -50,4 +125,10 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
         filter_style_properties={"text-align"},
     )
-    return mark_safe(clean)
+    if swap:
+        for reference, char in _REFERENCES.items():
+            clean = clean.replace(char, reference)
+    return clean
+
+
+_REFERENCES = {"&amp;": "\ue000", "&lt;": "\ue001", "&gt;": "\ue002"}
