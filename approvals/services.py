@@ -15,9 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -26,6 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from approvals.models import RoleChange, Signoff, SignoffRole
+from notifications.models import Notification
+from notifications.services import notify
 from plans.content import PlanContent
 from plans.markdown_export import ApprovalRow, content_hash
 from plans.models import EDITING_ROLES, Membership, NamedVersion, Plan
@@ -95,9 +95,11 @@ def ensure_roles(plan: Plan) -> None:
         )
 
 
-def _set_status(plan: Plan, status: str, *, user: User, reason: str) -> None:
-    """A status change is not a content change: recorded in the plan's history at its version."""
-    plan.status = status
+def _move(plan: Plan, event: str, *, user: User, reason: str) -> None:
+    """A workflow event (Plan.WORKFLOW) that changes the status: not a content change, so it is
+    recorded in the plan's history at its version."""
+    if not plan.move(event):
+        raise WorkflowError(f"A plan {plan.get_status_display().lower()} cannot take this step.")
     with writing_version(number=plan.version, user=user, summary=reason, now=timezone.now()) as w:
         w.save(plan)
 
@@ -205,15 +207,26 @@ def assign_roles(*, plan: Plan, user: User, assignments: Sequence[tuple[str, Use
 
 def _tell_about_role_changes(plan: Plan, user: User, changes: list[RoleChange]) -> None:
     """A change that sets aside someone's decision is told to everyone on the plan."""
-    lines = [f"- {c.role_name}: {_describe(c)}" for c in changes if c.kind != RoleChange.Kind.ADDED]
-    body = (
-        f"{_name(user)} changed who signs off “{plan.title}”:\n\n" + "\n".join(lines) + "\n\n"
-        "Decisions taken in a removed or reassigned role stay in the plan's record, and no "
-        f"longer count. See the review panel: {reverse('plans:detail', args=[plan.pk])}#approval\n"
+    told = "; ".join(
+        f"{c.role_name} {_describe(c)}" for c in changes if c.kind != RoleChange.Kind.ADDED
     )
-    for person in _people_on(plan, also=[c.old_assignee for c in changes]):
-        if person.pk != user.pk:
-            _mail(person, f"Sign-off roles changed: {plan.title}", body)
+    notify(
+        recipients=_people_on(plan, also=[c.old_assignee for c in changes]),
+        kind=Notification.Kind.ROLES_CHANGED,
+        plan=plan,
+        actor=user,
+        text=f"{_name(user)} changed who signs off “{plan.title}”: {told}",
+        url=_approval_url(plan),
+        email_subject=f"Sign-off roles changed: {plan.title}",
+        context={
+            "comment": "Decisions taken in a removed or reassigned role stay in the plan's "
+            "record, and no longer count."
+        },
+    )
+
+
+def _approval_url(plan: Plan) -> str:
+    return reverse("plans:detail", args=[plan.pk]) + "#approval"
 
 
 def _describe(change: RoleChange) -> str:
@@ -286,17 +299,21 @@ def request_signoff(
         author=user,
         created_at=timezone.now(),
     )
-    _set_status(locked, Plan.Status.IN_REVIEW, user=user, reason=f"Sign-off requested ({label})")
+    _move(locked, "request_signoff", user=user, reason=f"Sign-off requested ({label})")
     plan.status = locked.status
     leads = {r.assignee for r in roles if r.assignee is not None}
-    url = reverse("plans:detail", args=[locked.pk]) + "#approval"
     for lead in leads:
         names = ", ".join(r.name for r in roles if r.assignee == lead)
-        _mail(
-            lead,
-            f"Sign-off requested: {locked.title}",
-            f"{_name(user)} asks you to sign off “{locked.title}” {label} (version "
-            f"{locked.version}: {summary}) as {names}.\n\nRead it and decide: {url}\n",
+        notify(
+            recipients=[lead],
+            kind=Notification.Kind.REVIEW_REQUESTED,
+            plan=locked,
+            actor=user,
+            text=f"{_name(user)} asks you to sign off “{locked.title}” {label} "
+            f"(version {locked.version}) as {names}",
+            url=_approval_url(locked),
+            email_subject=f"Sign-off requested: {locked.title}",
+            context={"comment": summary},
         )
     return named
 
@@ -401,24 +418,36 @@ def _record_decision(
     )
     SignoffRole.objects.filter(pk=role.pk).update(latest=signoff)
     if decision == Signoff.Decision.CHANGES_REQUESTED:
-        _set_status(
-            locked,
-            Plan.Status.CHANGES_REQUESTED,
-            user=user,
-            reason=f"Changes requested ({role.name})",
-        )
+        _move(locked, "request_changes", user=user, reason=f"Changes requested ({role.name})")
         subject = f"Changes requested: {locked.title}"
-        body = f"{_name(user)} requests changes as {role.name}:\n\n{signoff.comment}\n"
+        text = f"{_name(user)} requests changes to “{locked.title}” as {role.name}"
     else:
-        if others_approved:
-            _set_status(locked, Plan.Status.APPROVED, user=user, reason="Approved by every role")
         subject = f"Signed off: {locked.title}"
-        body = f"{_name(user)} approved version {locked.version} as {role.name}.\n"
-        if signoff.comment:
-            body += f"\n{signoff.comment}\n"
+        named = f"{signoff.named_version.label} " if signoff.named_version else ""
+        text = f"{_name(user)} approved “{locked.title}” {named}(version {locked.version}) "
+        text += f"as {role.name}"
+    notify(
+        recipients=[locked.author],
+        kind=Notification.Kind.DECIDED,
+        plan=locked,
+        actor=user,
+        text=text,
+        url=_approval_url(locked),
+        email_subject=subject,
+        context={"comment": signoff.comment},
+    )
+    if decision == Signoff.Decision.APPROVED and others_approved:
+        _move(locked, "approve", user=user, reason="Approved by every role")
+        notify(
+            recipients=_people_on(locked),
+            kind=Notification.Kind.PLAN_APPROVED,
+            plan=locked,
+            actor=user,
+            text=f"“{locked.title}” is approved: every role signed version {locked.version}",
+            url=_approval_url(locked),
+            email_subject=f"Approved: {locked.title}",
+        )
     role.plan.status = locked.status
-    if locked.author_id != user.pk:
-        _mail(locked.author, subject, body)
     return signoff
 
 
@@ -454,22 +483,20 @@ def _name(user: User) -> str:
     return user.get_full_name() or user.username
 
 
-def _mail(to: User, subject: str, body: str) -> None:
-    """Send after the commit; a mail server that fails is logged, and what was recorded stays
-    recorded (the person who acted sees their page, not an error)."""
-    if not to.email:
-        return
-    # A header holds one line: titles are checked on entry, but older ones may hold anything.
-    subject = " ".join(subject.split())
-    address = to.email
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        except Exception:
-            logger.exception("Could not send %r to %s", subject, address)
-
-    transaction.on_commit(send)
+def tell_back_in_review(*, plan: Plan, user: User) -> None:
+    """An approved plan was edited: everyone who had approved it hears it is back in review.
+    Called by the save (plans.services) in its transaction."""
+    approvers = plan.signoff_roles.current().filter(latest__decision=Signoff.Decision.APPROVED)
+    notify(
+        recipients=[r.latest.user for r in approvers.select_related("latest__user") if r.latest],
+        kind=Notification.Kind.BACK_IN_REVIEW,
+        plan=plan,
+        actor=user,
+        text=f"{_name(user)} changed “{plan.title}” after it was approved: it is back in review "
+        f"(version {plan.version})",
+        url=_approval_url(plan),
+        email_subject=f"Back in review: {plan.title}",
+    )
 
 
 @dataclass

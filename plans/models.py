@@ -319,6 +319,23 @@ class Plan(models.Model):
             role == Membership.Role.EDITOR and self.author_id == user.pk
         )
 
+    # The review workflow, whole: each event, the statuses it applies to, and where it leads.
+    # An event from any other status changes nothing (an edit of a draft stays a draft).
+    WORKFLOW: ClassVar[dict[str, tuple[tuple[str, ...], str]]] = {
+        "request_signoff": (("draft", "changes_requested"), "in_review"),
+        "request_changes": (("in_review",), "changes_requested"),
+        "approve": (("in_review",), "approved"),
+        "edit": (("approved",), "in_review"),  # an approved plan's sign-offs went stale
+    }
+
+    def move(self, event: str) -> bool:
+        """Apply a workflow event to the status (not saved); True if the status changed."""
+        sources, target = self.WORKFLOW[event]
+        if self.status not in sources:
+            return False
+        self.status = target
+        return True
+
     @property
     def roles_may_change(self) -> bool:
         """Roles and leads change only before review, or when changes were requested: never

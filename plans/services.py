@@ -176,8 +176,7 @@ def _write_sections(
             setattr(locked, name, getattr(new.plan, name))
         locked.version = number
         locked.index_sections(new, sections)
-        if locked.status == Plan.Status.APPROVED:  # its sign-offs are stale now
-            locked.status = Plan.Status.IN_REVIEW
+        back_in_review = locked.move("edit")
         writer.save(locked)
         # Parents before children when adding, children before parents when removing, so
         # that new phases have ids for their tasks and every removed task is recorded.
@@ -195,6 +194,10 @@ def _write_sections(
         for model in parents:
             writer.delete(model, ops[model].deletes)
     refresh_search_vector(locked)
+    if back_in_review:
+        from approvals.services import tell_back_in_review  # approvals builds on plans
+
+        tell_back_in_review(plan=locked, user=user)
     return PlanVersion.objects.create(
         plan=locked,
         number=number,

@@ -1,0 +1,76 @@
+"""Everyone concerned hears of the review in their inbox (and by mail, after the commit), and
+nobody hears of what does not concern them."""
+
+from __future__ import annotations
+
+import pytest
+
+from approvals.services import assign_roles, request_signoff
+from notifications.models import Notification
+from plans.models import Membership, OpenQuestion
+from tests.approvals.test_workflow import CHANGES, sign
+from tests.factories import make_user
+from tests.plans.editing import edit_url, form_data
+
+
+@pytest.fixture
+def leads(team):
+    bob, quinn = make_user("bob", first_name="Bob"), make_user("quinn", first_name="Quinn")
+    for user in (bob, quinn):
+        Membership.objects.create(team=team, user=user, role="editor")
+    return bob, quinn
+
+
+@pytest.fixture
+def review(plan, alice, leads):
+    OpenQuestion.objects.filter(plan=plan).update(resolved=True)
+    assign_roles(plan=plan, user=alice, assignments=[("Product Owner", leads[0]), ("QA", leads[1])])
+    request_signoff(plan=plan, user=alice, label="1.0")
+    return plan
+
+
+def inbox(user) -> list[tuple[str, str]]:
+    return [(n.kind, n.text) for n in Notification.objects.filter(recipient=user).order_by("pk")]
+
+
+def test_each_lead_is_asked_once_and_the_author_is_not(review, alice, leads):
+    for lead in leads:
+        assert [kind for kind, _ in inbox(lead)] == ["review_requested"]
+    assert "1.0" in inbox(leads[0])[0][1]
+    assert inbox(alice) == []
+
+
+def test_the_author_hears_each_decision_and_everyone_the_approval(review, alice, leads):
+    bob, quinn = leads
+    sign(review, "Product Owner", bob)
+    sign(review, "QA", quinn)
+    assert [kind for kind, _ in inbox(alice)] == ["decided", "decided", "plan_approved"]
+    assert [kind for kind, _ in inbox(bob)] == ["review_requested", "plan_approved"]
+    assert [kind for kind, _ in inbox(quinn)] == ["review_requested"]  # quinn approved last
+
+
+def test_changes_requested_tell_the_author_with_the_comment_in_the_mail(
+    review, alice, leads, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(review, "QA", leads[1], CHANGES, comment="Cover the rollback.")
+    assert inbox(alice) == [("decided", "Quinn requests changes to “Offline Sync” as QA")]
+    mail = next(m for m in mailoutbox if m.to == [alice.email])
+    assert "Cover the rollback." in mail.body and "http://" in mail.body
+
+
+def test_an_edit_of_an_approved_plan_tells_those_who_approved(review, alice, leads, as_alice):
+    bob, quinn = leads
+    sign(review, "Product Owner", bob)
+    sign(review, "QA", quinn)
+    data = {**form_data(review, "overview"), "overview": "Changed after approval."}
+    as_alice.post(edit_url(review, "overview"), data)
+    for lead in leads:
+        assert inbox(lead)[-1][0] == "back_in_review"
+
+
+def test_a_lead_who_left_the_team_hears_nothing_more(review, alice, leads):
+    Membership.objects.filter(user=leads[1]).delete()
+    sign(review, "Product Owner", leads[0])
+    assert [kind for kind, _ in inbox(leads[1])] == ["review_requested"]
+    assert Notification.objects.filter(recipient=leads[1]).count() == 1
