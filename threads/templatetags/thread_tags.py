@@ -32,7 +32,8 @@ def resolvable_by(thread: Thread, rights: Rights | None) -> bool:
 def row_comment(context: template.Context, row: Any) -> SafeString | str:
     """A row's *Comment* link, for readers who may comment: it opens a new thread's form in
     the section's thread box (or on its own page, without JavaScript). Rendered into the
-    sections kept per version, so it depends on nothing but `may_comment`."""
+    sections kept per version, so it depends on nothing but `may_comment`. Its word is drawn
+    by the stylesheet and its name is its label, so the row's cell reads as it did."""
     if not context.get("may_comment") or getattr(row, "pk", None) is None:
         return ""
     section, plan = context["section"], context["plan"]
@@ -40,7 +41,7 @@ def row_comment(context: template.Context, row: Any) -> SafeString | str:
     url = f"{reverse('threads:new', args=[plan.pk])}?section={section.key}&row={row.pk}"
     return format_html(
         '<a class="row-comment d-print-none" href="{0}" hx-get="{0}" hx-target="#threads-{1}" '
-        'hx-swap="afterbegin">Comment<span class="visually-hidden"> on {2}</span></a>',
+        'hx-swap="afterbegin" aria-label="Comment on {2}" title="Comment on {2}"></a>',
         url,
         section.anchor,
         fit(text, ROW_TEXT_IN_LABEL),
