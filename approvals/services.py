@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
@@ -401,7 +401,8 @@ def _record_decision(
     others_approved = all(s.approved for s in states if s.role.pk != role.pk)
     if decision == Signoff.Decision.APPROVED and others_approved:
         blockers = approval_blockers(
-            unresolved_questions=sum(1 for q in content.open_questions if not q.resolved)
+            unresolved_questions=sum(1 for q in content.open_questions if not q.resolved),
+            unresolved_threads=unresolved_threads(locked),
         )
         if blockers:
             raise WorkflowError(" ".join(blockers))
@@ -557,7 +558,26 @@ def approval_panel(plan: Plan, facts: VersionFacts, user: User) -> ApprovalPanel
         f"approval:{approval_table_key(plan, facts)}:{plan.status}:{plan.is_archived}:"
         f"{user.pk}:{plan.role_of(user)}:{plan.team.allow_self_signoff}"
     )
-    return cached(key, lambda: _approval_panel(plan, facts, user))
+    panel = cached(key, lambda: _approval_panel(plan, facts, user))
+    # Threads open and close without a sign-off transition: their count is read each time.
+    threads = unresolved_threads(plan)
+    if not threads:
+        return panel
+    return replace(
+        panel,
+        blockers=approval_blockers(
+            unresolved_questions=facts.unresolved_questions,
+            unresolved_threads=threads,
+            stale=[s.role.name for s in panel.undecided if s.is_stale],
+        ),
+    )
+
+
+def unresolved_threads(plan: Plan) -> int:
+    """The unresolved threads that block the plan's approval: none unless its team says so."""
+    from threads.selectors import unresolved_count  # threads build on plans and approvals
+
+    return unresolved_count(plan) if plan.team.threads_block_approval else 0
 
 
 def _approval_panel(plan: Plan, facts: VersionFacts, user: User) -> ApprovalPanel:

@@ -74,3 +74,44 @@ def test_a_lead_who_left_the_team_hears_nothing_more(review, alice, leads):
     sign(review, "Product Owner", leads[0])
     assert [kind for kind, _ in inbox(leads[1])] == ["review_requested"]
     assert Notification.objects.filter(recipient=leads[1]).count() == 1
+
+
+# Unresolved threads block approval, as unresolved open questions do ------------------------
+
+
+def test_an_unresolved_thread_blocks_the_last_approval_until_resolved(review, alice, leads):
+    from approvals.services import WorkflowError
+    from tests.approvals.test_workflow import status
+    from threads.services import resolve_thread, start_thread
+
+    bob, quinn = leads
+    thread = start_thread(plan=review, user=bob, section_key="risks", body="What about `+`?")
+    sign(review, "Product Owner", bob)
+    with pytest.raises(WorkflowError, match="1 thread is unresolved"):
+        sign(review, "QA", quinn)
+    assert status(review) == "in_review"
+    resolve_thread(thread=thread, user=quinn)
+    sign(review, "QA", quinn)
+    assert status(review) == "approved"
+
+
+def test_the_review_panel_counts_unresolved_threads_at_once(review, leads, as_alice):
+    from threads.services import start_thread
+
+    as_alice.get(review.get_absolute_url())  # the panel is kept for this sign-off revision
+    start_thread(plan=review, user=leads[0], section_key="risks", body="One")
+    start_thread(plan=review, user=leads[0], section_key="overview", body="Two")
+    panel = as_alice.get(review.get_absolute_url()).text.split('class="review-panel')[1]
+    assert "2 threads are unresolved" in panel.split("</section>")[0]
+
+
+def test_a_team_may_let_threads_stay_open_at_approval(review, leads):
+    from tests.approvals.test_workflow import status
+    from threads.services import start_thread
+
+    review.team.threads_block_approval = False
+    review.team.save()
+    start_thread(plan=review, user=leads[0], section_key="risks", body="Later")
+    sign(review, "Product Owner", leads[0])
+    sign(review, "QA", leads[1])
+    assert status(review) == "approved"
