@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from plans.access import AuthenticatedRequest, get_plan_for
+from plans.activity import Filters, feed
 from plans.diff import diff_plans
 from plans.models import Plan, PlanVersion, Team
 from plans.rendered import version_facts, version_key
@@ -124,9 +125,13 @@ class RestoreForm(forms.Form):
 
 class ActivityFilter(forms.Form):
     team = forms.ModelChoiceField(Team.objects.none(), required=False, empty_label="All teams")
-    person = forms.CharField(required=False, max_length=150, label="Person (user name)")
+    person = forms.CharField(required=False, max_length=150, label="Person (name)")
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    before = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    skip = forms.IntegerField(
+        required=False, min_value=0, max_value=10_000, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -134,27 +139,25 @@ class ActivityFilter(forms.Form):
             css = "form-select" if name == "team" else "form-control"
             field.widget.attrs["class"] = f"{css} form-control-sm"
 
+    def filters(self) -> Filters:
+        if not self.is_valid():
+            return Filters()
+        data = {**self.cleaned_data, "team": getattr(self.cleaned_data["team"], "pk", None)}
+        return Filters(**{k: v for k, v in data.items() if v not in (None, "")})
+
 
 @require_safe
 def activity(request: AuthenticatedRequest) -> HttpResponse:
     plans = Plan.objects.visible_to(request.user)
-    versions = PlanVersion.objects.filter(plan__in=plans).select_related("plan__team", "author")
     form = ActivityFilter(request.GET or None)
     form.fields["team"].queryset = Team.objects.filter(plans__in=plans).distinct()  # type: ignore[attr-defined]
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["team"]:
-            versions = versions.filter(plan__team=data["team"])
-        if data["person"]:
-            versions = versions.filter(author__username=data["person"])
-        if data["since"]:
-            versions = versions.filter(created_at__date__gte=data["since"])
-        if data["until"]:
-            versions = versions.filter(created_at__date__lte=data["until"])
-    versions = versions.order_by("-created_at", "-id")
-    page = Paginator(versions, ACTIVITY_PER_PAGE).get_page(request.GET.get("page"))
+    page = feed(plans, form.filters(), limit=ACTIVITY_PER_PAGE)
     query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request, "plans/activity.html", {"form": form, "page": page, "query": query.urlencode()}
-    )
+    if page.older:
+        query["before"], query["skip"] = page.older.before.isoformat(), str(page.older.skip)  # type: ignore[union-attr]
+    context = {
+        "form": form,
+        "events": page.events,
+        "older": query.urlencode() if page.older else "",
+    }
+    return render(request, "plans/activity.html", context)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from approvals.services import approval_panel, approval_rows, approval_table_key, waiting_for
 from plans.access import AuthenticatedRequest, get_plan_for
+from plans.activity import Filters, feed
 from plans.charts import effort_bars, timeline
 from plans.content import PlanContent
 from plans.diff import diff_section
@@ -33,7 +34,7 @@ from plans.forms import (
 )
 from plans.markdown_export import write_plan
 from plans.merge import merge_section
-from plans.models import VIEW_ALL_PERMISSION, Membership, NamedVersion, Plan, PlanVersion
+from plans.models import VIEW_ALL_PERMISSION, Membership, NamedVersion, Plan
 from plans.rendered import (
     VersionFacts,
     cached,
@@ -62,7 +63,7 @@ DASHBOARD_ROWS = 10
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     visible = Plan.objects.visible_to(request.user).active().select_related("team", "author")
     mine = visible.filter(author=request.user)
-    in_teams = PlanVersion.objects.filter(plan__team__memberships__user=request.user)
+    in_teams = Plan.objects.filter(team__memberships__user=request.user)
     context = {
         "my_drafts": list(
             mine.filter(status__in=[Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED])[
@@ -71,11 +72,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         ),
         "my_in_review": list(mine.filter(status=Plan.Status.IN_REVIEW)[:DASHBOARD_ROWS]),
         "waiting": waiting_for(request.user),
-        "recent_changes": list(
-            in_teams.select_related("plan__team", "author").order_by("-created_at", "-id")[
-                :DASHBOARD_ROWS
-            ]
-        ),
+        "events": feed(in_teams, Filters(), limit=DASHBOARD_ROWS).events,
         "memberships": Membership.objects.filter(user=request.user).select_related("team"),
     }
     return render(request, "plans/dashboard.html", context)

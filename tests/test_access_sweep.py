@@ -292,7 +292,7 @@ def build_world() -> World:
     set_email_kinds(user=sky, kinds=[Notification.Kind.REVIEW_REQUESTED])
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
         send_notification_email.enqueue(
-            notification_id=Notification.objects.get(recipient=sky).pk,
+            notification_id=Notification.objects.get(recipient=sky, text=f"{MARKER} decided").pk,
             subject=f"{MARKER} decided",
             template="notifications/email/decided",
             context={},

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from plans.content import PlanContent
-from plans.models import Plan, PlanVersion, Risk
+from plans.models import OpenQuestion, Plan, PlanVersion, Risk
 from plans.sections import SECTIONS
 from plans.versions import content_at
 from tests.factories import make_plan, make_team, make_user
@@ -238,21 +238,21 @@ def two_teams(plan, alice):
 
 def test_a_manager_sees_activity_across_every_team(as_carol, two_teams):
     html = as_carol.get(reverse("plans:activity")).content.decode()
-    assert "Offline Sync v1" in html and "Query Rewrite v1" in html
+    assert "Offline Sync</a>" in html and "Query Rewrite</a>" in html
 
 
 def test_members_see_activity_of_their_teams_only(as_alice, two_teams):
     html = as_alice.get(reverse("plans:activity")).content.decode()
-    assert "Offline Sync v1" in html and "Query Rewrite" not in html
+    assert "Offline Sync</a>" in html and "Query Rewrite" not in html
 
 
 def test_activity_filters_by_team_person_and_dates(as_carol, two_teams):
     _, other = two_teams
     url = reverse("plans:activity")
     html = as_carol.get(url, {"team": other.team_id}).content.decode()
-    assert "Query Rewrite v1" in html and "Offline Sync" not in html
-    html = as_carol.get(url, {"person": "alice"}).content.decode()
-    assert "Offline Sync v1" in html and "Query Rewrite" not in html
+    assert "Query Rewrite</a>" in html and "Offline Sync" not in html
+    html = as_carol.get(url, {"person": "Author"}).content.decode()  # alice's last name
+    assert "Offline Sync</a>" in html and "Query Rewrite" not in html
     html = as_carol.get(url, {"until": "2000-01-01"}).content.decode()
     assert "No changes match." in html
 
@@ -265,9 +265,41 @@ def test_activity_is_paginated_with_a_constant_number_of_queries(
         PlanVersion.objects.create(
             plan=plan, number=PlanVersion.objects.count() + 10, created_at=plan.created_at
         )
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         html = as_carol.get(reverse("plans:activity")).content.decode()
-    assert "Page 1 of 2" in html
+    assert html.count('class="list-group-item activity-save"') == 50
+    older = re.search(r'href="(\?[^"]+)">Older', html)
+    assert older is not None
+    rest = as_carol.get(reverse("plans:activity") + older.group(1).replace("&amp;", "&")).text
+    assert rest.count('class="list-group-item activity-') == 12  # 62 in all
+
+
+def test_activity_lists_review_requests_decisions_approval_and_comments(plan, alice, as_carol):
+    from approvals.models import SignoffRole
+    from approvals.services import request_signoff
+    from tests.factories import sign_as
+    from threads.services import start_thread
+
+    plan.team.allow_self_signoff = True
+    plan.team.save()
+    OpenQuestion.objects.filter(plan=plan).update(resolved=True)
+    role = SignoffRole.objects.create(plan=plan, name="Product Owner", assignee=alice)
+    start_thread(plan=plan, user=alice, section_key="risks", body="What about `+`?")
+    from threads.models import Thread
+    from threads.services import resolve_thread
+
+    resolve_thread(thread=Thread.objects.get(), user=alice)
+    request_signoff(plan=plan, user=alice, label="1.0", summary="Ready")
+    sign_as(role, alice)
+    html = as_carol.get(reverse("plans:activity")).text
+    for text in (
+        "asked for sign-off on 1.0: Ready",
+        "approved 1.0 as Product Owner",
+        "approved by every role at version 1",
+        "commented: “What about `+`?”",
+        "saved version 1",
+    ):
+        assert text in html, text
 
 
 def test_every_section_is_compared(edited):
