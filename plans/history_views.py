@@ -152,12 +152,8 @@ def activity(request: AuthenticatedRequest) -> HttpResponse:
     form = ActivityFilter(request.GET or None)
     form.fields["team"].queryset = Team.objects.filter(plans__in=plans).distinct()  # type: ignore[attr-defined]
     page = feed(plans, form.filters(), limit=ACTIVITY_PER_PAGE)
-    query = request.GET.copy()
-    if page.older:
-        query["before"], query["skip"] = page.older.before.isoformat(), str(page.older.skip)  # type: ignore[union-attr]
-    context = {
-        "form": form,
-        "events": page.events,
-        "older": query.urlencode() if page.older else "",
-    }
+    older = request.GET.copy()
+    if page.older and page.older.before:
+        older["before"], older["skip"] = page.older.before.isoformat(), str(page.older.skip)
+    context = {"form": form, "events": page.events, "older": page.older and older.urlencode()}
     return render(request, "plans/activity.html", context)
