@@ -399,6 +399,10 @@ def _record_decision(
     current_hash = content_hash(content)
     states = role_states(locked, current_hash)
     others_approved = all(s.approved for s in states if s.role.pk != role.pk)
+    if decision == Signoff.Decision.APPROVED:
+        from threads.services import settle_decision_threads  # threads build on approvals
+
+        settle_decision_threads(plan=locked, user=user)
     if decision == Signoff.Decision.APPROVED and others_approved:
         blockers = approval_blockers(
             unresolved_questions=sum(1 for q in content.open_questions if not q.resolved),
@@ -422,6 +426,14 @@ def _record_decision(
         _move(locked, "request_changes", user=user, reason=f"Changes requested ({role.name})")
         subject = f"Changes requested: {locked.title}"
         text = f"{_name(user)} requests changes to “{locked.title}” as {role.name}"
+        from threads.services import open_decision_thread  # threads build on approvals
+
+        open_decision_thread(
+            plan=locked,
+            user=user,
+            body=f"**Changes requested as {role.name}:** {signoff.comment}",
+            version=locked.version,
+        )
     else:
         subject = f"Signed off: {locked.title}"
         named = f"{signoff.named_version.label} " if signoff.named_version else ""

@@ -190,6 +190,35 @@ def reopen_thread(*, thread: Thread, user: User) -> Thread:
     return thread
 
 
+@transaction.atomic
+def open_decision_thread(*, plan: Plan, user: User, body: str, version: int) -> Thread:
+    """A lead's request for changes, as a thread on the Approval section: the discussion of what
+    must change happens there, and (as any thread) it blocks approval until resolved. The
+    decision service has checked the lead; this adds no rule of its own."""
+    now = timezone.now()
+    thread = Thread(
+        plan=plan,
+        section_key="approval",
+        version=version,
+        commented_version=version,
+        created_by=user,
+        created_at=now,
+    )
+    thread._history_user = user
+    thread.save()
+    comment = _add_comment(thread, user, _clean_body(body), version, now)
+    _tell_mentioned(thread, comment, _mentioned(plan, body, user))
+    return thread
+
+
+def settle_decision_threads(*, plan: Plan, user: User) -> None:
+    """A lead who approves settles the changes they had asked for: their open decision threads
+    are resolved, by them (and stay readable, as any resolved thread)."""
+    threads = Thread.objects.filter(plan=plan, section_key="approval", created_by=user)
+    for thread in threads.unresolved().select_for_update():
+        thread.resolve(user)
+
+
 def _locked(thread: Thread) -> Thread:
     """The thread as it is now (a double click resolves once), with the plan the caller read."""
     locked = Thread.objects.select_for_update().get(pk=thread.pk)

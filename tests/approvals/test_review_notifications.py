@@ -115,3 +115,20 @@ def test_a_team_may_let_threads_stay_open_at_approval(review, leads):
     sign(review, "Product Owner", leads[0])
     sign(review, "QA", leads[1])
     assert status(review) == "approved"
+
+
+def test_requesting_changes_opens_a_thread_that_the_lead_s_approval_settles(review, leads):
+    from tests.approvals.test_workflow import status
+    from threads.models import Thread
+
+    bob, quinn = leads
+    sign(review, "QA", quinn, CHANGES, comment="Cover partial exports in the rollback.")
+    thread = Thread.objects.get(section_key="approval")
+    assert "Cover partial exports" in thread.comments.get().body
+    assert thread.created_by == quinn and not thread.is_resolved
+    request_signoff(plan=review, user=review.author, label="1.1")
+    sign(review, "Product Owner", bob)
+    sign(review, "QA", quinn)
+    thread.refresh_from_db()
+    assert thread.resolved_by == quinn
+    assert status(review) == "approved"
