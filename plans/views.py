@@ -34,7 +34,8 @@ from plans.forms import (
 )
 from plans.markdown_export import write_plan
 from plans.merge import merge_section
-from plans.models import VIEW_ALL_PERMISSION, Membership, NamedVersion, Plan
+from plans.models import EDITING_ROLES, VIEW_ALL_PERMISSION, Membership, NamedVersion, Plan
+from plans.ratelimit import RateLimit
 from plans.rendered import (
     VersionFacts,
     cached,
@@ -56,6 +57,7 @@ from plans.versions import content_at
 from threads.rules import rights_for
 
 PLANS_PER_PAGE = 25
+LAST_PAGE = 100_000  # a page number past it reads as it: its offset fits any database
 DASHBOARD_ROWS = 10
 
 
@@ -84,7 +86,7 @@ class TotalInRowsPaginator(Paginator):
 
     def get_page(self, number: Any) -> Page:
         try:
-            number = max(1, int(number))
+            number = min(max(1, int(number)), LAST_PAGE)
         except (TypeError, ValueError):
             number = 1
         bottom = (number - 1) * self.per_page
@@ -288,9 +290,20 @@ def _render_conflict(
 
 @require_POST
 def markdown_preview(request: AuthenticatedRequest) -> HttpResponse:
-    field = request.GET.get("field", "")
+    """The Markdown an editor is typing, as the plan page will show it: for editors only, and
+    at a bounded rate, since each preview renders up to MARKDOWN_MAX_CHARS."""
+    if not Membership.objects.filter(user=request.user, role__in=EDITING_ROLES).exists():
+        raise PermissionDenied("Only a team's editors preview Markdown.")
+    if wait := PREVIEWS.wait(request.user.pk):
+        response = HttpResponse("Too many previews: try again in a minute.", status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    field = request.GET.get("field", "")  # the name of the posted field to preview
     text = request.POST.get(field, "")[:MARKDOWN_MAX_CHARS]
     return render(request, "plans/_markdown_preview.html", {"text": text})
+
+
+PREVIEWS = RateLimit("markdown-preview", requests=60, window_seconds=60)
 
 
 @require_http_methods(["GET", "POST"])

@@ -131,7 +131,7 @@ def test_the_overview_form_also_renames_the_plan(as_alice, plan):
     assert plan.title == "Sync 2"
 
 
-def test_markdown_preview_shows_what_the_page_will_show(as_alice, db):
+def test_markdown_preview_shows_what_the_page_will_show(as_alice, team):
     response = as_alice.post(
         reverse("plans:preview") + "?field=overview",
         {"overview": "**hi** <script>x()</script>"},
