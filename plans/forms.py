@@ -29,11 +29,10 @@ from plans.models import (
     Task,
     Team,
 )
-from plans.sections import Section
+from plans.sections import MAX_ROWS, Section
 from plans.versions import content_at
 
 MARKDOWN_MAX_CHARS = 100_000
-MAX_ROWS = 500
 MARKDOWN_FIELDS = {
     f.name for f in Plan._meta.get_fields() if isinstance(f, models.TextField)
 }  # every TextField of Plan is Markdown
@@ -434,7 +433,7 @@ class ImportForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        from plans.markdown_import import MAX_BYTES, ImportError_, read_document
+        from plans.markdown_import import MAX_BYTES, ImportError_, check_rows, read_document
 
         data = super().clean() or {}
         upload, pasted = data.get("file"), data.get("text") or ""
@@ -449,6 +448,7 @@ class ImportForm(forms.Form):
             else:
                 data["document"] = read_document(pasted.encode("utf-8"))
                 data["filename"] = ""
+            check_rows(data["document"])  # no section with more rows than its form takes
         except ImportError_ as error:
             self.add_error("file" if upload is not None else "text", str(error))
         return data

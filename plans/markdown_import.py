@@ -31,7 +31,7 @@ from plans.models import (
     TeamMember,
     UserStory,
 )
-from plans.sections import DEFAULT_SIGNOFF_ROLES
+from plans.sections import DEFAULT_SIGNOFF_ROLES, MAX_ROWS, SECTIONS
 
 MAX_BYTES = 1_000_000
 
@@ -908,4 +908,25 @@ def _date(value: str) -> dt.date | None:
 
 
 def parse_plan(text: str, filename: str = "") -> ImportResult:
-    return Importer(text, filename).run()
+    """The document as a plan's content; ImportError_ if a section (or a phase) holds more rows
+    than its form takes, since such a section could never be saved again."""
+    result = Importer(text, filename).run()
+    for section in SECTIONS:
+        for key in section.rows:
+            count = len(result.content.rows(key))
+            if count > MAX_ROWS:
+                raise ImportError_(
+                    f"{section.title} has {count:,} rows; a section holds at most {MAX_ROWS:,}."
+                )
+    for phase in result.content.phases:
+        if len(phase.tasks) > MAX_ROWS:
+            raise ImportError_(
+                f"Phase “{phase.phase.name}” has {len(phase.tasks):,} tasks; "
+                f"a phase holds at most {MAX_ROWS:,}."
+            )
+    return result
+
+
+def check_rows(text: str) -> None:
+    """Raise ImportError_ if the document has a section with too many rows (see parse_plan)."""
+    parse_plan(text)

@@ -31,6 +31,9 @@ class Section:
         return self.key.replace("_", "-")
 
 
+# The most rows a section holds (and tasks a phase): what a form takes and an import may bring.
+MAX_ROWS = 500
+
 # The sign-off roles the template's Approval table names, in its order.
 DEFAULT_SIGNOFF_ROLES: tuple[str, ...] = ("Product Owner", "Technical Lead", "QA Lead")
 
