@@ -589,7 +589,10 @@ def unresolved_threads(plan: Plan) -> int:
     """The unresolved threads that block the plan's approval: none unless its team says so."""
     from threads.selectors import unresolved_count  # threads build on plans and approvals
 
-    return unresolved_count(plan) if plan.team.threads_block_approval else 0
+    if not plan.team.threads_block_approval:
+        return 0
+    known = getattr(plan, "unresolved_thread_count", None)  # read with the page's plan
+    return known if known is not None else unresolved_count(plan)
 
 
 def _approval_panel(plan: Plan, facts: VersionFacts, user: User) -> ApprovalPanel:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Literal
 
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models.expressions import RawSQL
@@ -18,6 +20,17 @@ _READER_ROLE_SQL = f"""
     SELECT role FROM {Membership._meta.db_table} m
     WHERE m.team_id = {Plan._meta.db_table}.team_id AND m.user_id = %s
 """
+
+
+@cache
+def _unresolved_threads_sql() -> str:
+    """The plan's unresolved threads, counted with the plan: the review panel says how many
+    block approval on every visit (threads open and close without a new version)."""
+    thread = apps.get_model("threads", "Thread")._meta.db_table
+    return (
+        f"SELECT COUNT(*) FROM {thread} t "
+        f"WHERE t.plan_id = {Plan._meta.db_table}.id AND t.resolved_at IS NULL"
+    )
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -47,7 +60,10 @@ def get_plan_for(
     # The search columns are large, and for search only.
     plans = plans.defer(*Plan.SEARCH_FIELDS) if content else plans.only(*Plan.BOOKKEEPING_FIELDS)
     try:
-        plan = plans.annotate(reader_role=RawSQL(_READER_ROLE_SQL, (user.pk,))).get(pk=pk)
+        plan = plans.annotate(
+            reader_role=RawSQL(_READER_ROLE_SQL, (user.pk,)),
+            unresolved_thread_count=RawSQL(_unresolved_threads_sql(), ()),
+        ).get(pk=pk)
     except Plan.DoesNotExist:
         raise Http404("No such plan.") from None
     if plan.reader_role is None and not user.has_perm(VIEW_ALL_PERMISSION):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from plans.access import AuthenticatedRequest, get_plan_for
 from plans.activity import Filters, feed
+from plans.content import PlanContent
 from plans.diff import diff_plans
 from plans.models import Plan, PlanVersion, Team
 from plans.rendered import version_facts, version_key
@@ -48,16 +49,16 @@ def version_detail(request: AuthenticatedRequest, pk: int, number: int) -> HttpR
     version = _version_or_404(plan, number)
     context = {**page_context(request, plan, number=version.number), "old_version": version}
     if version.number < plan.version:  # status and sign-offs as they were, not today's
-        context |= then(plan, version.number)
+        context |= then(plan, version.number, context["content"])
     return render(request, "plans/plan_detail.html", context)
 
 
-def then(plan: Plan, number: int) -> dict[str, object]:
+def then(plan: Plan, number: int, whole: PlanContent) -> dict[str, object]:
     """What an old version's page shows of the review: the status and each role's decision as
     they were when the next version was saved. Fixed from then on, so kept as rendered."""
     from approvals.services import ApprovalPanel, states_at
 
-    facts = version_facts(plan, number)
+    facts = version_facts(plan, number, whole)  # from the page's own load of the version
     panel = ApprovalPanel(states_at(plan, number, facts), False, False, [], [], [])
     return {
         "status_plan": Plan(status=status_at(plan, number)),
