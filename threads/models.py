@@ -6,19 +6,28 @@ Who may do what is decided in threads/rules.py; the workflows are threads/servic
 
 from __future__ import annotations
 
+from html import unescape
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import strip_tags
 from simple_history.models import HistoricalRecords
 
+from plans.markdown import render_inline_markdown
 from plans.models import Plan
 from plans.sections import SECTIONS_BY_KEY, Section
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+
+def plain_text(markdown: str) -> str:
+    """A row's text as it reads (its inline Markdown rendered and sanitized), without markup:
+    what labels and one-line notices say of it."""
+    return " ".join(unescape(strip_tags(render_inline_markdown(markdown))).split())
 
 
 class ThreadQuerySet(models.QuerySet["Thread"]):
@@ -87,7 +96,7 @@ class Thread(models.Model):
     def about(self) -> str:
         """What the thread is on, as people read it: the section, and the row's text."""
         title = self.section.title
-        return f"{title}: {self.row_label}" if self.row_id is not None else title
+        return f"{title}: {plain_text(self.row_label)}" if self.row_id is not None else title
 
     @property
     def is_resolved(self) -> bool:

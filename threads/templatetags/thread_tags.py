@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString
 
 from plans.content import PhaseContent
 from plans.recording import fit
-from threads.models import Comment, Thread
+from threads.models import Comment, Thread, plain_text
 from threads.rules import Rights
 
 register = template.Library()
@@ -37,7 +37,7 @@ def row_comment(context: template.Context, row: Any) -> SafeString | str:
     if not context.get("may_comment") or getattr(row, "pk", None) is None:
         return ""
     section, plan = context["section"], context["plan"]
-    text = str(row.phase if isinstance(row, PhaseContent) else row)
+    text = plain_text(str(row.phase if isinstance(row, PhaseContent) else row))
     url = f"{reverse('threads:new', args=[plan.pk])}?section={section.key}&row={row.pk}"
     return format_html(
         '<a class="row-comment d-print-none" href="{0}" hx-get="{0}" hx-target="#threads-{1}" '
