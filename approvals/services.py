@@ -268,6 +268,8 @@ def request_signoff(
     """Send the current version for review under a name (1.0, 1.1…; suggested when not
     given), which the Changelog lists, and ask every lead."""
     locked = _lock(plan)
+    if not locked.can_manage_signoffs(user):
+        raise WorkflowError("Only the plan's author or a maintainer of its team asks for review.")
     if locked.status not in (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED):
         raise WorkflowError("Sign-off can only be requested for a draft or after changes.")
     roles = list(locked.signoff_roles.current().select_related("assignee"))
@@ -419,7 +421,10 @@ def _record_decision(
         created_at=timezone.now(),
         plan_version=locked.version,
         content_hash=current_hash,
-        named_version=locked.named_versions.order_by("-created_at", "-id").first(),
+        # The name the version decided on was sent for review under, if it was named.
+        named_version=locked.named_versions.filter(number=locked.version)
+        .order_by("-created_at", "-id")
+        .first(),
     )
     SignoffRole.objects.filter(pk=role.pk).update(latest=signoff)
     if decision == Signoff.Decision.CHANGES_REQUESTED:
@@ -610,7 +615,11 @@ def _approval_panel(plan: Plan, facts: VersionFacts, user: User) -> ApprovalPane
         and not s.approved
     ]
     changes = plan.role_changes.select_related("changed_by", "old_assignee", "new_assignee")
-    may_request = may_edit and plan.status in (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED)
+    may_request = (
+        may_edit
+        and plan.can_manage_signoffs(user)  # the author (or a maintainer) asks for review
+        and plan.status in (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED)
+    )
     in_review = plan.status == Plan.Status.IN_REVIEW
     return ApprovalPanel(
         states=states,

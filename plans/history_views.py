@@ -39,8 +39,31 @@ def plan_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk, content=False)
     versions = plan.versions.select_related("author").order_by("-number")
     page = Paginator(versions, VERSIONS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"plan": plan, "page": page, "may_edit": plan.can_edit(request.user)}
+    context = {
+        "plan": plan,
+        "page": page,
+        "may_edit": plan.can_edit(request.user),
+        **review_marks(plan, [v.number for v in page]),
+    }
     return render(request, "plans/history.html", context)
+
+
+def review_marks(plan: Plan, numbers: list[int]) -> dict[str, object]:
+    """What the History marks (the names versions were reviewed under, the versions approved)
+    and the comparison it offers first: the last two named versions, or the last named one
+    with the current version."""
+    named = list(plan.named_versions.order_by("created_at", "id"))
+    labels: dict[int, list[str]] = {}
+    for n in named:
+        labels.setdefault(n.number, []).append(n.label)
+    approved = Plan.history.filter(  # the status changes recorded at these versions
+        id=plan.pk, plan_version__in=numbers, history_change_reason="Approved by every role"
+    ).values_list("plan_version", flat=True)
+    last = plan.version
+    to = named[-1].number if len(named) >= 2 else last
+    since = [n.number for n in named if n.number < to]
+    start = since[-1] if since else max(1, last - 1)
+    return {"labels": labels, "approved": set(approved), "compare_from": start, "compare_to": to}
 
 
 @require_safe

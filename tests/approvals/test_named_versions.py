@@ -158,3 +158,28 @@ def test_an_old_version_does_not_show_roles_added_after_it(ready, alice, bob, as
     old = as_alice.get(reverse("plans:version", args=[ready.pk, 1])).text
     assert "Security Lead" not in old.split('id="approval"')[1]
     assert "Security Lead" in as_alice.get(ready.get_absolute_url()).text
+
+
+def test_the_history_marks_named_and_approved_versions_and_compares_named_ones(
+    clean, alice, bob, as_alice
+):
+    request_signoff(plan=clean, user=alice, label="1.0")
+    sign(clean, "Product Owner", bob, CHANGES, comment="More")
+    for text in ("Second.", "Third."):
+        data = {**form_data(clean, "overview"), "overview": text}
+        as_alice.post(edit_url(clean, "overview"), data)
+    request_signoff(plan=clean, user=alice, label="1.1")
+    sign(clean, "Product Owner", bob)
+    html = as_alice.get(reverse("plans:history", args=[clean.pk])).text
+    assert 'title="sent for review as 1.0">1.0<' in html
+    assert 'title="sent for review as 1.1">1.1<' in html
+    assert html.count('badge text-bg-success">approved<') == 1
+    assert 'id="cmp-from" name="from" min="1" max="3" value="1"' in html
+    assert 'id="cmp-to" name="to" min="1" max="3" value="3"' in html
+
+
+def test_only_the_author_or_a_maintainer_asks_for_review(ready, bob):
+    with pytest.raises(WorkflowError, match="author or a maintainer"):
+        request_signoff(plan=ready, user=bob)
+    html = client_for(bob).get(ready.get_absolute_url()).text
+    assert "Send version" not in html

@@ -105,9 +105,7 @@ def decide(page: Page, role: str, decision: str = "Approve", comment: str = "") 
     button = page.get_by_role("button", name=f"{decision} as {role}", exact=True)
     form = page.locator("form.decision-form").filter(has=button)
     if comment:
-        # Not get_by_label: the label's for="comment-<role pk>" names a thread comment's
-        # <article id="comment-<comment pk>"> as well when the two numbers meet (an app bug).
-        form.locator("textarea[name=comment]").fill(comment)
+        form.get_by_label("Comment (required when you request changes)").fill(comment)
     form.get_by_label("Your password, to sign").fill(PASSWORD)
     button.click()
     done = "Approved" if decision == "Approve" else "Changes requested"
