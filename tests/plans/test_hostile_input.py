@@ -9,7 +9,6 @@ at its end, with every cache emptied: each starts from the fixtures' state.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -25,17 +24,11 @@ from hypothesis import strategies as st
 from plans.content import ROW_MODELS, PlanContent
 from plans.forms import MARKDOWN_FIELDS
 from plans.models import Plan
-from plans.sections import SECTIONS
+from plans.sections import MAX_ROWS, SECTIONS
 from tests.factories import make_plan
 from tests.plans.editing import edit_url, form_data
 from tests.plans.hostile_strategies import hostile_documents, hostile_markdown
 
-# The row limit the section forms and the importer share (first the forms' own).
-MAX_ROWS = next(
-    int(module.MAX_ROWS)
-    for module in map(importlib.import_module, ("plans.sections", "plans.forms"))
-    if hasattr(module, "MAX_ROWS")
-)
 # Each Markdown field a section form edits, with that section.
 FIELD_SECTIONS = {name: s.key for s in SECTIONS for name in s.fields if name in MARKDOWN_FIELDS}
 HEADINGS = [f"{'#' * s.level} {s.title}" for s in SECTIONS] + ["### Phase 1: Build"]
