@@ -247,7 +247,7 @@ def test_a_plan_is_reviewed_like_a_merge_request(plan, open_as):
     expect(changelog.nth(1).locator("td").nth(2)).to_have_text("rollback covers partial exports")
     alice.get_by_role("link", name="History", exact=True).click()
     versions = alice.locator("table.history tbody tr")
-    expect(versions.locator("td:first-child")).to_have_text(["v3 current", "v2", "v1"])
+    expect(versions.locator("td:first-child")).to_have_text(["v3 current 1.1", "v2", "v1 1.0"])
     expect(versions.nth(0)).to_contain_text("Testing Strategy")
     expect(versions.nth(1)).to_contain_text("Risks and Mitigations")
     shot(alice.locator("table.history"), "review-story-5-history")
