@@ -1,5 +1,6 @@
 """The shared cast: alice edits the Payments team's plans, victor only views them, carol manages
-every team, mallory is signed in but in no team."""
+every team, mallory is signed in but in no team; bob and quinn, editors of Payments, are the
+leads who sign off alice's plans."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.test import Client, override_settings
 
 from plans.apps import MANAGERS_GROUP
+from plans.models import Membership
 from tests.factories import make_plan, make_team, make_user
 
 
@@ -44,6 +46,25 @@ def mallory(db):
 @pytest.fixture
 def team(alice, victor):
     return make_team("Payments", alice="editor", victor="viewer")
+
+
+@pytest.fixture
+def bob(team):
+    user = make_user("bob", first_name="Bob", last_name="Lead")
+    Membership.objects.create(team=team, user=user, role=Membership.Role.EDITOR)
+    return user
+
+
+@pytest.fixture
+def quinn(team):
+    user = make_user("quinn", first_name="Quinn", last_name="QA")
+    Membership.objects.create(team=team, user=user, role=Membership.Role.EDITOR)
+    return user
+
+
+@pytest.fixture
+def leads(bob, quinn):
+    return bob, quinn
 
 
 @pytest.fixture

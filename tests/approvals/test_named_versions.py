@@ -7,18 +7,11 @@ import pytest
 from django.urls import reverse
 
 from approvals.services import WorkflowError, assign_roles, request_signoff, suggested_name
-from plans.models import Membership, NamedVersion, OpenQuestion
+from plans.models import NamedVersion, OpenQuestion
 from tests.approvals.test_workflow import CHANGES, role, sign, status
 from tests.conftest import client_for
-from tests.factories import make_plan, make_user
+from tests.factories import make_plan
 from tests.plans.editing import edit_url, form_data
-
-
-@pytest.fixture
-def bob(team):
-    user = make_user("bob", first_name="Bob", last_name="Lead")
-    Membership.objects.create(team=team, user=user, role="editor")
-    return user
 
 
 @pytest.fixture

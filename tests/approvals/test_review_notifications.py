@@ -9,16 +9,7 @@ from approvals.services import assign_roles, request_signoff
 from notifications.models import Notification
 from plans.models import Membership, OpenQuestion
 from tests.approvals.test_workflow import CHANGES, sign
-from tests.factories import make_user
 from tests.plans.editing import edit_url, form_data
-
-
-@pytest.fixture
-def leads(team):
-    bob, quinn = make_user("bob", first_name="Bob"), make_user("quinn", first_name="Quinn")
-    for user in (bob, quinn):
-        Membership.objects.create(team=team, user=user, role="editor")
-    return bob, quinn
 
 
 @pytest.fixture
@@ -54,7 +45,7 @@ def test_changes_requested_tell_the_author_with_the_comment_in_the_mail(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         sign(review, "QA", leads[1], CHANGES, comment="Cover the rollback.")
-    assert inbox(alice) == [("decided", "Quinn requests changes to “Offline Sync” as QA")]
+    assert inbox(alice) == [("decided", "Quinn QA requests changes to “Offline Sync” as QA")]
     mail = next(m for m in mailoutbox if m.to == [alice.email])
     assert "Cover the rollback." in mail.body and "http://" in mail.body
 

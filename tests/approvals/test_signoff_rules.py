@@ -19,15 +19,6 @@ from tests.plans.editing import edit_url, form_data
 
 
 @pytest.fixture
-def leads(team):
-    bob = make_user("bob", first_name="Bob", last_name="Lead")
-    quinn = make_user("quinn", first_name="Quinn", last_name="QA")
-    for user in (bob, quinn):
-        Membership.objects.create(team=team, user=user, role="editor")
-    return bob, quinn
-
-
-@pytest.fixture
 def dave(team):
     user = make_user("dave", first_name="Dave", last_name="Editor")
     Membership.objects.create(team=team, user=user, role="editor")

@@ -29,15 +29,6 @@ APPROVE, CHANGES = Signoff.Decision.APPROVED, Signoff.Decision.CHANGES_REQUESTED
 
 
 @pytest.fixture
-def leads(team):
-    bob = make_user("bob", first_name="Bob", last_name="Lead")
-    quinn = make_user("quinn", first_name="Quinn", last_name="QA")
-    for user in (bob, quinn):
-        Membership.objects.create(team=team, user=user, role="editor")
-    return bob, quinn
-
-
-@pytest.fixture
 def review(plan, alice, leads):
     """A plan whose questions are resolved, with three roles assigned, in review."""
     bob, quinn = leads

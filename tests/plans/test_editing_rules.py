@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from plans.content import ROW_MODELS
-from plans.models import Membership, Plan, PlanVersion, Risk
+from plans.models import Plan, PlanVersion, Risk
 from plans.sections import SECTIONS
 from tests.conftest import client_for
 from tests.factories import make_plan, make_team, make_user
@@ -19,13 +19,6 @@ from tests.plans.editing import edit_url, form_data
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 EDITABLE = [s.key for s in SECTIONS if s.editable]
-
-
-@pytest.fixture
-def bob(team):
-    user = make_user("bob", first_name="Bob", last_name="Lead")
-    Membership.objects.create(team=team, user=user, role="editor")
-    return user
 
 
 def snapshot(plan: Plan) -> tuple:

@@ -31,12 +31,12 @@ from approvals.models import Signoff, SignoffRole
 from approvals.services import assign_roles, ensure_roles, request_signoff
 from plans.content import ALL_ROW_MODELS, PLAN_FIELDS, ROW_MODELS, PhaseContent, PlanContent
 from plans.forms import SectionForm
-from plans.models import Membership, OpenQuestion, Phase, Plan, PlanRow, PlanVersion, Task
+from plans.models import OpenQuestion, Phase, Plan, PlanRow, PlanVersion, Task
 from plans.sections import SECTIONS, SECTIONS_BY_KEY, Section
 from plans.services import own_fields, save_section
 from plans.versions import content_at
 from tests.conftest import client_for
-from tests.factories import PASSWORD, make_plan, make_team, make_user, sign_as
+from tests.factories import PASSWORD, make_plan, make_team, sign_as
 from tests.fixtures import TEMPLATE
 from tests.plans.editing import edit_url, form_data
 from tests.plans.test_markdown_import import words
@@ -57,14 +57,6 @@ EDIT_FORM_KEYS = [s.key for s in SECTIONS if s.editable and (s.fields or s.rows)
 
 
 # Fixtures --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def bob(team):
-    """A lead: an editor of the team who is not the author."""
-    user = make_user("bob", first_name="Bob", last_name="Lead")
-    Membership.objects.create(team=team, user=user, role=Membership.Role.EDITOR)
-    return user
 
 
 @pytest.fixture

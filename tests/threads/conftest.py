@@ -18,13 +18,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def bob(team):
-    user = make_user("bob", first_name="Bob", last_name="Lead")
-    Membership.objects.create(team=team, user=user, role="editor")
-    return user
-
-
-@pytest.fixture
 def quinn(team, plan):
     user = make_user("quinn", first_name="Quinn", last_name="Tester")
     Membership.objects.create(team=team, user=user, role="viewer")
