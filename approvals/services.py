@@ -369,28 +369,20 @@ def _record_decision(
 ) -> Signoff:
     locked = _lock(role.plan)
     role = SignoffRole.objects.select_related("assignee", "latest").get(pk=role.pk, plan=locked)
-    if role.removed_at is not None:
-        raise WorkflowError(f"The role {role.name} was removed from this plan.")
-    if role.assignee_id != user.pk or not locked.can_edit(user):
-        raise WorkflowError("Only the lead assigned to this role can sign it.")
-    if locked.author_id == user.pk and not locked.team.allow_self_signoff:
-        raise WorkflowError("Authors cannot sign off their own plan in this team.")
     latest = role.latest
+    replay = (user.pk, read_version, decision)
+    if latest and latest.pk != seen_decision and latest_is(latest, replay):
+        raise WorkflowError(
+            f"Your decision ({latest.get_decision_display().lower()}, version "
+            f"{latest.plan_version}) was already recorded: nothing more was done."
+        )
+    refusal = decision_refusal(locked, role, user)
+    if refusal:
+        raise WorkflowError(refusal)
     if latest is not None and latest.pk != seen_decision:
-        if (latest.user_id, latest.plan_version, latest.decision) == (
-            user.pk,
-            read_version,
-            decision,
-        ):
-            raise WorkflowError(
-                f"Your decision ({latest.get_decision_display().lower()}, version "
-                f"{latest.plan_version}) was already recorded: nothing more was done."
-            )
         raise WorkflowError(
             f"{role.name} was decided since you opened the page: read the plan again."
         )
-    if locked.status != Plan.Status.IN_REVIEW:
-        raise WorkflowError("This plan is not waiting for sign-off.")
     if read_version != locked.version:
         raise WorkflowError(
             f"The plan changed since you read it (now version {locked.version}): read it again."
@@ -467,6 +459,27 @@ def _record_decision(
         )
     role.plan.status = locked.status
     return signoff
+
+
+def latest_is(signoff: Signoff, taken: tuple[int, int, str]) -> bool:
+    """Whether `signoff` is the decision (user, version, decision) `taken`: a replay."""
+    return (signoff.user_id, signoff.plan_version, signoff.decision) == taken
+
+
+def decision_refusal(plan: Plan, role: SignoffRole, user: User) -> str:
+    """Why `user` may not decide `role` of `plan` now, or "" if they may: the one rule, read by
+    the decision service and by the panel that offers the decision forms."""
+    if role.removed_at is not None:
+        return f"The role {role.name} was removed from this plan."
+    if role.assignee_id != user.pk or not plan.can_edit(user):
+        return "Only the lead assigned to this role can sign it."
+    if plan.author_id == user.pk and not plan.team.allow_self_signoff:
+        return "Authors cannot sign off their own plan in this team."
+    if plan.is_archived:
+        return "This plan is archived: restore it before any sign-off change."
+    if plan.status != Plan.Status.IN_REVIEW:
+        return "This plan is not waiting for sign-off."
+    return ""
 
 
 def approval_blockers(
@@ -603,16 +616,10 @@ def unresolved_threads(plan: Plan) -> int:
 def _approval_panel(plan: Plan, facts: VersionFacts, user: User) -> ApprovalPanel:
     states = approval_states(plan, facts)
     may_edit = plan.can_edit(user) and not plan.is_archived
-    self_signoff = plan.team.allow_self_signoff or plan.author_id != user.pk
     mine = [
         s
         for s in states
-        if plan.status == Plan.Status.IN_REVIEW
-        and s.role.pk
-        and s.role.assignee_id == user.pk
-        and may_edit
-        and self_signoff
-        and not s.approved
+        if s.role.pk and not s.approved and not decision_refusal(plan, s.role, user)
     ]
     changes = plan.role_changes.select_related("changed_by", "old_assignee", "new_assignee")
     may_request = (

@@ -7,12 +7,14 @@ which are rendered over and over, and never holds more than CACHE_CHARS characte
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
 import markdown as md
 import nh3
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from plans.markdown_bounds import BoundsExtension
@@ -95,7 +97,18 @@ def _cached(cache: RenderCache, text: str, render: Callable[[str], SafeString]) 
     return html
 
 
+# A row's cell is one line of at most 1,000 characters, and a page may show thousands of them:
+# a cell with more link, image, HTML or code openers than this is shown as written, escaped.
+# Each such opener costs Python-Markdown a scan of the rest of the line; a person's cell holds
+# a few (a link or two, some code), while a cell of 500 "[a" cost 60 to 110 ms, and 500 rows of
+# them timed the plan page out.
+INLINE_OPENERS_MAX = 16
+_OPENERS = re.compile(r"[\[<!`]")
+
+
 def _render_inline(text: str) -> SafeString:
+    if len(_OPENERS.findall(text, 0, 4 * CACHED_TEXT_CHARS)) > INLINE_OPENERS_MAX:
+        return escape(text)
     html = str(render_markdown(text))
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]

@@ -195,3 +195,36 @@ def test_long_texts_are_not_kept():
     render_markdown(repeat("word ", CACHED_TEXT_CHARS + 1))
     render_markdown("short")
     assert list(_rendered.kept) == ["short"]
+
+
+def test_a_cell_thick_with_openers_is_shown_as_written_at_once():
+    from plans.markdown import INLINE_OPENERS_MAX, render_inline_markdown
+
+    hostile = "[a" * 495 + " 1"
+    started = time.perf_counter()
+    html = str(render_inline_markdown(hostile))
+    assert time.perf_counter() - started < 0.05
+    assert html == hostile.replace("[", "[")  # escaped text: brackets need no escaping
+    few = "[docs](https://example.com) " * INLINE_OPENERS_MAX
+    assert "<a href" in str(render_inline_markdown(few.strip()))
+
+
+def test_a_plan_page_of_500_rows_of_bracket_runs_renders_in_bounded_time(team, alice, as_alice):
+    from plans.models import Risk
+    from tests.factories import make_plan
+
+    plan = make_plan(team, alice, rows=1)
+    Risk.objects.filter(plan=plan).delete()
+    Risk.objects.bulk_create(
+        Risk(
+            plan=plan,
+            position=i,
+            risk=("[a" * 240)[:490] + f" {i}",
+            mitigation=("![a" * 320)[:990] + f" {i}",
+        )
+        for i in range(500)
+    )
+    started = time.perf_counter()
+    response = as_alice.get(plan.get_absolute_url())
+    assert response.status_code == 200
+    assert time.perf_counter() - started < 10  # was about 70 s; CI machines are slow
