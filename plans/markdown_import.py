@@ -907,9 +907,25 @@ def _date(value: str) -> dt.date | None:
     return dt.date.fromisoformat(value)
 
 
+# A long real plan has a few thousand lines and a hundred headings; reading costs about a
+# microsecond a line but far more a heading (1 MB of "# a" lines took 6 s). Past these, the
+# document is refused before it is read, as one that could never be a plan.
+MAX_LINES = 50_000
+MAX_HEADINGS = 5_000
+_HEADING = re.compile(r"^ {0,3}#", re.MULTILINE)
+
+
 def parse_plan(text: str, filename: str = "") -> ImportResult:
     """The document as a plan's content; ImportError_ if a section (or a phase) holds more rows
     than its form takes, since such a section could never be saved again."""
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        raise ImportError_(f"The document has {lines:,} lines; a plan has at most {MAX_LINES:,}.")
+    headings = len(_HEADING.findall(text))
+    if headings > MAX_HEADINGS:
+        raise ImportError_(
+            f"The document has {headings:,} headings; a plan has at most {MAX_HEADINGS:,}."
+        )
     result = Importer(text, filename).run()
     for section in SECTIONS:
         for key in section.rows:

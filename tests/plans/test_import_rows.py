@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -73,3 +74,18 @@ def test_pasted_text_is_refused_the_same_way(as_alice, team):
     assert response.status_code == 422
     assert "a section holds at most 500" in response.content.decode()
     assert not Plan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ("# a\n" * 6_000, "6,000 headings; a plan has at most 5,000"),
+        ("- a\n" * 60_000, "60,001 lines; a plan has at most 50,000"),
+        ("a\n=\n" * 30_000, "60,001 lines"),
+    ],
+)
+def test_a_document_no_plan_could_be_is_refused_before_it_is_read(document, message):
+    started = time.perf_counter()
+    with pytest.raises(ImportError_, match=message):
+        parse_plan(document)
+    assert time.perf_counter() - started < 0.5
