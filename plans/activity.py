@@ -55,11 +55,19 @@ def _by_person(field: str, person: str) -> Q:
 
 
 def _filtered(
-    rows: QuerySet[Any], plans: QuerySet[Plan], who: str, at: str, f: Filters, plan: str = "plan"
+    rows: QuerySet[Any],
+    plans: QuerySet[Plan],
+    who: str,
+    at: str,
+    f: Filters,
+    plan: str = "plan",
+    team: str = "",
 ) -> Any:
+    """`rows` of these plans that match `f`, newest first: `who` names the person field, `at`
+    the moment, `plan` the plan and `team` its team (by default, the plan's)."""
     rows = rows.filter(**{f"{plan}__in": plans})
     if f.team:
-        rows = rows.filter(**{f"{plan}__team_id": f.team})
+        rows = rows.filter(**{team or f"{plan}__team_id": f.team})
     if f.person:
         rows = rows.filter(_by_person(who, f.person))
     if f.since:
@@ -124,18 +132,8 @@ def _decisions(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]
 def _approvals(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]:
     """The status changes no person's action names by itself: the plan approved."""
     records = Plan.history.filter(history_change_reason="Approved by every role")
-    records = records.filter(id__in=plans.values("pk"))
-    if f.team:
-        records = records.filter(team_id=f.team)
-    if f.person:
-        records = records.filter(_by_person("history_user", f.person))
-    if f.since:
-        records = records.filter(history_date__date__gte=f.since)
-    if f.until:
-        records = records.filter(history_date__date__lte=f.until)
-    if f.before:
-        records = records.filter(history_date__lte=f.before)
-    records = list(records.order_by("-history_date", "-history_id")[:limit])
+    records = _filtered(records, plans, "history_user", "history_date", f, "id", "team_id")
+    records = list(records[:limit])
     # A historical row holds the plan as it was then: the event names the plan as it is.
     live = Plan.objects.select_related("team").in_bulk({r.id for r in records})
     for r in records:

@@ -4,6 +4,7 @@ posts and comes back to the thread's page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -166,24 +167,28 @@ def thread_reply(request: AuthenticatedRequest, pk: int, thread_id: int) -> Http
 
 @require_POST
 def thread_resolve(request: AuthenticatedRequest, pk: int, thread_id: int) -> HttpResponse:
-    plan = get_plan_for(request, pk, content=False)
-    thread = _thread(plan, thread_id)
-    try:
-        services.resolve_thread(thread=thread, user=request.user)
-    except services.ThreadRefused as refused:
-        return _refused(request, plan, thread.pk, refused)
-    return _done(request, plan, thread.pk, "Thread resolved.")
+    return _change_state(request, pk, thread_id, services.resolve_thread, "Thread resolved.")
 
 
 @require_POST
 def thread_reopen(request: AuthenticatedRequest, pk: int, thread_id: int) -> HttpResponse:
+    return _change_state(request, pk, thread_id, services.reopen_thread, "Thread reopened.")
+
+
+def _change_state(
+    request: AuthenticatedRequest,
+    pk: int,
+    thread_id: int,
+    change: Callable[..., Thread],
+    done: str,
+) -> HttpResponse:
     plan = get_plan_for(request, pk, content=False)
     thread = _thread(plan, thread_id)
     try:
-        services.reopen_thread(thread=thread, user=request.user)
+        change(thread=thread, user=request.user)
     except services.ThreadRefused as refused:
         return _refused(request, plan, thread.pk, refused)
-    return _done(request, plan, thread.pk, "Thread reopened.")
+    return _done(request, plan, thread.pk, done)
 
 
 def _comment(thread: Thread, comment_id: int) -> Comment:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +66,35 @@ def demo(transactional_db, settings):
     settings.DEBUG = True
     call_command("load_demo")
     settings.DEBUG = False
+
+
+@pytest.fixture
+def e2e_password() -> str:
+    """The password `open_as` signs in with: the factories' (a module of demo users overrides
+    it with the demo's)."""
+    from tests.factories import PASSWORD
+
+    return PASSWORD
+
+
+@pytest.fixture
+def open_as(browser, live_server, e2e_password) -> Iterator[Callable[[str], Any]]:
+    """A page in a browser context of its own, signed in as the given user: people side by side."""
+    contexts = []
+
+    def open_page(username: str) -> Any:
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1280, "height": 900}
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        sign_in(page, username, e2e_password)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 def sign_in(page, username: str, password: str = "plansign-demo") -> None:

@@ -7,7 +7,6 @@ Each person has a browser context of their own, signed in side by side.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 
 import pytest
 from django.core import mail
@@ -27,23 +26,8 @@ NEW_UNIT_TESTS = "Also a recorded response signed with the old certificate durin
 
 
 @pytest.fixture
-def open_as(browser, live_server) -> Iterator[Callable[[str], Page]]:
-    """A page in a browser context of its own, signed in as the given user."""
-    contexts = []
-
-    def open_page(username: str) -> Page:
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 900}
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        sign_in(page, username)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
+def e2e_password() -> str:
+    return PASSWORD  # the demo's people
 
 
 def status_badge(page: Page) -> Locator:

@@ -9,7 +9,6 @@ plan and asks again as 1.1; both leads approve. Each person has a browser contex
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 
 import pytest
 from django.core import mail
@@ -19,7 +18,7 @@ from approvals.services import assign_roles
 from notifications.models import Notification
 from plans.models import OpenQuestion, Plan, Risk
 from plans.services import create_plan
-from tests.e2e.conftest import SAVED, SCREENSHOTS, edit, screenshot, sign_in
+from tests.e2e.conftest import SAVED, SCREENSHOTS, edit, screenshot
 from tests.factories import PASSWORD, make_content, make_team, make_user
 
 TITLE = "CSV Export"
@@ -48,26 +47,6 @@ def plan(transactional_db) -> Plan:
     plan = create_plan(team=team, author=alice, content=content)
     assign_roles(plan=plan, user=alice, assignments=[("Product Owner", bob), ("QA Lead", quinn)])
     return plan
-
-
-@pytest.fixture
-def open_as(browser, live_server) -> Iterator[Callable[[str], Page]]:
-    """A page in a browser context of its own, signed in as the given user."""
-    contexts = []
-
-    def open_page(username: str) -> Page:
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 900}
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        sign_in(page, username, PASSWORD)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def status(page: Page) -> Locator:

@@ -6,16 +6,14 @@ fixes the mitigation, which outdates the thread; bob resolves it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from notifications.models import Notification
 from plans.models import Plan, Risk
 from plans.services import create_plan
-from tests.e2e.conftest import screenshot, sign_in
-from tests.factories import PASSWORD, make_content, make_team, make_user
+from tests.e2e.conftest import screenshot
+from tests.factories import make_content, make_team, make_user
 from threads.models import Thread
 
 COMMENT = "Mitigation only covers `=`; what about `+` and `@`? "
@@ -36,25 +34,6 @@ def plan(transactional_db) -> Plan:
         )
     ]
     return create_plan(team=team, author=alice, content=content)
-
-
-@pytest.fixture
-def open_as(browser, live_server) -> Iterator[Callable[[str], Page]]:
-    contexts = []
-
-    def open_page(username: str) -> Page:
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 900}
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        sign_in(page, username, PASSWORD)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def test_a_row_thread_from_comment_to_resolved(plan, open_as):
