@@ -433,7 +433,7 @@ class ImportForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        from plans.markdown_import import MAX_BYTES, ImportError_, check_rows, read_document
+        from plans.markdown_import import MAX_BYTES, ImportError_, parse_plan, read_document
 
         data = super().clean() or {}
         upload, pasted = data.get("file"), data.get("text") or ""
@@ -448,7 +448,8 @@ class ImportForm(forms.Form):
             else:
                 data["document"] = read_document(pasted.encode("utf-8"))
                 data["filename"] = ""
-            check_rows(data["document"])  # no section with more rows than its form takes
+            # Read once, here: refused with its reason next to the field, else saved as read.
+            data["parsed"] = parse_plan(data["document"], data["filename"])
         except ImportError_ as error:
             self.add_error("file" if upload is not None else "text", str(error))
         return data

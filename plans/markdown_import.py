@@ -941,8 +941,3 @@ def parse_plan(text: str, filename: str = "") -> ImportResult:
                 f"a phase holds at most {MAX_ROWS:,}."
             )
     return result
-
-
-def check_rows(text: str) -> None:
-    """Raise ImportError_ if the document has a section with too many rows (see parse_plan)."""
-    parse_plan(text)

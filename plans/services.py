@@ -288,11 +288,14 @@ def set_archived(*, plan: Plan, user: User, archived: bool) -> None:
     plan.archived_at = locked.archived_at
 
 
-def import_plan(*, team: Team, author: User, document: str, filename: str = "") -> tuple[Plan, Any]:
-    """A new draft (version 1) from a Markdown document, and the import report."""
+def import_plan(
+    *, team: Team, author: User, document: str, filename: str = "", parsed: Any = None
+) -> tuple[Plan, Any]:
+    """A new draft (version 1) from a Markdown document (`parsed` already, if the caller read
+    it), and the import report."""
     from plans.markdown_import import parse_plan
 
-    result = parse_plan(document, filename)
+    result = parsed if parsed is not None else parse_plan(document, filename)
     name = filename or "pasted text"
     plan = create_plan(
         team=team, author=author, content=result.content, summary=f"Imported from {name}"

@@ -384,6 +384,7 @@ def plan_import(request: AuthenticatedRequest) -> HttpResponse:
             author=request.user,
             document=form.cleaned_data["document"],
             filename=form.cleaned_data["filename"],
+            parsed=form.cleaned_data["parsed"],
         )
         # Redirect after the post, so that reloading the report never imports twice.
         request.session[f"import-report-{plan.pk}"] = [asdict(line) for line in report]
