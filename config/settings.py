@@ -201,7 +201,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "django_htmx",
     "axes",
-    "health",
+    "operations",
     "plans",
     "approvals",
     "accounts",
@@ -211,6 +211,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "operations.requestlog.RequestLogMiddleware",  # first: it times all the others
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -407,11 +408,19 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# One line per request (operations.requestlog) and per message: LOG_FORMAT=json writes each as
+# one JSON object, for a log collector; plain (the default) as text, for people.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain").lower()
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "operations.requestlog.JsonFormatter"},
+    },
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 

@@ -5,7 +5,7 @@ from accounts import views as account_views
 from plans import views as plan_views
 
 urlpatterns = [
-    path("", include("health.urls")),
+    path("", include("operations.urls")),
     path("", plan_views.dashboard, name="dashboard"),
     path("plans/", include("plans.urls")),
     path("plans/<int:pk>/threads/", include("threads.urls")),

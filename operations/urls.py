@@ -1,5 +1,5 @@
 from django.urls import path
 
-from health.views import healthz
+from operations.views import healthz
 
 urlpatterns = [path("healthz", healthz, name="healthz")]
