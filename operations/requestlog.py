@@ -17,6 +17,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.encoding import escape_uri_path
+from django.utils.functional import empty
 
 logger = logging.getLogger("plansign.request")
 
@@ -32,6 +33,16 @@ def loggable_path(request: HttpRequest) -> str:
     return RESET_TOKEN.sub(r"\1[token]/", escape_uri_path(request.path))
 
 
+def user_id(request: HttpRequest) -> int | None:
+    """The signed-in user's id, if the request looked its user up (a static file, /healthz
+    do not): the log costs no query of its own, and a failed session read fails no more."""
+    user = getattr(request, "user", None)
+    wrapped = getattr(user, "_wrapped", user)  # request.user is lazy (AuthenticationMiddleware)
+    if wrapped is None or wrapped is empty or not wrapped.is_authenticated:
+        return None
+    return wrapped.pk
+
+
 class RequestLogMiddleware:
     """First in settings.MIDDLEWARE: it times everything else, static files included."""
 
@@ -43,13 +54,12 @@ class RequestLogMiddleware:
         sent = request.headers.get("X-Request-ID", "")
         request_id = sent if REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
         response = self.get_response(request)
-        user = getattr(request, "user", None)
         fields = {
             "method": request.method,
             "path": loggable_path(request),
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            "user_id": user.pk if user is not None and user.is_authenticated else None,
+            "user_id": user_id(request),
             "request_id": request_id,
         }
         logger.info(

@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 
 from operations.requestlog import JsonFormatter
+from tests.conftest import client_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -105,3 +106,23 @@ def test_an_unknown_log_format_stops_the_process_naming_the_variable():
         timeout=60,
     )
     assert "LOG_FORMAT must be plain or json" in result.stderr
+
+
+def test_logging_a_request_costs_no_query_of_its_own(db, alice, plan, json_lines):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, modify_settings
+
+    def queries(path: str) -> int:
+        client = client_for(alice)  # a new client loads the middleware as set now
+        client.get(plan.get_absolute_url())  # its sections rendered and kept
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(path).status_code == 200
+        return len(context.captured_queries)
+
+    unlogged = modify_settings(MIDDLEWARE={"remove": "operations.requestlog.RequestLogMiddleware"})
+    with unlogged:
+        expected = [queries("/healthz"), queries(plan.get_absolute_url())]
+    assert lines(json_lines) == []
+
+    assert [queries("/healthz"), queries(plan.get_absolute_url())] == expected
+    assert [line["user_id"] for line in lines(json_lines)][-1] == alice.pk
