@@ -7,6 +7,7 @@ per-process cache is not shared by definition."""
 
 from __future__ import annotations
 
+import json
 import secrets
 import socket
 import sys
@@ -67,6 +68,7 @@ def servers(django_db_setup, django_db_blocker, redis_url) -> Iterator[tuple[Ser
         "DATABASE_URL": database_url,
         "CACHE_URL": redis_url,
         "TASKS_BACKEND": "database",
+        "LOG_FORMAT": "json",
         # Sessions (and CSRF, reset links) are signed with it: servers that do not share it
         # sign each other's visitors out.
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -113,6 +115,10 @@ def test_a_session_started_on_one_server_is_valid_on_the_other_until_signed_out(
     answer = stale.get("/")
     assert answer.status == 302
     assert answer.location.startswith("/accounts/login/")
+
+    requests = [json.loads(line) for line in b.log_text().splitlines() if line.startswith("{")]
+    seen = [(r["method"], r["path"], r["status"], r["user_id"]) for r in requests if "path" in r]
+    assert ("GET", "/", 200, alice.pk) in seen  # one JSON line per request (LOG_FORMAT=json)
 
 
 def test_a_lockout_counted_on_one_server_holds_on_the_other(servers, victor):
