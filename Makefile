@@ -3,9 +3,15 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# Reinstalled whenever the dependencies or their pinned versions change.
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml uv.lock 2>/dev/null | cksum | cut -d' ' -f1)
+# uv reads and writes uv.lock, the pinned version (and hashes) of every dependency.
+UV_VERSION := 0.13.8
+# Where `make run` and `make serve` listen.
+ADDR ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: run test lint format migrations-check serve worker install clean
+.PHONY: run test lint format migrations-check lock lock-check serve worker install clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -14,17 +20,33 @@ $(BIN)/python:
 	  exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --group dev --editable .
-	rm -f $(VENV)/.installed-* && touch $(STAMP)
+$(BIN)/uv: $(BIN)/python
+	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+# What CI tested: the versions pinned in uv.lock, checked against its hashes. A dependency added
+# to pyproject.toml is pinned first (`uv lock` keeps every pin that still fits).
+$(STAMP): $(BIN)/python $(BIN)/uv pyproject.toml $(wildcard uv.lock)
+	$(BIN)/uv lock --quiet
+	$(BIN)/uv export --quiet --frozen --group dev --no-emit-project --format requirements-txt \
+	  --output-file $(VENV)/requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --requirement $(VENV)/requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
+	rm -f $(VENV)/.installed-* && touch $(VENV)/.installed-$$(cat pyproject.toml uv.lock | cksum | cut -d' ' -f1)
 
 install: $(STAMP)
+
+# Newer versions of every dependency, within pyproject.toml's bounds: then run the tests.
+lock: $(BIN)/uv
+	$(BIN)/uv lock --upgrade
+
+# CI: uv.lock pins what pyproject.toml asks for (fails if someone forgot to commit it).
+lock-check: $(BIN)/uv
+	$(BIN)/uv lock --check
 
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	DEBUG=true $(BIN)/python manage.py load_demo
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=true $(BIN)/python manage.py runserver $(ADDR):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -41,12 +63,13 @@ format: install
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Each request is logged once, by the app (operations/requestlog.py; LOG_FORMAT=json for JSON),
+# so gunicorn's own access log stays off.
 serve: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --no-input
-	$(BIN)/gunicorn config.wsgi --bind $${BIND:-127.0.0.1:8000} --workers $${WORKERS:-2} \
-	  --access-logfile - --no-control-socket
+	$(BIN)/gunicorn config.wsgi --bind $(ADDR):$(PORT) --workers $${WORKERS:-2} --no-control-socket
 
 # The background worker: sends notification mails (TASKS_BACKEND=database, production's default).
 worker: install

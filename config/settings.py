@@ -56,15 +56,50 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def cache_from_url(url: str) -> dict[str, object]:
-    """Translate CACHE_URL: locmem:// (one process) or db://table (shared through the database)."""
+    """Translate CACHE_URL: locmem:// (one process), db://table (shared through the database) or
+    redis://host:6379/0 (rediss:// with TLS; shared through Redis, Django's own backend).
+
+    A `?prefix=` on a Redis address starts every key with it, so that several sites (or test
+    runs) can share one Redis database."""
     parts = urlsplit(url)
     if parts.scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if parts.scheme == "db" and parts.netloc:
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": parts.netloc}
+    if parts.scheme in {"redis", "rediss"} and parts.hostname:
+        try:
+            parts.port  # noqa: B018 - parsing it is the check
+        except ValueError:
+            raise ImproperlyConfigured(f"CACHE_URL has a bad port: {url!r}.") from None
+        database = parts.path.strip("/")
+        if database and not database.isdigit():
+            raise ImproperlyConfigured(
+                f"CACHE_URL names a Redis database by its number (redis://host:6379/0), "
+                f"not {url!r}."
+            )
+        query = parse_qs(parts.query)
+        unknown = set(query) - {"prefix"}
+        if unknown:
+            raise ImproperlyConfigured(
+                f"CACHE_URL takes only ?prefix= after a Redis address, not {', '.join(unknown)}."
+            )
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": parts._replace(query="", fragment="").geturl(),
+            "KEY_PREFIX": query.get("prefix", [""])[0],
+            # A Redis that does not answer fails the request (and /healthz) in seconds, rather
+            # than holding every worker until the load balancer gives up.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     raise ImproperlyConfigured(
-        f"CACHE_URL must look like locmem:// or db://plansign_cache, not {url!r}."
+        "CACHE_URL must look like locmem://, db://plansign_cache or redis://127.0.0.1:6379/0, "
+        f"not {url!r}."
     )
+
+
+def is_shared(cache: dict[str, object]) -> bool:
+    """Whether every process (and server) using this cache sees the same entries."""
+    return cache["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
 
 
 def mailer_from_url(url: str) -> dict[str, object]:
@@ -166,6 +201,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "django_htmx",
     "axes",
+    "operations",
     "plans",
     "approvals",
     "accounts",
@@ -175,6 +211,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "operations.requestlog.RequestLogMiddleware",  # first: it times all the others
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -304,14 +341,19 @@ WHITENOISE_AUTOREFRESH = DEBUG
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Sign-in and signature limits live in the cache: servers that share a database should share it.
+# The default cache holds what every server must agree on: sessions (see SESSION_ENGINE),
+# password-reset and preview rate limits. CACHE_URL=redis://… shares it between servers;
+# without it, each process keeps its own (locmem://), which is right for `make run`'s one process.
 # What is rendered from a plan version never changes (see plans/rendered.py): each process keeps
 # its own copy, without expiry, the least recently used dropped beyond FRAGMENT_CACHE_ENTRIES
-# (about 20 pieces per plan version, each at most the size of its page).
+# (about 20 pieces per plan version, each at most the size of its page). Django's local-memory
+# cache copies (pickles) what it keeps: measured, reading back the 8 entries of a warm plan page
+# cost 0.2-0.5 ms of its 11-21 ms, too little to keep a cache backend of our own.
+_DEFAULT_CACHE = cache_from_url(env_str("CACHE_URL", "locmem://"))
 CACHES = {
-    "default": cache_from_url(env_str("CACHE_URL", "locmem://")),
+    "default": _DEFAULT_CACHE,
     "template_fragments": {
-        "BACKEND": "config.cache.InProcessCache",
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "plansign-fragments",
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 2000)},
@@ -332,8 +374,15 @@ TASKS = {
     "default": tasks_backend_from(env_str("TASKS_BACKEND", "immediate" if DEBUG else "database"))
 }
 
-# Sessions in the database (shared by every app server), read with one SQL statement.
-SESSION_ENGINE = "config.sessions"
+# Sessions are rows in the database, shared by every app server. With a shared cache (Redis)
+# each is read from the cache and written to both (Django's cached_db); with a per-process cache
+# they are read from the database, or a session signed out in one worker would live on in
+# another's memory.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if is_shared(_DEFAULT_CACHE)
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token travels in a header from <body>.
 X_FRAME_OPTIONS = "DENY"
@@ -359,11 +408,19 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# One line per request (operations.requestlog) and per message: LOG_FORMAT=json writes each as
+# one JSON object, for a log collector; plain (the default) as text, for people.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain").lower()
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "operations.requestlog.JsonFormatter"},
+    },
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 

@@ -2,11 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
-from config.health import healthz
 from plans import views as plan_views
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    path("", include("operations.urls")),
     path("", plan_views.dashboard, name="dashboard"),
     path("plans/", include("plans.urls")),
     path("plans/<int:pk>/threads/", include("threads.urls")),

@@ -109,3 +109,29 @@ def _fresh_caches():
     yield
     for cache in caches.all():
         cache.clear()
+
+
+REDIS_ADDRESS = ("127.0.0.1", 6379)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis cache address whose keys start with a prefix of this test run's own, so that runs
+    in parallel (CI and a developer, xdist workers) never read each other's keys. Tests that
+    need Redis skip, saying why, when none answers, unless REDIS_REQUIRED=1 (as in CI)."""
+    import os
+    import socket
+    import uuid
+
+    try:
+        with socket.create_connection(REDIS_ADDRESS, timeout=1) as conn:
+            conn.sendall(b"PING\r\n")
+            answered = conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        answered = False
+    if not answered:
+        reason = "no Redis answers at {}:{}".format(*REDIS_ADDRESS)
+        if os.environ.get("REDIS_REQUIRED") == "1":
+            pytest.fail(f"REDIS_REQUIRED=1 but {reason}")
+        pytest.skip(reason)
+    return "redis://{}:{}/0?prefix=test-{}".format(*REDIS_ADDRESS, uuid.uuid4().hex)

@@ -66,6 +66,41 @@ def test_it_reads_cache_addresses():
         cache_from_url("memcached://somewhere")
 
 
+def test_it_reads_redis_cache_addresses_with_a_key_prefix():
+    cache = cache_from_url("redis://127.0.0.1:6379/2?prefix=plansign")
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == "redis://127.0.0.1:6379/2"
+    assert cache["KEY_PREFIX"] == "plansign"
+    assert cache_from_url("rediss://:secret@redis.example.com")["LOCATION"] == (
+        "rediss://:secret@redis.example.com"
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["redis://", "redis://h:port/0", "redis://h/zero", "redis://h/0?timeout=3"]
+)
+def test_it_refuses_a_redis_address_it_cannot_read(url):
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
+        cache_from_url(url)
+
+
+def test_sessions_are_cached_only_in_a_cache_every_process_shares():
+    shared = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SESSION_ENGINE)",
+        CACHE_URL="redis://127.0.0.1:6379/0",
+    )
+    alone = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SESSION_ENGINE)",
+        CACHE_URL="locmem://",
+    )
+    assert shared.stdout.split()[-1] == "django.contrib.sessions.backends.cached_db", shared.stderr
+    assert alone.stdout.split()[-1] == "django.contrib.sessions.backends.db", alone.stderr
+
+
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {
         k: v

@@ -132,3 +132,54 @@ def test_a_version_read_while_a_save_lands_is_read_from_the_history(as_alice, pl
     content = load_version(seen_at_v1, 1)
 
     assert content.plan.overview == "Let people **edit offline**."
+
+
+def signoff_requested(plan, alice, lead, label="1.0"):
+    from approvals.services import assign_roles, request_signoff
+    from plans.models import Membership
+
+    Membership.objects.get_or_create(team=plan.team, user=lead, defaults={"role": "editor"})
+    assign_roles(plan=plan, user=alice, assignments=[(n, lead) for n in team_roles(plan)])
+    request_signoff(plan=plan, user=alice, label=label)
+
+
+def test_a_named_version_relabelled_outside_the_app_shows_its_new_name_at_once(
+    as_alice, plan, alice, bob
+):
+    """The Changelog is kept with the plan's sign-off revision: the admin's relabelling of a
+    named version must raise it, or every process would go on showing the old name."""
+    from plans.models import NamedVersion
+
+    signoff_requested(plan, alice, bob, label="1.0")
+    assert "Kickoff draft" not in as_alice.get(plan.get_absolute_url()).text
+
+    named = NamedVersion.objects.get(plan=plan)
+    named.label, named.summary = "0.9-rc", "Kickoff draft"
+    named.save()
+
+    html = as_alice.get(plan.get_absolute_url()).text
+    assert "0.9-rc" in html and "Kickoff draft" in html
+
+
+def test_a_lead_renamed_shows_their_new_name_in_the_kept_approval_table(as_alice, plan, alice, bob):
+    signoff_requested(plan, alice, bob)
+    assert "lead: Bob Lead" in as_alice.get(plan.get_absolute_url()).text
+
+    bob.first_name = "Roberta"
+    bob.save()
+
+    html = as_alice.get(plan.get_absolute_url()).text
+    assert "lead: Roberta Lead" in html and "Bob Lead" not in html
+
+
+def test_signing_in_does_not_count_as_a_rename(plan, alice, bob, django_assert_num_queries):
+    from django.utils import timezone
+
+    signoff_requested(plan, alice, bob)
+    revision = type(plan).objects.get(pk=plan.pk).signoffs_revision
+
+    bob.last_login = timezone.now()
+    with django_assert_num_queries(1):  # the update of last_login only
+        bob.save(update_fields=["last_login"])
+
+    assert type(plan).objects.get(pk=plan.pk).signoffs_revision == revision

@@ -1,13 +1,5 @@
 from __future__ import annotations
 
-from django.test import Client
-
-
-def test_healthz_answers_without_signing_in_and_checks_the_database(db):
-    response = Client().get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
-
 
 def test_pages_carry_a_strict_content_security_policy(as_alice, plan):
     response = as_alice.get(plan.get_absolute_url())
