@@ -133,6 +133,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--reuse", action="store_true", help="measure the database as built")
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--only", default="", help="comma-separated page kinds to measure")
+    parser.add_argument("--profile", action="store_true", help="cProfile each page, no wrk")
     parser.add_argument("--no-editors", action="store_true", help="skip the section editors")
     args = parser.parse_args(argv)
     if args.size == "tiny":
@@ -639,6 +640,44 @@ def query_counts(data: Data, listed: list[Page]) -> dict[str, int]:
     return counts
 
 
+def profile(listed: list[Page]) -> None:
+    """A cProfile of each page rendered in this process (warm), and its SQL time."""
+    import cProfile
+    import pstats
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    clients: dict[str, Client] = {}
+    for page in listed:
+        if page.who not in clients:
+            clients[page.who] = Client()
+            clients[page.who].force_login(get_user_model().objects.get(username=page.who))
+        client = clients[page.who]
+        headers = {"HX-Request": "true"} if page.htmx else {}
+        client.get(page.path, headers=headers)
+        sql = [0.0]
+
+        def timed(execute: Any, *a: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return execute(*a)
+            finally:
+                sql[0] += time.perf_counter() - t
+
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        with connection.execute_wrapper(timed):
+            profiler.enable()
+            for _ in range(3):
+                client.get(page.path, headers=headers)
+            profiler.disable()
+        total = (time.perf_counter() - started) / 3 * 1000
+        print(f"\n=== {page.label}: {total:.1f} ms per GET, SQL {sql[0] / 3 * 1000:.1f} ms ===")
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(30)
+
+
 def measure(data: Data, listed: list[Page], args: argparse.Namespace) -> list[Result]:
     from server import Session, login, running_gunicorn
 
@@ -810,6 +849,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         kinds = set(args.only.split(","))
         listed = [p for p in listed if p.kind in kinds]
+    if args.profile:
+        profile(listed)
+        return 0
     counts = query_counts(data, listed)
     print(
         f"gunicorn: {args.workers} sync workers; wrk -t2 -c{args.connections} -d{args.seconds}s, "
