@@ -650,6 +650,15 @@ def profile(listed: list[Page]) -> None:
     from django.test import Client
 
     clients: dict[str, Client] = {}
+    sql = [0.0]
+
+    def timed(execute: Any, *a: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return execute(*a)
+        finally:
+            sql[0] += time.perf_counter() - t
+
     for page in listed:
         if page.who not in clients:
             clients[page.who] = Client()
@@ -657,15 +666,7 @@ def profile(listed: list[Page]) -> None:
         client = clients[page.who]
         headers = {"HX-Request": "true"} if page.htmx else {}
         client.get(page.path, headers=headers)
-        sql = [0.0]
-
-        def timed(execute: Any, *a: Any) -> Any:
-            t = time.perf_counter()
-            try:
-                return execute(*a)
-            finally:
-                sql[0] += time.perf_counter() - t
-
+        sql[0] = 0.0
         profiler = cProfile.Profile()
         started = time.perf_counter()
         with connection.execute_wrapper(timed):
