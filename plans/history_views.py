@@ -13,7 +13,7 @@ from plans.access import AuthenticatedRequest, get_plan_for
 from plans.activity import Filters, feed
 from plans.content import PlanContent
 from plans.diff import diff_plans
-from plans.models import Plan, PlanVersion, Team
+from plans.models import VIEW_ALL_PERMISSION, Plan, PlanVersion, Team
 from plans.rendered import version_facts, version_key
 from plans.services import EditConflict, PlanArchived, restore_version
 from plans.versions import content_at, status_at
@@ -174,7 +174,13 @@ class ActivityFilter(forms.Form):
 def activity(request: AuthenticatedRequest) -> HttpResponse:
     plans = Plan.objects.visible_to(request.user)
     form = ActivityFilter(request.GET or None)
-    form.fields["team"].queryset = Team.objects.filter(plans__in=plans).distinct()  # type: ignore[attr-defined]
+    # The teams the user sees: every team for a manager (not a scan of every plan for theirs).
+    teams = (
+        Team.objects.all()
+        if request.user.has_perm(VIEW_ALL_PERMISSION)
+        else Team.objects.filter(memberships__user=request.user)
+    )
+    form.fields["team"].queryset = teams  # type: ignore[attr-defined]
     page = feed(plans, form.filters(), limit=ACTIVITY_PER_PAGE)
     older = request.GET.copy()
     if page.older and page.older.before:
