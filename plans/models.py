@@ -518,6 +518,8 @@ class PlanVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="planversion_unique_number")
         ]
+        # The activity feed and the dashboard read the newest saves of a million from here.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="planversion_recent_first")]
 
     def __str__(self) -> str:
         return f"{self.plan} v{self.number}"
@@ -556,6 +558,7 @@ class NamedVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "label"], name="namedversion_unique_label")
         ]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="namedversion_recent_first")]
 
     def __str__(self) -> str:
         return f"{self.plan} {self.label}"

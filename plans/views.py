@@ -72,7 +72,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             ]
         ),
         "my_in_review": list(mine.filter(status=Plan.Status.IN_REVIEW)[:DASHBOARD_ROWS]),
-        "waiting": waiting_for(request.user),
+        "waiting": waiting_for(request.user, limit=DASHBOARD_ROWS),
         "events": feed(in_teams, Filters(), limit=DASHBOARD_ROWS).events,
         "memberships": Membership.objects.filter(user=request.user).select_related("team"),
     }
