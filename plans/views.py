@@ -242,19 +242,24 @@ def section_edit(request: AuthenticatedRequest, pk: int, key: str) -> HttpRespon
     section = _editable_section(key)
     if plan.is_archived:
         raise PermissionDenied("An archived plan is read-only: restore it to edit.")
-    # A full page (no JavaScript) shows every section; an htmx swap only needs this one.
-    content = PlanContent.from_plan(plan, only=section.reads if request.htmx else None)
+    # A full page (no JavaScript) shows every section; an htmx swap only needs this one, and
+    # so does a save that ends in a redirect: every section is read only to show the page.
+    partial = request.htmx or request.method == "POST"
+    content = PlanContent.from_plan(plan, only=section.reads if partial else None)
+
+    def page_content() -> PlanContent:
+        return content if request.htmx else PlanContent.from_plan(plan)
+
     if request.method == "GET":
         return _render_section(request, plan, content, section, SectionForm(plan, content, section))
     data = request.POST
     if "add_row" in data:  # without JavaScript, "Add row" posts the form back with one more row
         data = add_blank_row(data, data["add_row"], section)
-        return _render_section(
-            request, plan, content, section, SectionForm(plan, content, section, data)
-        )
+        form = SectionForm(plan, content, section, data)
+        return _render_section(request, plan, page_content(), section, form)
     form = SectionForm(plan, content, section, data)
     if not form.is_valid():
-        return _render_section(request, plan, content, section, form, status=422)
+        return _render_section(request, plan, page_content(), section, form, status=422)
     try:
         version = save_section(
             plan=plan,
