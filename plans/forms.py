@@ -523,8 +523,10 @@ class PlanFilterForm(forms.Form):
         self.fields["status"].choices = [("", "Any status"), *Plan.Status.choices]  # type: ignore[attr-defined]
         # The options of both people selects with one query of names, not a model per person
         # twice; the fields' querysets still check a chosen person (only when one is chosen).
+        member = Membership.objects.filter(user=models.OuterRef("pk"), team__in=teams)
         editing = Membership.objects.filter(user=models.OuterRef("pk"), role__in=EDITING_ROLES)
-        named = people.annotate(lead=models.Exists(editing))
+        named = User.objects.filter(models.Exists(member)).annotate(lead=models.Exists(editing))
+        named = named.order_by("username")
         rows = list(named.values_list("pk", "username", "lead"))
         self.fields["author"].widget.choices = [("", "Anyone"), *((pk, n) for pk, n, _ in rows)]
         self.fields["lead"].widget.choices = [
