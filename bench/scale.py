@@ -134,6 +134,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--only", default="", help="comma-separated page kinds to measure")
     parser.add_argument("--profile", action="store_true", help="cProfile each page, no wrk")
+    parser.add_argument("--no-queries", action="store_true", help="skip the query counts")
     parser.add_argument("--no-editors", action="store_true", help="skip the section editors")
     args = parser.parse_args(argv)
     if args.size == "tiny":
@@ -601,6 +602,8 @@ def wrk(url: str, headers: list[str], args: argparse.Namespace, script: str) -> 
     parts = url.split("/", 3)
     session = Session("/".join(parts[:3]), timeout=600)
     sent = dict(h.split(": ", 1) for h in headers)
+    # The session keeps the cookies (a page may set one); a Cookie header would give way.
+    session.cookies.update(dict(c.split("=", 1) for c in sent.pop("Cookie", "").split("; ") if c))
     path = "/" + parts[3]
     session.get(path, headers=sent)
     times = []
@@ -889,7 +892,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         profile(listed)
         return 0
-    counts = query_counts(data, listed)
+    counts = {} if args.no_queries else query_counts(data, listed)
     print(
         f"gunicorn: {args.workers} sync workers; wrk -t2 -c{args.connections} -d{args.seconds}s, "
         f"{args.rounds} rounds of (bare, page)"
