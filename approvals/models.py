@@ -86,6 +86,7 @@ class Signoff(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="signoff_recent_first")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(decision__in=["approved", "changes_requested"]),

@@ -11,7 +11,7 @@ leave only after the transaction commits, and a mail that fails never undoes wha
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -681,9 +681,19 @@ _WAITING_COUNT_SQL = f"""
 """
 
 
-def waiting_for(user: User) -> list[RoleState]:
-    """The user's waiting roles, each with its latest (stale) decision if there is one."""
-    roles = _waiting_roles(user).select_related("plan__team", "plan__author", "latest__user")
+def waiting_roles(user: User) -> QuerySet[SignoffRole]:
+    """The user's waiting roles with what their lines show: their plans and latest decisions."""
+    return _waiting_roles(user).select_related("plan__team", "plan__author", "latest__user")
+
+
+def waiting_for(user: User, limit: int | None = None) -> list[RoleState]:
+    """The user's waiting roles (the first `limit` of them), each with its latest (stale)
+    decision if there is one. A lead of a large company can have a thousand."""
+    roles = waiting_roles(user)
+    return waiting_states(roles if limit is None else roles[:limit])
+
+
+def waiting_states(roles: Iterable[SignoffRole]) -> list[RoleState]:
     return [RoleState(role, role.latest, "") for role in roles]
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -16,14 +17,23 @@ from approvals.services import (
     decide,
     ensure_roles,
     request_signoff,
-    waiting_for,
+    waiting_roles,
+    waiting_states,
 )
 from plans.access import AuthenticatedRequest, get_plan_for
+
+WAITING_PER_PAGE = 50
 
 
 @require_safe
 def waiting(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "approvals/waiting.html", {"waiting": waiting_for(request.user)})
+    """The roles waiting for the user's sign-off, fifty a page: a lead of a large company
+    can have a thousand."""
+    page = Paginator(waiting_roles(request.user), WAITING_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {"page": page, "waiting": waiting_states(page)}
+    return render(request, "approvals/waiting.html", context)
 
 
 @require_http_methods(["GET", "POST"])

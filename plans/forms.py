@@ -22,6 +22,7 @@ from plans.content import ROW_MODELS, PhaseContent, PlanContent
 from plans.models import (
     EDITING_ROLES,
     VIEW_ALL_PERMISSION,
+    Membership,
     Phase,
     Plan,
     PlanRow,
@@ -455,6 +456,29 @@ class ImportForm(forms.Form):
         return data
 
 
+class QuickSelect(forms.Select):
+    """A select rendered as one string rather than a template per option: the plan list's
+    people and teams run to thousands of options at a company's size, and Django's option
+    templates took 100 ms for a few hundred (bench/scale.py). Same markup as forms.Select."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
+        from django.forms.utils import flatatt
+        from django.utils.html import format_html, format_html_join
+        from django.utils.safestring import mark_safe
+
+        chosen = "" if value is None else str(value)
+        attributes = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if key == chosen else "", label)
+                for key, label in ((str(v), lbl) for v, lbl in self.choices)
+            ),
+        )
+        return format_html("<select{}>{}</select>", attributes, options)
+
+
 class PlanFilterForm(forms.Form):
     """Search, filters and sort of the plan list; the address carries them all."""
 
@@ -492,10 +516,26 @@ class PlanFilterForm(forms.Form):
             else Team.objects.filter(memberships__user=user)
         )
         people = User.objects.filter(memberships__team__in=teams).distinct().order_by("username")
+        leads = people.filter(memberships__role__in=EDITING_ROLES)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
         self.fields["author"].queryset = people  # type: ignore[attr-defined]
-        self.fields["lead"].queryset = people.filter(memberships__role__in=EDITING_ROLES)  # type: ignore[attr-defined]
+        self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
         self.fields["status"].choices = [("", "Any status"), *Plan.Status.choices]  # type: ignore[attr-defined]
+        # The options of both people selects with one query of names, not a model per person
+        # twice; the fields' querysets still check a chosen person (only when one is chosen).
+        member = Membership.objects.filter(user=models.OuterRef("pk"), team__in=teams)
+        editing = Membership.objects.filter(user=models.OuterRef("pk"), role__in=EDITING_ROLES)
+        named = User.objects.filter(models.Exists(member)).annotate(lead=models.Exists(editing))
+        named = named.order_by("username")
+        rows = list(named.values_list("pk", "username", "lead"))
+        self.fields["author"].widget.choices = [("", "Anyone"), *((pk, n) for pk, n, _ in rows)]
+        self.fields["lead"].widget.choices = [
+            ("", "Any lead"),
+            *((pk, n) for pk, n, lead in rows if lead),
+        ]
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = QuickSelect(choices=field.widget.choices)
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs["class"] = "form-check-input"

@@ -7,14 +7,16 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from plans.access import AuthenticatedRequest, get_plan_for
 from plans.activity import Filters, feed
 from plans.content import PlanContent
 from plans.diff import diff_plans
-from plans.models import Plan, PlanVersion, Team
-from plans.rendered import version_facts, version_key
+from plans.models import VIEW_ALL_PERMISSION, Plan, PlanVersion, Team
+from plans.rendered import cached, version_facts, version_key
 from plans.services import EditConflict, PlanArchived, restore_version
 from plans.versions import content_at, status_at
 from plans.views import page_context
@@ -97,15 +99,20 @@ def version_compare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect("plans:history", pk=plan.pk)
     old = _version_or_404(plan, request.GET["from"])
     new = _version_or_404(plan, request.GET["to"])
-    diffs = diff_plans(content_at(plan, old.number), content_at(plan, new.number))
-    context = {
-        "plan": plan,
-        "old": old,
-        "new": new,
-        "changed": [d for d in diffs if d.changed],
-        "unchanged": [d.section for d in diffs if not d.changed],
-        "numbers": range(plan.version, 0, -1),
-    }
+
+    def compare() -> str:
+        diffs = diff_plans(content_at(plan, old.number), content_at(plan, new.number))
+        changed = [d for d in diffs if d.changed]
+        unchanged = [d.section for d in diffs if not d.changed]
+        return render_to_string(
+            "plans/_compare_body.html", {"changed": changed, "unchanged": unchanged}
+        )
+
+    # Two saved versions never change, nor does what differs between them: the comparison is
+    # kept as rendered (reading and diffing two far-apart versions of a long plan takes about
+    # a second). Who saved them and the plan's title are read anew, around it.
+    key = f"compare:{version_key(plan, old.number)}:{version_key(plan, new.number)}"
+    context = {"plan": plan, "old": old, "new": new, "body": mark_safe(cached(key, compare))}
     return render(request, "plans/compare.html", context)
 
 
@@ -174,7 +181,13 @@ class ActivityFilter(forms.Form):
 def activity(request: AuthenticatedRequest) -> HttpResponse:
     plans = Plan.objects.visible_to(request.user)
     form = ActivityFilter(request.GET or None)
-    form.fields["team"].queryset = Team.objects.filter(plans__in=plans).distinct()  # type: ignore[attr-defined]
+    # The teams the user sees: every team for a manager (not a scan of every plan for theirs).
+    teams = (
+        Team.objects.all()
+        if request.user.has_perm(VIEW_ALL_PERMISSION)
+        else Team.objects.filter(memberships__user=request.user)
+    )
+    form.fields["team"].queryset = teams  # type: ignore[attr-defined]
     page = feed(plans, form.filters(), limit=ACTIVITY_PER_PAGE)
     older = request.GET.copy()
     if page.older and page.older.before:

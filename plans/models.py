@@ -238,6 +238,8 @@ class Plan(models.Model):
     class Meta:
         ordering = ["-updated_at"]
         permissions = [("view_every_plan", "Can see every team's plans and their history")]
+        # The plan list's order: its first page reads 25 plans from here, not a sort of all.
+        indexes = [models.Index(fields=["-updated_at", "id"], name="plan_recent_first")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "in_review", "changes_requested", "approved"]),
@@ -516,6 +518,8 @@ class PlanVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="planversion_unique_number")
         ]
+        # The activity feed and the dashboard read the newest saves of a million from here.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="planversion_recent_first")]
 
     def __str__(self) -> str:
         return f"{self.plan} v{self.number}"
@@ -554,6 +558,7 @@ class NamedVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "label"], name="namedversion_unique_label")
         ]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="namedversion_recent_first")]
 
     def __str__(self) -> str:
         return f"{self.plan} {self.label}"

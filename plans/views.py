@@ -9,7 +9,6 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, RowRange, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -73,16 +72,23 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             ]
         ),
         "my_in_review": list(mine.filter(status=Plan.Status.IN_REVIEW)[:DASHBOARD_ROWS]),
-        "waiting": waiting_for(request.user),
+        "waiting": waiting_for(request.user, limit=DASHBOARD_ROWS),
         "events": feed(in_teams, Filters(), limit=DASHBOARD_ROWS).events,
         "memberships": Membership.objects.filter(user=request.user).select_related("team"),
     }
     return render(request, "plans/dashboard.html", context)
 
 
-class TotalInRowsPaginator(Paginator):
-    """Pages of a queryset annotated with `total` (a window count over all its rows): the page's
-    own query tells how many rows there are, instead of a second query to count them."""
+class BoundedCountPaginator(Paginator):
+    """Pages of a list too long to count on every visit: the page's rows are read by offset,
+    then the rows are counted only up to COUNT_AHEAD past the page (a COUNT over a LIMIT), so
+    a page costs the same at 100,000 plans as at 100 (bench/scale.py). Past the bound the
+    list says "more than": `more` is true and `count` is the bound. A page number past the
+    last page reads as the last page, as Django's get_page does."""
+
+    COUNT_AHEAD = 1000
+
+    more = False
 
     def get_page(self, number: Any) -> Page:
         try:
@@ -91,10 +97,24 @@ class TotalInRowsPaginator(Paginator):
             number = 1
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list[bottom : bottom + self.per_page])
-        if not rows:  # no rows, or past the last page: Django's way, with a count
-            return super().get_page(number)
-        self.count = rows[0].total
-        return Page(rows, number, self)
+        bound = bottom + self.per_page + self.COUNT_AHEAD
+        if rows:
+            counted = self._count_up_to(bound + 1)
+            self.count, self.more = min(counted, bound), counted > bound
+            return Page(rows, number, self)
+        # No rows, or past the last page: count them all (at most the rows before this page)
+        # and read the last page, if there is one.
+        self.count = self._count_up_to(bottom) if number > 1 else 0
+        last = self.num_pages
+        if not self.count or last == number:
+            return Page([], number if self.count else 1, self)
+        bottom = (last - 1) * self.per_page
+        return Page(list(self.object_list[bottom : bottom + self.per_page]), last, self)
+
+    def _count_up_to(self, limit: int) -> int:
+        """The rows, counted no further than `limit`: SELECT COUNT(*) over a LIMIT."""
+        rows = self.object_list
+        return rows.order_by()[:limit].count() if hasattr(rows, "order_by") else len(rows[:limit])
 
 
 @require_safe
@@ -102,15 +122,7 @@ def plan_list(request: AuthenticatedRequest) -> HttpResponse:
     visible = Plan.objects.visible_to(request.user)
     form = PlanFilterForm(request.GET or None, user=request.user)
     results = form.results(visible)
-    # A search's window is ordered by rank (over the whole frame, so it still counts every
-    # row) only to have PostgreSQL rank each plan before counting: otherwise it counts first
-    # and carries every plan's search vector through the count (bench/search.py).
-    ranked = "rank" in results.query.annotations
-    total = Window(
-        Count("pk"), order_by=F("rank").asc() if ranked else None, frame=RowRange(None, None)
-    )
-    results = results.annotate(total=total)
-    page = TotalInRowsPaginator(results, PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    page = BoundedCountPaginator(results, PLANS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"page": page, "form": form, "query": query.urlencode()}
@@ -230,19 +242,24 @@ def section_edit(request: AuthenticatedRequest, pk: int, key: str) -> HttpRespon
     section = _editable_section(key)
     if plan.is_archived:
         raise PermissionDenied("An archived plan is read-only: restore it to edit.")
-    # A full page (no JavaScript) shows every section; an htmx swap only needs this one.
-    content = PlanContent.from_plan(plan, only=section.reads if request.htmx else None)
+    # A full page (no JavaScript) shows every section; an htmx swap only needs this one, and
+    # so does a save that ends in a redirect: every section is read only to show the page.
+    partial = request.htmx or request.method == "POST"
+    content = PlanContent.from_plan(plan, only=section.reads if partial else None)
+
+    def page_content() -> PlanContent:
+        return content if request.htmx else PlanContent.from_plan(plan)
+
     if request.method == "GET":
         return _render_section(request, plan, content, section, SectionForm(plan, content, section))
     data = request.POST
     if "add_row" in data:  # without JavaScript, "Add row" posts the form back with one more row
         data = add_blank_row(data, data["add_row"], section)
-        return _render_section(
-            request, plan, content, section, SectionForm(plan, content, section, data)
-        )
+        form = SectionForm(plan, content, section, data)
+        return _render_section(request, plan, page_content(), section, form)
     form = SectionForm(plan, content, section, data)
     if not form.is_valid():
-        return _render_section(request, plan, content, section, form, status=422)
+        return _render_section(request, plan, page_content(), section, form, status=422)
     try:
         version = save_section(
             plan=plan,

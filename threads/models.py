@@ -133,6 +133,7 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="comment_recent_first")]
 
     def __str__(self) -> str:
         return f"Comment {self.pk} by {self.author_id} on thread {self.thread_id}"

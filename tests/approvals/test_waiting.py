@@ -61,3 +61,26 @@ def test_the_count_read_with_the_user_is_the_number_of_roles_listed(team, alice,
     for user in (alice, bob, quinn):
         assert counted(user) == _waiting_roles(user).count()
     assert [counted(u) for u in (alice, bob, quinn)] == [0, 2, 3]
+
+
+def test_a_lead_with_many_sign_offs_sees_them_a_page_at_a_time(
+    team, alice, people, client, monkeypatch
+):
+    # At a company's size a lead can be waited for on a thousand plans: the dashboard shows
+    # the first few and the count, /approvals/ pages through them all.
+    monkeypatch.setattr("plans.views.DASHBOARD_ROWS", 2)
+    monkeypatch.setattr("approvals.views.WAITING_PER_PAGE", 2)
+    bob, quinn = people
+    for title in ("First", "Second", "Third"):
+        in_review(team, alice, bob, quinn, title)
+    client.force_login(bob)
+
+    dashboard = client.get("/").text.split('id="waiting-h"')[1].split("</section>")[0]
+    first = client.get("/approvals/").text
+    second = client.get("/approvals/?page=2").text
+
+    assert sum(dashboard.count(t) for t in ("First", "Second", "Third")) == 2
+    assert "All 3 sign-offs waiting for you" in dashboard
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    shown = [t for t in ("First", "Second", "Third") if t in first or t in second]
+    assert shown == ["First", "Second", "Third"]

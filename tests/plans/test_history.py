@@ -307,3 +307,24 @@ def test_every_section_is_compared(edited):
 
     keys = [d.section.key for d in diff_plans(content_at(edited, 1), content_at(edited, 5))]
     assert keys == [s.key for s in SECTIONS if s.editable]
+
+
+def test_a_comparison_is_kept_as_rendered_and_the_plan_around_it_is_read_anew(
+    as_alice, team, alice, django_assert_max_num_queries
+):
+    plan = make_plan(team, alice, rows=20, tasks=2)
+    save(as_alice, plan, "risks", **{"risks-3-impact": "low"})
+    url = reverse("plans:compare", args=[plan.pk])
+    first = as_alice.get(url, {"from": 1, "to": 2}).content.decode()
+    Plan.objects.filter(pk=plan.pk).update(title="Renamed meanwhile")
+
+    # Kept: neither version is read again, whatever the plan's size.
+    with django_assert_max_num_queries(10):
+        again = as_alice.get(url, {"from": 1, "to": 2}).content.decode()
+
+    assert "<del>High</del> → <ins>Low</ins>" in again
+    assert (
+        first.split("Legend:")[1].split("</main>")[0]
+        == again.split("Legend:")[1].split("</main>")[0]
+    )
+    assert "Renamed meanwhile" in again

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from plans.views import TotalInRowsPaginator
+from plans.views import BoundedCountPaginator
 
 PAGES = ["9223372036854775807", "1" + "0" * 40, "-5", "0", "abc", "1e400", "2.5", ""]
 
@@ -42,5 +42,5 @@ def test_the_activity_answers_any_cursor(as_alice, plan, query):
 
 
 def test_the_paginator_reads_a_huge_number_as_the_last_page_it_reads():
-    paginator = TotalInRowsPaginator([], 25)
+    paginator = BoundedCountPaginator([], 25)
     assert paginator.get_page("9223372036854775807").number == 1  # no rows: the one page

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import Plan
+from plans.views import BoundedCountPaginator
 from tests.factories import make_plan
 
 
@@ -108,3 +109,19 @@ def test_a_search_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(12):
         response = as_alice.get(reverse("plans:list"), {"q": "quasar"})
     assert response.text.count("Quasar plan ") >= 20
+
+
+def test_a_long_list_is_counted_only_so_far_past_the_page(as_carol, team, alice, monkeypatch):
+    # At a company's size the list counts 1,000 plans past the page, not every plan.
+    monkeypatch.setattr(BoundedCountPaginator, "COUNT_AHEAD", 5)
+    for i in range(40):
+        make_plan(team, alice, title=f"Plan {i:02}", rows=0)
+
+    first = as_carol.get("/plans/?sort=title").text
+    second = as_carol.get("/plans/?sort=title&page=2").text
+    beyond = as_carol.get("/plans/?sort=title&page=200").text
+
+    assert "More than 30 plans" in first and "Page 1 of more than 2" in first
+    assert 'page=2">Next' in first
+    assert "40 plans" in second and "Page 2 of 2" in second and "Plan 39" in second
+    assert "Plan 39" in beyond and "Page 2 of 2" in beyond  # past the last page: the last
