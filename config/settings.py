@@ -376,12 +376,12 @@ TASKS = {
 
 # Sessions are rows in the database, shared by every app server. With a shared cache (Redis)
 # each is read from the cache and written to both (Django's cached_db); with a per-process cache
-# they are read from the database, or a session signed out in one worker would live on in
-# another's memory.
+# they are read from the database (Django's db, read in one plain SQL statement), or a session
+# signed out in one worker would live on in another's memory.
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
     if is_shared(_DEFAULT_CACHE)
-    else "django.contrib.sessions.backends.db"
+    else "accounts.sessions"
 )
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token travels in a header from <body>.

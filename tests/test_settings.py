@@ -98,7 +98,7 @@ def test_sessions_are_cached_only_in_a_cache_every_process_shares():
         CACHE_URL="locmem://",
     )
     assert shared.stdout.split()[-1] == "django.contrib.sessions.backends.cached_db", shared.stderr
-    assert alone.stdout.split()[-1] == "django.contrib.sessions.backends.db", alone.stderr
+    assert alone.stdout.split()[-1] == "accounts.sessions", alone.stderr
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
