@@ -344,7 +344,7 @@ def build(size: Size) -> None:
         "search_vector": "to_tsvector('english'::regconfig, s.title || E'\\n' || s.overview "
         "|| E'\\n' || t.search_text)",
     }
-    columns = [f.column for f in plan_fields]
+    columns = [str(f.column) for f in plan_fields]
     _sql(
         f"INSERT INTO plans_plan ({', '.join(columns)}) "
         f"SELECT {', '.join(outer.get(c, f't.{c}') for c in columns)} FROM ("
@@ -389,7 +389,8 @@ def build(size: Size) -> None:
     # Rows: the template's, for every clone, recorded as version 1 wrote them.
     for model in ROW_MODELS.values():
         table = model._meta.db_table
-        own = [f.column for f in model._meta.concrete_fields if f.column not in ("id", "plan_id")]
+        own = [str(f.column) for f in model._meta.concrete_fields]
+        own = [c for c in own if c not in ("id", "plan_id")]
         _sql(
             f"INSERT INTO {table} (plan_id, {', '.join(own)}) "
             f"SELECT p.id, {', '.join(f'r.{c}' for c in own)} FROM plans_plan p, {table} r "
@@ -400,9 +401,10 @@ def build(size: Size) -> None:
         "SELECT ph.plan_id, r.position, ph.id, r.text FROM plans_phase ph, plans_task r "
         f"WHERE r.plan_id = {tid} AND ph.plan_id > {tid} ORDER BY ph.plan_id, r.position"
     )
-    for model in (*ROW_MODELS.values(), Task):
+    every_row_model: list[Any] = [*ROW_MODELS.values(), Task]
+    for row_model in every_row_model:
         _record_history(
-            model,
+            row_model,
             clones,
             "p.created_at + interval '1 hour'",
             "p.author_id",
@@ -714,7 +716,9 @@ def profile(listed: list[Page]) -> None:
         pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(30)
 
 
-def measure(data: Data, listed: list[Page], args: argparse.Namespace) -> list[Result]:
+def measure(
+    data: Data, listed: list[Page], args: argparse.Namespace
+) -> tuple[list[Result], dict[str, tuple[float, float, int]]]:
     from server import Session, login, running_gunicorn
 
     env = {"DJANGO_SETTINGS_MODULE": "bench.scale_settings"}

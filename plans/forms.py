@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.forms.formsets import BaseFormSet, formset_factory
+from django.utils.safestring import SafeString, mark_safe
 
 from plans.content import ROW_MODELS, PhaseContent, PlanContent
 from plans.models import (
@@ -461,10 +462,9 @@ class QuickSelect(forms.Select):
     people and teams run to thousands of options at a company's size, and Django's option
     templates took 100 ms for a few hundred (bench/scale.py). Same markup as forms.Select."""
 
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
         from django.forms.utils import flatatt
         from django.utils.html import format_html, format_html_join
-        from django.utils.safestring import mark_safe
 
         chosen = "" if value is None else str(value)
         attributes = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
