@@ -4,6 +4,8 @@ leads who sign off alice's plans."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client, override_settings
@@ -115,7 +117,7 @@ REDIS_ADDRESS = ("127.0.0.1", 6379)
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> str:
+def redis_url() -> Iterator[str]:
     """A Redis cache address whose keys start with a prefix of this test run's own, so that runs
     in parallel (CI and a developer, xdist workers) never read each other's keys. Tests that
     need Redis skip, saying why, when none answers, unless REDIS_REQUIRED=1 (as in CI)."""
@@ -134,4 +136,11 @@ def redis_url() -> str:
         if os.environ.get("REDIS_REQUIRED") == "1":
             pytest.fail(f"REDIS_REQUIRED=1 but {reason}")
         pytest.skip(reason)
-    return "redis://{}:{}/0?prefix=test-{}".format(*REDIS_ADDRESS, uuid.uuid4().hex)
+    prefix = f"test-{uuid.uuid4().hex}"
+    yield "redis://{}:{}/0?prefix={}".format(*REDIS_ADDRESS, prefix)
+
+    import redis
+
+    client = redis.Redis(*REDIS_ADDRESS, db=0)
+    for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+        client.delete(key)  # this run's keys only
