@@ -304,8 +304,10 @@ class SectionForm:
                     continue
                 bound = form[name]
                 label = f"{bound.label} of {where}" if where else str(bound.label)
-                hidden = bound.is_hidden
-                links.append(("" if hidden else bound.auto_id, label, " ".join(str(e) for e in errors)))
+                if where and len(form.fields) <= 4:  # id, ORDER, DELETE and the one field
+                    label = where[0].upper() + where[1:]
+                target = "" if bound.is_hidden else bound.auto_id
+                links.append((target, label, " ".join(str(e) for e in errors)))
 
         of_form(self.meta, "")
         if self.fields:
