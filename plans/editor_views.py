@@ -43,6 +43,8 @@ def section_draft(request: AuthenticatedRequest, pk: int, key: str) -> HttpRespo
     drafts = SectionDraft.objects.filter(plan=plan, user=request.user, section=section.key)
     if "discard" in request.GET:
         drafts.delete()
+        if "quiet" in request.GET:  # the editor's script, as its Cancel closes the form
+            return HttpResponse(status=204)
         if request.htmx:
             plan = get_plan_for(request, pk, perm="edit")
             return render_editor(request, plan, section)

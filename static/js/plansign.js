@@ -265,7 +265,10 @@ function saveDraft(form) {
     )
     .then(async (response) => {
       if (!status) return;
-      if (response.ok) status.textContent = await response.text();
+      if (response.ok) {
+        form.dataset.hasDraft = "1";
+        status.textContent = await response.text();
+      }
       else if (response.status === 413) status.textContent = "Too long to keep as a draft: save it.";
       else if (response.status === 429) {
         status.textContent = "Draft not kept just now: trying again shortly.";
@@ -282,10 +285,11 @@ function saveDraft(form) {
 function discardDraft(form) {
   window.clearTimeout(draftTimers.get(form));
   form.dataset.saving = "1";
+  if (!form.dataset.hasDraft && !form.querySelector(".draft-offer, .draft-restored")) return;
   const body = new FormData();
   body.append("csrfmiddlewaretoken", csrfToken());
   const send = () =>
-    fetch(`${form.dataset.draftUrl}?discard=1`, {
+    fetch(`${form.dataset.draftUrl}?discard=1&quiet=1`, {
       method: "POST",
       body,
       headers: { "X-CSRFToken": csrfToken() },
@@ -430,7 +434,13 @@ function syncPresence() {
   const form = document.querySelector("form.section-form[data-presence-url]");
   const section = form ? form.dataset.section : null;
   if (form) presenceUrl = form.dataset.presenceUrl;
-  if (section !== openSection && presenceUrl) sendPresence(presenceUrl, section);
+  if (section !== openSection && presenceUrl) {
+    // Said a moment later, after the requests of the swap that opened or closed the editor.
+    const url = presenceUrl;
+    window.setTimeout(() => {
+      if (section === openSection) sendPresence(url, section);
+    }, 800);
+  }
   openSection = section;
   if (section && !heartbeatTimer) {
     heartbeatTimer = window.setInterval(() => {
