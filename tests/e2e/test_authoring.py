@@ -329,6 +329,6 @@ def test_every_section_editor_has_no_serious_accessibility_violation(plan, brows
         assert {
             key: [v for v in bad if not v.startswith("color-contrast")]
             for key, bad in found.items()
-        } == dict.fromkeys(found, [])
+        } == {key: [] for key in found}
     finally:
         context.close()
