@@ -117,6 +117,7 @@ def test_a_draft_comes_back_after_a_reload(plan, open_as):
     expect(restore).to_be_visible()
     expect(overview.get_by_label("Overview")).to_have_value(PARAGRAPH)  # offered, not imposed
     screenshot(alice, "authoring-draft-offer")
+    overview.screenshot(path=SCREENSHOTS / "authoring-draft-offer-section.png")
     restore.click()
     expect(overview.get_by_label("Overview")).to_have_value(
         "Half a thought, typed before the crash"
@@ -179,6 +180,7 @@ def test_a_true_overlap_offers_a_choice_and_keeps_both_by_default(plan, open_as)
     clash.get_by_label("Keep both wordings", exact=False).check()
     expect(box).to_have_value(re.compile("outbox.*change log", re.S))
     screenshot(alice, "authoring-text-clash")
+    alice_overview.screenshot(path=SCREENSHOTS / "authoring-text-clash-section.png")
     save(alice_overview, "Overview")
     text = Plan.objects.get(pk=plan.pk).overview
     assert "outbox" in text and "change log" in text
@@ -198,6 +200,9 @@ def test_others_see_who_is_editing_a_section_until_it_closes(plan, open_as):
     )
     expect(alice.locator("section#risks [data-presence]")).to_have_text("")  # not oneself
     screenshot(bob, "authoring-presence")
+    bob.locator("section#risks .section-head").screenshot(
+        path=SCREENSHOTS / "authoring-presence-head.png"
+    )
     risks.get_by_role("link", name="Cancel").click()
     expect(note).to_have_text("", timeout=PRESENCE_WAIT)
 
