@@ -20,9 +20,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.common import fresh_bench_database
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import fresh_bench_database
 
 SECTIONS = ("overview", "risks", "phases")
 

@@ -275,6 +275,18 @@ def test_a_section_is_edited_with_the_keyboard_alone(plan, open_as):
     assert len(seen) == 1
 
 
+def test_an_error_takes_focus_to_a_summary_linking_the_field(plan, open_as):
+    alice = open_as("alice")
+    alice.goto(plan.get_absolute_url())
+    goals = edit(alice, "goals", "Primary Goals")
+    goals.get_by_label("Goal").nth(1).fill("")
+    goals.get_by_label("Goal").nth(1).press("Control+Enter")
+    summary = goals.locator(".error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="Goal 2: This field is required.").press("Enter")
+    expect(goals.get_by_label("Goal").nth(1)).to_be_focused()
+
+
 def test_a_save_refreshes_the_outline_and_leaves_one_status(plan, open_as):
     alice = open_as("alice")
     alice.goto(plan.get_absolute_url())

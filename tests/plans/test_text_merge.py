@@ -20,7 +20,7 @@ def textarea(page: str, name: str) -> str:
     return html.unescape(match.group(1))
 
 
-def both_open_then_bob_saves(plan, bob, bobs_text: str) -> dict:
+def both_open_then_bob_saves(plan, bob, bobs_text):
     """Alice opens the Overview; Bob opens it too and saves `bobs_text`. Alice's form data."""
     client_for(bob).post(  # the paragraph both start from
         edit_url(plan, "overview"), {**form_data(plan, "overview"), "overview": PARAGRAPH}, **HTMX
