@@ -197,3 +197,9 @@ def test_the_outline_counts_the_section_just_written(as_alice, team, alice):
     data = {**form_data(plan, "dependencies"), "dependencies": "Redis."}
     page = as_alice.post(edit_url(plan, "dependencies"), data, **HTMX).text
     assert f"<strong>{filled + 1} of " in page
+
+
+def test_opening_an_editor_keeps_the_threads_the_page_has(as_alice, plan):
+    page = as_alice.get(edit_url(plan, "overview"), **HTMX).text
+    assert '<div class="threads d-print-none" id="threads-overview" hx-preserve="true">' in page
+    assert "threads/page/" not in page  # no request for them: a save reloads them
