@@ -203,3 +203,21 @@ def test_opening_an_editor_keeps_the_threads_the_page_has(as_alice, plan):
     page = as_alice.get(edit_url(plan, "overview"), **HTMX).text
     assert '<div class="threads d-print-none" id="threads-overview" hx-preserve="true">' in page
     assert "threads/page/" not in page  # no request for them: a save reloads them
+
+
+def test_an_archived_plan_keeps_no_new_drafts_and_shows_no_one_editing(as_alice, plan, alice):
+    from plans.services import set_archived
+
+    set_archived(plan=plan, user=alice, archived=True)
+    data = {**form_data(plan, "overview"), "overview": "x"}
+    assert as_alice.post(draft_url(plan, "overview"), data).status_code == 403
+    assert as_alice.post(presence_url(plan), {"section": "overview"}).status_code == 204
+    assert presence.editing(plan.pk, 0) == {}
+
+
+def test_a_draft_outlives_signing_out_and_in(plan, alice):
+    first = client_for(alice)
+    first.post(draft_url(plan, "overview"), {**form_data(plan, "overview"), "overview": "Kept"})
+    first.logout()
+    page = client_for(alice).get(edit_url(plan, "overview"), **HTMX).text
+    assert "Restore your unsaved draft from" in page
