@@ -292,6 +292,36 @@ class SectionForm:
             *self.task_formsets,
         ]
 
+    @property
+    def error_links(self) -> list[tuple[str, str, str]]:
+        """(field id or "", label, message) for every error of the form, in page order: the
+        error summary links each to its field."""
+        links: list[tuple[str, str, str]] = []
+
+        def of_form(form: forms.BaseForm, where: str) -> None:
+            for error in form.non_field_errors():
+                links.append(("", where or "Form", str(error)))
+            for name, errors in form.errors.items():
+                if name == "__all__":
+                    continue
+                bound = form[name]
+                label = f"{bound.label} of {where}" if where else str(bound.label)
+                if where and len(form.fields) <= 4:  # id, ORDER, DELETE and the one field
+                    label = where[0].upper() + where[1:]
+                target = "" if bound.is_hidden else bound.auto_id
+                links.append((target, label, " ".join(str(e) for e in errors)))
+
+        of_form(self.meta, "")
+        if self.fields:
+            of_form(self.fields, "")
+        for formset in [*self.formsets.values(), *self.task_formsets]:
+            for error in formset.non_form_errors():
+                links.append(("", formset.label, str(error)))
+            for number, row in enumerate(formset.forms, start=1):
+                if row.errors:
+                    of_form(row, f"{formset.noun} {number}")
+        return links
+
     def is_valid(self) -> bool:
         valid = all([f.is_valid() for f in self.all_forms()])  # noqa: C419 - validate every part
         return valid and self._each_task_in_one_phase()

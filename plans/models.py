@@ -572,3 +572,28 @@ class NamedVersion(models.Model):
             return "1.0"
         whole, part = int(match.group(1)), int(match.group(2) or 0)
         return f"{whole + 1}.0" if major else f"{whole}.{part + 1}"
+
+
+class SectionDraft(models.Model):
+    """What one author typed into a section's open editor and did not save yet, kept for them
+    alone so that nothing typed is lost (a closed tab, a crash, a sign-out). Not a version: it
+    changes nothing others see, and goes when its author saves the section or discards it.
+    `data` is the form as posted (field name → values); `base_version` the version it was
+    opened at, so that restoring it and saving merges with what others saved since."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    section = models.CharField(max_length=40)
+    data = models.JSONField()
+    base_version = models.PositiveIntegerField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "user", "section"], name="sectiondraft_one_per_author"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.plan} / {self.section}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import history_views, views
+from plans import editor_views, history_views, views
 
 app_name = "plans"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("<int:pk>/archive/", views.plan_archive, name="archive"),
     path("<int:pk>/sections/<slug:key>/", views.section_detail, name="section"),
     path("<int:pk>/sections/<slug:key>/edit/", views.section_edit, name="section_edit"),
+    path("<int:pk>/sections/<slug:key>/draft/", editor_views.section_draft, name="section_draft"),
+    path("<int:pk>/presence/", editor_views.plan_presence, name="presence"),
     path("<int:pk>/history/", history_views.plan_history, name="history"),
     path("<int:pk>/versions/<int:number>/", history_views.version_detail, name="version"),
     path(

@@ -9,7 +9,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, lazy
@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from approvals.services import approval_panel, approval_rows, approval_table_key, waiting_for
+from plans import presence
 from plans.access import AuthenticatedRequest, get_plan_for
 from plans.activity import Filters, feed
 from plans.charts import effort_bars, timeline
@@ -33,7 +34,14 @@ from plans.forms import (
 )
 from plans.markdown_export import write_plan
 from plans.merge import merge_section
-from plans.models import EDITING_ROLES, VIEW_ALL_PERMISSION, Membership, NamedVersion, Plan
+from plans.models import (
+    EDITING_ROLES,
+    VIEW_ALL_PERMISSION,
+    Membership,
+    NamedVersion,
+    Plan,
+    SectionDraft,
+)
 from plans.ratelimit import RateLimit
 from plans.rendered import (
     VersionFacts,
@@ -49,9 +57,11 @@ from plans.services import (
     create_plan,
     duplicate_plan,
     import_plan,
+    own_fields,
     save_section,
     set_archived,
 )
+from plans.templatetags.plan_tags import person
 from plans.versions import content_at
 from threads.rules import rights_for
 
@@ -151,6 +161,7 @@ def page_context(
     plan: Plan,
     content: PlanContent | None = None,
     number: int | None = None,
+    whole: PlanContent | None = None,
 ) -> dict:
     """What the plan page (at version `number`, the current one by default) and each of its
     section partials render from. Everything but the plan itself is lazy: the sections are
@@ -158,8 +169,9 @@ def page_context(
     loads no content at all. The Approval panel is per user, and weighs sign-offs against
     the version's hash, which is cached too."""
     number = plan.version if number is None else number
-    # A caller's content may hold only the rows of one section; facts need a whole version.
-    whole: PlanContent | None = None
+    # A caller's content may hold only the rows of one section; facts need a whole version
+    # (a caller that has one, lazy or not, passes it as `whole`).
+    kept = content is None
     if content is None:
         whole = shown = lazy_version(plan, number)
     else:
@@ -171,8 +183,8 @@ def page_context(
         "title": plan.title if number == plan.version else lazy(lambda: facts.title, str)(),
         # Kept only when rendered from the whole version as read by load_version; a page
         # built from a caller's content (a form's, maybe one section's rows) never is.
-        "render_key": version_key(plan, number) if whole is not None else "not-kept",
-        "fragment_timeout": None if whole is not None else 0,
+        "render_key": version_key(plan, number) if kept else "not-kept",
+        "fragment_timeout": None if kept else 0,
         "today": (today := timezone.localdate()),
         "sections_before": SECTIONS[:APPROVAL_AT],
         "approval_section": SECTIONS[APPROVAL_AT],
@@ -218,9 +230,15 @@ def _render_section(
     section: Section,
     form: SectionForm | None = None,
     status: int = 200,
+    whole: PlanContent | None = None,
     **extra: object,
 ) -> HttpResponse:
-    context = {**page_context(request, plan, content), "section": section, "form": form, **extra}
+    context = {
+        **page_context(request, plan, content, whole=whole),
+        "section": section,
+        "form": form,
+        **extra,
+    }
     template = "plans/plan_detail.html#section" if request.htmx else "plans/plan_detail.html"
     return render(request, template, context, status=status)
 
@@ -242,22 +260,21 @@ def section_edit(request: AuthenticatedRequest, pk: int, key: str) -> HttpRespon
     section = _editable_section(key)
     if plan.is_archived:
         raise PermissionDenied("An archived plan is read-only: restore it to edit.")
-    # A full page (no JavaScript) shows every section; an htmx swap only needs this one, and
-    # so does a save that ends in a redirect: every section is read only to show the page.
-    partial = request.htmx or request.method == "POST"
-    content = PlanContent.from_plan(plan, only=section.reads if partial else None)
+    if request.method == "GET":
+        return render_editor(request, plan, section, restore=request.GET.get("draft") == "restore")
+    # An htmx swap only needs this section, and so does a save that ends in a redirect; a full
+    # page (no JavaScript, the form back with an error or one more row) shows every section.
+    content = PlanContent.from_plan(plan, only=section.reads)
 
     def page_content() -> PlanContent:
         return content if request.htmx else PlanContent.from_plan(plan)
 
-    if request.method == "GET":
-        return _render_section(request, plan, content, section, SectionForm(plan, content, section))
     data = request.POST
     if "add_row" in data:  # without JavaScript, "Add row" posts the form back with one more row
         data = add_blank_row(data, data["add_row"], section)
         form = SectionForm(plan, content, section, data)
         return _render_section(request, plan, page_content(), section, form)
-    form = SectionForm(plan, content, section, data)
+    form = SectionForm(plan, content, section, _resolve_clashes(data, section))
     if not form.is_valid():
         return _render_section(request, plan, page_content(), section, form, status=422)
     try:
@@ -271,16 +288,64 @@ def section_edit(request: AuthenticatedRequest, pk: int, key: str) -> HttpRespon
         )
     except EditConflict as conflict:
         return _render_conflict(request, conflict, section, form)
+    # Saved (or nothing to save): the editor is closed, its draft done with.
+    SectionDraft.objects.filter(plan=plan, user=request.user, section=section.key).delete()
+    presence.heartbeat(plan.pk, request.user.pk, person(request.user), None)
     if not request.htmx:
         if version is None:
             messages.info(request, f"No changes to {section.title}: nothing was saved.")
         else:
             messages.success(request, f"{section.title} saved as version {version.number}.")
         return redirect(f"{plan.get_absolute_url()}#{section.anchor}")
-    content = PlanContent.from_plan(plan, only=section.reads)
+    if version is None:
+        content = PlanContent.from_plan(plan, only=section.reads)
+        return _render_section(request, plan, content, section, unchanged=True)
+    # The response also refreshes, out of band, all else on the page the save changed: the
+    # outline's tally and badges, status, meta and review, all from the new version, read once.
+    whole = lazy_version(plan, plan.version)
+    marks = outline(whole)
     return _render_section(
-        request, plan, content, section, saved=version, unchanged=version is None
+        request,
+        plan,
+        whole,
+        section,
+        whole=whole,
+        saved=version,
+        outline=marks["outline"],
+        completeness=marks["completeness"],
     )
+
+
+def render_editor(
+    request: AuthenticatedRequest, plan: Plan, section: Section, *, restore: bool = False
+) -> HttpResponse:
+    """A section's edit form as opened: offering the editor's unsaved draft if they have one,
+    or (`restore`) filled with it, at the version it was written on, so that saving it merges
+    with whatever was saved since."""
+    content = PlanContent.from_plan(plan, only=section.reads if request.htmx else None)
+    draft = SectionDraft.objects.filter(plan=plan, user=request.user, section=section.key).first()
+    if draft is not None and restore:
+        data = QueryDict(mutable=True)
+        for name, values in draft.data.items():
+            if isinstance(values, list):
+                data.setlist(name, [str(v) for v in values])
+        form = SectionForm(plan, content, section, data)
+        return _render_section(request, plan, content, section, form, restored=draft)
+    form = SectionForm(plan, content, section)
+    return _render_section(request, plan, content, section, form, draft=draft)
+
+
+def _resolve_clashes(data: Any, section: Section) -> Any:
+    """The posted data with each text clash resolved as chosen: "mine" or "theirs" puts that
+    wording in its field; anything else keeps the field as typed (both wordings, at first)."""
+    resolved = data
+    for name in own_fields(section):
+        choice = data.get(f"resolve-{name}")
+        if choice in ("mine", "theirs") and f"resolve-{name}-{choice}" in data:
+            if resolved is data:
+                resolved = data.copy()
+            resolved[name] = data[f"resolve-{name}-{choice}"]
+    return resolved
 
 
 def _render_conflict(

@@ -7,11 +7,33 @@ function directRows(formset) {
   );
 }
 
+function rowName(formset, position) {
+  // "risk 3"; a task says its phase too: "task 2 of phase 1".
+  const parentRow = formset.parentElement.closest("[data-row]");
+  let name = `${formset.dataset.noun || "row"} ${position}`;
+  if (parentRow) {
+    const parentSet = parentRow.closest("[data-formset]");
+    const parentRows = directRows(parentSet).filter((r) => !r.hidden);
+    name += ` of ${parentSet.dataset.noun || "row"} ${parentRows.indexOf(parentRow) + 1}`;
+  }
+  return name;
+}
+
 function renumber(formset) {
   let position = 1;
   for (const row of directRows(formset)) {
     const order = row.querySelector(":scope > .row [data-order]");
-    if (order) order.value = row.hidden ? "" : position++;
+    if (row.hidden) {
+      if (order) order.value = "";
+      continue;
+    }
+    if (order) order.value = position;
+    const name = rowName(formset, position);
+    for (const label of row.querySelectorAll(":scope > .row [data-row-name]")) {
+      label.textContent = name;
+    }
+    for (const child of row.querySelectorAll(":scope [data-formset]")) renumber(child);
+    position++;
   }
 }
 
@@ -24,9 +46,12 @@ function addRow(formset) {
   const list = formset.querySelector(":scope > [data-rows]");
   list.insertAdjacentHTML("beforeend", html);
   total.value = index + 1;
-  renumber(formset);
   const row = list.lastElementChild;
+  enhance(row);
+  renumber(formset);
+  markDirty(formset.closest("form"));
   row.querySelector("input:not([type=hidden]):not([data-order]), textarea, select")?.focus();
+  announce(`${rowName(formset, directRows(formset).filter((r) => !r.hidden).length)} added.`);
 }
 
 function moveRow(row, direction) {
@@ -38,13 +63,36 @@ function moveRow(row, direction) {
   if (direction === "up") target.before(row);
   else target.after(row);
   renumber(formset);
-  row.querySelector(`[data-move="${direction}"]`).focus();
+  markDirty(formset.closest("form"));
+  row.querySelector(`:scope > .row [data-move="${direction}"]`).focus();
+  announce(`Moved to position ${index + (direction === "up" ? 0 : 2)}.`);
 }
 
 function removeRow(row) {
+  const formset = row.closest("[data-formset]");
+  const rows = directRows(formset).filter((r) => !r.hidden);
+  const name = rowName(formset, rows.indexOf(row) + 1);
   row.querySelector(":scope > .row [data-delete]").checked = true;
   row.hidden = true;
-  renumber(row.closest("[data-formset]"));
+  renumber(formset);
+  markDirty(formset.closest("form"));
+  // Focus stays in the list: the next row's first field, else the previous one's, else Add.
+  const next = rows[rows.indexOf(row) + 1] || rows[rows.indexOf(row) - 1];
+  const focusable = "input:not([type=hidden]):not([data-order]), textarea, select";
+  (next?.querySelector(focusable) || formset.querySelector(":scope > [data-add]"))?.focus();
+  announce(`${name} removed: it goes when you save.`);
+}
+
+/** Row controls that need JavaScript replace the no-script ones: a real Remove button. */
+function enhance(root) {
+  for (const label of root.querySelectorAll(".remove-label")) {
+    const row = label.closest("[data-row]");
+    const button = label.parentElement.querySelector(":scope > [data-remove]");
+    if (!button) continue;
+    label.hidden = true;
+    button.hidden = false;
+    if (label.querySelector("[data-delete]").checked) row.hidden = true;
+  }
 }
 
 document.addEventListener("click", (event) => {
@@ -59,7 +107,7 @@ document.addEventListener("click", (event) => {
     moveRow(move.closest("[data-row]"), move.dataset.move);
     return;
   }
-  const remove = event.target.closest(".remove-label");
+  const remove = event.target.closest("[data-remove]");
   if (remove) {
     event.preventDefault();
     removeRow(remove.closest("[data-row]"));
@@ -152,3 +200,306 @@ document.addEventListener("click", (event) => {
     cancel.closest("form").remove();
   }
 });
+
+// ---------------------------------------------------------------------------------------------
+// The section editor: nothing typed is lost (a prompt before leaving, a draft kept on the server
+// while typing), keyboard (focus, Escape, Ctrl/Cmd+Enter), one fading "Saved" status announced
+// to screen readers, and who else is editing which section.
+
+const DRAFT_DELAY_MS = 2000;
+const HEARTBEAT_MS = 15000;
+const PRESENCE_POLL_MS = 8000;
+
+function announce(text) {
+  const live = document.getElementById("editor-live");
+  if (!live) return;
+  live.textContent = "";
+  window.setTimeout(() => {
+    live.textContent = text;
+  }, 60);
+}
+
+function csrfToken() {
+  const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+  if (input) return input.value;
+  try {
+    return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+  } catch {
+    return "";
+  }
+}
+
+function editorForms() {
+  return Array.from(document.querySelectorAll("form.section-form"));
+}
+
+function markDirty(form) {
+  if (!form || !form.matches(".section-form")) return;
+  form.setAttribute("data-dirty", "");
+  scheduleDraft(form);
+}
+
+// Drafts: debounced, one request at a time, never after the form was sent to be saved.
+const draftTimers = new WeakMap();
+const draftsInFlight = new WeakMap();
+
+function scheduleDraft(form, delay = DRAFT_DELAY_MS) {
+  window.clearTimeout(draftTimers.get(form));
+  draftTimers.set(
+    form,
+    window.setTimeout(() => saveDraft(form), delay),
+  );
+}
+
+function saveDraft(form) {
+  if (!form.isConnected || form.dataset.saving || !form.dataset.draftUrl) return Promise.resolve();
+  const status = form.querySelector("[data-draft-status]");
+  const request = (draftsInFlight.get(form) || Promise.resolve())
+    .then(() =>
+      fetch(form.dataset.draftUrl, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "X-CSRFToken": csrfToken() },
+        credentials: "same-origin",
+      }),
+    )
+    .then(async (response) => {
+      if (!status) return;
+      if (response.ok) {
+        form.dataset.hasDraft = "1";
+        status.textContent = await response.text();
+      }
+      else if (response.status === 413) status.textContent = "Too long to keep as a draft: save it.";
+      else if (response.status === 429) {
+        status.textContent = "Draft not kept just now: trying again shortly.";
+        scheduleDraft(form, 20000);
+      }
+    })
+    .catch(() => {
+      if (status) status.textContent = "Offline: your draft is not kept yet.";
+    });
+  draftsInFlight.set(form, request);
+  return request;
+}
+
+function discardDraft(form) {
+  window.clearTimeout(draftTimers.get(form));
+  form.dataset.saving = "1";
+  if (!form.dataset.hasDraft && !form.querySelector(".draft-offer, .draft-restored")) return;
+  const body = new FormData();
+  body.append("csrfmiddlewaretoken", csrfToken());
+  const send = () =>
+    fetch(`${form.dataset.draftUrl}?discard=1&quiet=1`, {
+      method: "POST",
+      body,
+      headers: { "X-CSRFToken": csrfToken() },
+      credentials: "same-origin",
+    });
+  (draftsInFlight.get(form) || Promise.resolve()).then(send, send);
+}
+
+document.addEventListener("input", (event) => {
+  const form = event.target.closest?.("form.section-form");
+  if (!form) return;
+  markDirty(form);
+  // Typing into a field whose clash had a side chosen makes it the person's own edit.
+  const clash = form.querySelector(`[data-clash="${event.target.name}"]`);
+  if (clash && event.target.matches("textarea, input:not([type=radio])")) {
+    clash.querySelector('input[type=radio][value="edit"]').checked = true;
+  }
+});
+
+document.addEventListener("change", (event) => {
+  const form = event.target.closest?.("form.section-form");
+  if (!form) return;
+  markDirty(form);
+  // A clash's choice shows in its field at once (the server applies it too, for no script).
+  const clash = event.target.closest("[data-clash]");
+  if (clash && event.target.type === "radio") {
+    const field = form.elements.namedItem(clash.dataset.clash);
+    if (!field || !("value" in field)) return;
+    if (!("merged" in clash.dataset)) clash.dataset.merged = field.value;
+    const choice = event.target.value;
+    field.value =
+      choice === "edit"
+        ? clash.dataset.merged
+        : form.elements.namedItem(`resolve-${clash.dataset.clash}-${choice}`).value;
+  }
+});
+
+window.addEventListener("beforeunload", (event) => {
+  if (editorForms().some((form) => form.hasAttribute("data-dirty") && !form.dataset.saving)) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
+});
+
+// An htmx request that would replace an editor with unsaved changes asks first; the editor's
+// own save waits for a draft request in flight, so that the draft never outlives the save.
+document.addEventListener("htmx:confirm", (event) => {
+  const target = event.detail.target;
+  const elt = event.detail.elt;
+  const form = target?.querySelector?.("form.section-form");
+  if (!form) return;
+  if (elt === form) {
+    event.preventDefault();
+    window.clearTimeout(draftTimers.get(form));
+    form.dataset.saving = "1";
+    const go = () => event.detail.issueRequest(true);
+    (draftsInFlight.get(form) || Promise.resolve()).then(go, go);
+    return;
+  }
+  if (elt.matches("[data-restore-draft]") && !form.hasAttribute("data-dirty")) return;
+  if (!form.hasAttribute("data-dirty")) {
+    if (elt.matches("[data-cancel]")) discardDraft(form);
+    return;
+  }
+  event.preventDefault();
+  const title = form.dataset.sectionTitle || "this section";
+  if (window.confirm(`Discard your unsaved changes to ${title}?`)) {
+    if (elt.matches("[data-cancel]")) discardDraft(form);
+    form.removeAttribute("data-dirty");
+    event.detail.issueRequest(true);
+  }
+});
+
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt;
+  // A save that did not close the editor (a conflict, an error) leaves it open to save again.
+  if (form?.matches?.("form.section-form") && form.isConnected) delete form.dataset.saving;
+});
+
+// Keyboard: Ctrl/Cmd+Enter saves the open editor, Escape cancels it (asking if it changed).
+document.addEventListener("keydown", (event) => {
+  const form = event.target.closest?.("form.section-form");
+  if (!form || event.defaultPrevented) return;
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    form.requestSubmit(form.querySelector("button[type=submit]:not([formaction])"));
+  } else if (event.key === "Escape") {
+    event.preventDefault();
+    form.querySelector("[data-cancel]")?.click();
+  }
+});
+
+const FIELDS = "input:not([type=hidden]):not([data-order]):not([type=radio]), textarea:not([hidden]), select";
+
+function settleSection(section, initial) {
+  const form = section.querySelector("form.section-form");
+  if (form) {
+    const target =
+      form.querySelector(".error-summary") ||
+      form.querySelector(".conflict") ||
+      form.querySelector("[data-restore-draft]") ||
+      Array.from(form.querySelectorAll(FIELDS)).find((f) => !f.closest("[hidden]"));
+    target?.focus();
+    if (form.querySelector(".draft-restored")) announce("Your draft is back in the form.");
+    return;
+  }
+  if (initial) return;
+  const status = section.querySelector(".save-status");
+  const heading = section.querySelector(".section-head h2, .section-head h3");
+  if (status) {
+    for (const old of document.querySelectorAll(".save-status")) if (old !== status) old.remove();
+    heading?.focus();
+    announce(status.textContent.trim());
+    window.setTimeout(() => {
+      status.classList.remove("show");
+      window.setTimeout(() => status.remove(), 700);
+    }, 6000);
+  } else {
+    // Cancelled: back to the section's Edit button.
+    (section.querySelector(".edit-link") || heading)?.focus();
+  }
+}
+
+// Presence: one heartbeat every ~15 s for the open editor; one poll for the whole plan.
+let openSection = null;
+let presenceUrl = null;
+let heartbeatTimer = null;
+let presenceState = {};
+
+function sendPresence(url, section, beacon = false) {
+  const body = new FormData();
+  body.append("section", section || "");
+  body.append("csrfmiddlewaretoken", csrfToken());
+  if (beacon && navigator.sendBeacon) {
+    navigator.sendBeacon(url, body);
+    return;
+  }
+  fetch(url, { method: "POST", body, credentials: "same-origin" }).catch(() => {});
+}
+
+function syncPresence() {
+  const form = document.querySelector("form.section-form[data-presence-url]");
+  const section = form ? form.dataset.section : null;
+  if (form) presenceUrl = form.dataset.presenceUrl;
+  if (section !== openSection && presenceUrl) {
+    // Said a moment later, after the requests of the swap that opened or closed the editor.
+    const url = presenceUrl;
+    window.setTimeout(() => {
+      if (section === openSection) sendPresence(url, section);
+    }, 800);
+  }
+  openSection = section;
+  if (section && !heartbeatTimer) {
+    heartbeatTimer = window.setInterval(() => {
+      if (openSection) sendPresence(presenceUrl, openSection);
+    }, HEARTBEAT_MS);
+  } else if (!section && heartbeatTimer) {
+    window.clearInterval(heartbeatTimer);
+    heartbeatTimer = null;
+  }
+}
+
+window.addEventListener("pagehide", () => {
+  if (openSection && presenceUrl) sendPresence(presenceUrl, null, true);
+});
+
+function applyPresence() {
+  for (const note of document.querySelectorAll("[data-presence]")) {
+    const entry = presenceState[note.dataset.presence];
+    const names = entry ? entry.names : [];
+    const text = names.length
+      ? `${names.join(", ")} ${names.length > 1 ? "are" : "is"} editing ${entry.title}`
+      : "";
+    if (note.textContent !== text) note.textContent = text;
+  }
+}
+
+async function pollPresence() {
+  const url = document.getElementById("editor-live")?.dataset.presencePoll;
+  if (!url) return;
+  if (document.visibilityState === "visible") {
+    try {
+      const response = await fetch(url, { headers: { Accept: "application/json" } });
+      if (response.ok) {
+        presenceState = (await response.json()).editing || {};
+        applyPresence();
+      }
+    } catch {
+      // offline: try again at the next poll
+    }
+  }
+  window.setTimeout(pollPresence, PRESENCE_POLL_MS);
+}
+
+document.addEventListener("htmx:load", (event) => {
+  const elt = event.detail.elt;
+  enhance(elt);
+  if (elt.matches?.("section.plan-section")) {
+    settleSection(elt, false);
+    applyPresence();
+  }
+  syncPresence();
+});
+
+function startEditor() {
+  enhance(document);
+  for (const form of editorForms()) settleSection(form.closest("section.plan-section"), true);
+  syncPresence();
+  pollPresence();
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startEditor);
+else startEditor();
