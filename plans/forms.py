@@ -488,25 +488,28 @@ class ImportForm(forms.Form):
 
 
 class QuickSelect(forms.Select):
-    """A select rendered as one string rather than a template per option: the plan list's
-    people and teams run to thousands of options at a company's size, and Django's option
-    templates took 100 ms for a few hundred (bench/scale.py). Same markup as forms.Select."""
+    """A select rendered with one join rather than a template (or a format_html) per option:
+    the plan list's people run to thousands at a company's size, and rendering their options
+    took most of the page (bench/scale.py). Same markup as forms.Select. Its options are
+    kept as given (value, label), not normalized as a Select's choices are on each copy."""
+
+    def __init__(self, options: Any) -> None:
+        super().__init__()
+        self.option_list = list(options)
 
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        from html import escape
+
         from django.forms.utils import flatatt
-        from django.utils.html import format_html, format_html_join
 
         chosen = "" if value is None else str(value)
         attributes = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if key == chosen else "", label)
-                for key, label in ((str(v), lbl) for v, lbl in self.choices)
-            ),
-        )
-        return format_html("<select{}>{}</select>", attributes, options)
+        options = []
+        for value_, label in self.option_list:
+            key = str(value_)
+            selected = " selected" if key == chosen else ""
+            options.append(f'<option value="{escape(key)}"{selected}>{escape(str(label))}</option>')
+        return mark_safe(f"<select{attributes}>{''.join(options)}</select>")  # escaped above
 
 
 class PlanFilterForm(forms.Form):
@@ -558,14 +561,13 @@ class PlanFilterForm(forms.Form):
         named = User.objects.filter(models.Exists(member)).annotate(lead=models.Exists(editing))
         named = named.order_by("username")
         rows = list(named.values_list("pk", "username", "lead"))
-        self.fields["author"].widget.choices = [("", "Anyone"), *((pk, n) for pk, n, _ in rows)]
-        self.fields["lead"].widget.choices = [
-            ("", "Any lead"),
-            *((pk, n) for pk, n, lead in rows if lead),
-        ]
-        for field in self.fields.values():
+        options = {
+            "author": [("", "Anyone"), *((pk, n) for pk, n, _ in rows)],
+            "lead": [("", "Any lead"), *((pk, n) for pk, n, lead in rows if lead)],
+        }
+        for name, field in self.fields.items():
             if type(field.widget) is forms.Select:
-                field.widget = QuickSelect(choices=field.widget.choices)
+                field.widget = QuickSelect(options.get(name) or field.widget.choices)
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs["class"] = "form-check-input"
