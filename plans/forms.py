@@ -433,7 +433,7 @@ class ImportForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        from plans.markdown_import import MAX_BYTES, ImportError_, parse_plan, read_document
+        from plans.markdown.reader import MAX_BYTES, ImportError_, parse_plan, read_document
 
         data = super().clean() or {}
         upload, pasted = data.get("file"), data.get("text") or ""

@@ -293,7 +293,7 @@ def import_plan(
 ) -> tuple[Plan, Any]:
     """A new draft (version 1) from a Markdown document (`parsed` already, if the caller read
     it), and the import report."""
-    from plans.markdown_import import parse_plan
+    from plans.markdown.reader import parse_plan
 
     result = parsed if parsed is not None else parse_plan(document, filename)
     name = filename or "pasted text"

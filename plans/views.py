@@ -32,7 +32,7 @@ from plans.forms import (
     SectionForm,
     add_blank_row,
 )
-from plans.markdown_export import write_plan
+from plans.markdown.writer import write_plan
 from plans.merge import merge_section
 from plans.models import EDITING_ROLES, VIEW_ALL_PERMISSION, Membership, NamedVersion, Plan
 from plans.ratelimit import RateLimit

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
-from plans.markdown import render_inline_markdown, render_markdown
+from plans.markdown.render import render_inline_markdown, render_markdown
 
 register = template.Library()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page, expect
 
 from plans.content import PlanContent
-from plans.markdown_export import write_plan
+from plans.markdown.writer import write_plan
 from plans.models import Plan
 from tests.e2e.conftest import screenshot, sign_in
 

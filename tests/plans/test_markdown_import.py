@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from plans.content import PlanContent
-from plans.markdown_export import write_plan
-from plans.markdown_import import parse_plan
+from plans.markdown.reader import parse_plan
+from plans.markdown.writer import write_plan
 from plans.models import Plan
 from tests.fixtures import SAMPLES, TEMPLATE
 

@@ -8,7 +8,7 @@ import re
 from django.urls import reverse
 
 from plans.content import PlanContent
-from plans.markdown_export import content_hash
+from plans.markdown.writer import content_hash
 from plans.rendered import version_facts
 from tests.conftest import client_for
 from tests.factories import make_plan

@@ -874,7 +874,7 @@ CANONICAL_HEADINGS = {
 }  # fmt: skip
 
 
-# Sections whose lines that fit no row stay in the section (see markdown_export.section_notes).
+# Sections whose lines that fit no row stay in the section (see writer.content_lines).
 SECTION_NOTE_KEYS = {
     "goals", "success_criteria", "user_stories", "api_endpoints", "feature_flags", "risks",
     "team_members", "timeline", "documentation", "open_questions",
