@@ -456,13 +456,16 @@ class Task(PlanRow):
 
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="tasks")
     text = LineField("task", max_length=500)
-    content_fields = ("text",)
+    done = models.BooleanField(default=False)
+    content_fields = ("text", "done")
 
 
 class FeatureFlag(PlanRow):
     name = LineField(max_length=200)
-    description = LineField(max_length=1000, blank=True)
-    content_fields = ("name", "description")
+    default = LineField("default", max_length=100, blank=True)
+    description = LineField("purpose", max_length=1000, blank=True)
+    owner = LineField(max_length=200, blank=True)
+    content_fields = ("name", "default", "description", "owner")
 
 
 class Risk(PlanRow):

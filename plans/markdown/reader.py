@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from markdown_it import MarkdownIt
+
 from plans.content import PhaseContent, PlanContent
 from plans.models import (
     ApiEndpoint,
@@ -31,7 +33,14 @@ from plans.models import (
     TeamMember,
     UserStory,
 )
-from plans.sections import DEFAULT_SIGNOFF_ROLES, MAX_ROWS, SECTIONS
+from plans.sections import (
+    COLUMNS,
+    DEFAULT_SIGNOFF_ROLES,
+    HEADINGS,
+    LEVEL_WORDS,
+    MAX_ROWS,
+    SECTIONS,
+)
 
 MAX_BYTES = 1_000_000
 
@@ -55,11 +64,24 @@ class ImportResult:
 
 
 @dataclass
+class Segment:
+    """A top-level block of a section's body, as the parser found it: a list (with the line
+    ranges of its items), a table, or anything else (paragraph, fence, HTML, quote). Line
+    numbers index the section's body lines."""
+
+    kind: str  # "list", "table" or "other"
+    start: int
+    end: int
+    items: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
 class Block:
     level: int
     heading: str
     lines: list[str]  # the body, without the heading line
     raw_heading: str
+    segments: list[Segment] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -69,6 +91,9 @@ class Block:
     def raw(self) -> str:
         return "\n".join([self.raw_heading, *self.lines]).strip("\n")
 
+    def text_of(self, segment: Segment) -> list[str]:
+        return self.lines[segment.start : segment.end]
+
 
 def normalize(heading: str) -> str:
     text = re.sub(r"[^\w\s&-]", " ", heading.lower()).replace("&", "and")
@@ -76,43 +101,10 @@ def normalize(heading: str) -> str:
     return " ".join(text.replace("-", " ").split())
 
 
-ALIASES: dict[str, str] = {}
-for _key, _names in {
-    "overview": ["overview", "summary", "executive summary", "introduction"],
-    "goals_group": ["goals and requirements", "requirements", "goals and non goals"],
-    "goals": ["primary goals", "goals", "objectives", "key goals"],
-    "success_criteria": ["success criteria", "success metrics", "definition of done"],
-    "user_stories": ["user stories", "stories"],
-    "tech_group": ["technical specifications", "technical specification", "technical design"],
-    "architecture": ["architecture", "architecture overview", "system architecture",
-                     "technical architecture"],
-    "data_models": ["data models", "data model", "database schema", "schema"],
-    "api_endpoints": ["api endpoints", "endpoints", "api"],
-    "dependencies": ["dependencies", "external dependencies"],
-    "phases": ["implementation phases", "phases", "milestones", "implementation steps"],
-    "testing": ["testing strategy", "testing plan", "test plan", "testing", "test strategy"],
-    "unit_tests": ["unit tests", "unit testing"],
-    "integration_tests": ["integration tests", "integration testing"],
-    "acceptance_tests": ["user acceptance testing", "acceptance testing", "uat"],
-    "rollout": ["rollout plan", "rollout strategy", "rollout", "deployment plan", "release plan"],
-    "deployment_strategy": ["deployment strategy", "deployment"],
-    "feature_flags": ["feature flags", "feature toggles"],
-    "rollback_plan": ["rollback plan", "rollback", "rollback strategy"],
-    "risks": ["risks and mitigations", "risk assessment", "risks", "risk register",
-              "risks and mitigation"],
-    "resources": ["resources and timeline", "resources", "resources and schedule"],
-    "team_members": ["team members", "team"],
-    "timeline": ["timeline", "schedule"],
-    "documentation": ["documentation updates", "documentation"],
-    "open_questions": ["open questions", "questions", "unresolved questions"],
-    "approval": ["approval", "approvals", "sign off", "signoff", "sign offs",
-                 "stakeholder approval"],
-    "changelog": ["changelog", "change log", "document history", "revision history",
-                  "version history"],
-    "notes": ["additional notes"],
-}.items():  # fmt: skip
-    for _name in _names:
-        ALIASES[_name] = _key
+ALIASES: dict[str, str] = {
+    normalize(name): key for key, names in HEADINGS.items() for name in names
+}
+
 
 TEXT_FIELDS = {
     "overview": "overview",
@@ -131,14 +123,26 @@ LIST_ROWS: dict[str, Any] = {
     "documentation": DocumentationUpdate,
 }
 TITLE_RE = re.compile(r"^(?:implementation plan|plan)\s*[:\-—]\s*(.+)$", re.I)
-PHASE_RE = re.compile(r"^phase\s+(\d+[a-z]?)\s*[:.\-—)]?\s*(.*)$", re.I)
-HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_NUM = r"\d+(?:\.\d+)*[a-z]?\+?|[一二三四五六七八九十]+"
+# "Phase 2: Build", "Step 3 —", "Sprint 1", "Phase 3+", "第2阶段", "2단계", "フェーズ1"
+PHASE_RE = re.compile(
+    r"^(?:(?:phase|step|stage|milestone|sprint|week|iteration|fase|etapa|paso|hito|阶段|階段|"
+    r"フェーズ|ステップ|段階|단계|스프린트)\s*(" + _NUM + r")"
+    r"|第\s*(" + _NUM + r")\s*(?:阶段|階段|步|期|フェーズ|段階|周)"
+    r"|(\d+)\s*(?:단계|段階))"
+    r"(?![\w.])\s*(?:\([^)]*\))?\s*[:\uff1a.\-—\u2013)|]?\s*(.*)$",
+    re.I,
+)
 FENCE_RE = re.compile(r"^\s{0,3}(```|~~~)")
-ITEM_RE = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+(?:\[( |x|X)\]\s+)?(.*)$")
+ITEM_RE = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+(?:\[( |x|X)\](?:\s+|$))?(.*)$")
 LABEL_RE = re.compile(
     r"^\s*[-*]?\s*\*\*(tasks|estimated effort|effort|deliverables)\s*:?\*\*\s*:?\s*(.*)$", re.I
 )
-LEVELS = {"high": "high", "medium": "medium", "med": "medium", "low": "low"}
+# A label line that opens some other list inside a phase ("**Files to Modify**:"): what follows
+# it is not the phase's tasks.
+OTHER_LABEL_RE = re.compile(r"^\s*(?:\*\*[^*]+\*\*\s*:?|[^\s].{0,60}:)\s*$")
+BOLD_LINE_RE = re.compile(r"^\s{0,3}(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
+LEVELS = {normalize(word): level for level, words in LEVEL_WORDS.items() for word in words}
 
 
 def read_document(data: bytes) -> str:
@@ -155,49 +159,131 @@ def read_document(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# The parser reads blocks only: inline Markdown is never parsed (cells and items are taken from
+# the source by line), which keeps reading linear; nesting deeper than this is read as text.
+PARSER = MarkdownIt("commonmark", {"maxNesting": 20}).enable("table").disable("inline")
+
+
 def split_blocks(text: str) -> tuple[list[str], list[Block]]:
-    """Lines before the first heading, and one block per heading (fenced code respected)."""
+    """Lines before the first heading, and one block per heading. Headings, lists, tables,
+    fences and HTML come from the parser (a heading in a fence or a quote is no heading); a
+    paragraph that is one bold "Phase N" line (``**Phase 2: Build**``) is read as a heading
+    below every other. Bodies are the source lines, exactly as written."""
+    lines = text.split("\n")
+    tokens = PARSER.parse(text)
     preamble: list[str] = []
     blocks: list[Block] = []
-    fence = None
-    for line in text.split("\n"):
-        match = FENCE_RE.match(line)
-        if match:
-            fence = None if fence == match.group(1) else (fence or match.group(1))
-        heading = HEADING_RE.match(line) if fence is None and not match else None
-        if heading:
-            blocks.append(Block(len(heading.group(1)), heading.group(2), [], line))
-        elif blocks:
-            blocks[-1].lines.append(line)
+    spans: list[tuple[str, int, int, list[tuple[int, int]]]] = []  # kind, start, end, items
+    heads: list[tuple[int, int, int, str]] = []  # start, end, level, heading text
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        inline = tokens[i + 1].content.strip() if i + 1 < len(tokens) else ""
+        i += 1
+        if token.map is None:
+            continue
+        start, end = token.map
+        children: list[tuple[int, int]] = []  # the ranges of a list's own items
+        if token.nesting == 1:  # everything up to the token that closes this one
+            while i < len(tokens) and tokens[i].level > 0:
+                inner = tokens[i]
+                if inner.type == "list_item_open" and inner.level == 1 and inner.map:
+                    children.append((inner.map[0], inner.map[1]))
+                i += 1
+            i += 1  # the closing token
+        if token.type == "heading_open":
+            heads.append((start, end, int(token.tag[1]), inline))
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            spans.append(("list", start, end, children))
+        elif token.type == "table_open":
+            spans.append(("table", start, end, []))
+        elif token.type == "paragraph_open":
+            bold = BOLD_LINE_RE.match(inline) if "\n" not in inline else None
+            if bold and PHASE_RE.match(_plain(bold.group(1))):
+                heads.append((start, end, 7, bold.group(1).strip()))
+            else:
+                spans.append(("other", start, end, []))
         else:
-            preamble.append(line)
+            spans.append(("other", start, end, []))
+    bounds = [h[0] for h in heads] + [len(lines)]
+    preamble = lines[: bounds[0]]
+    pending = iter(spans)  # in source order, as the headings are
+    span = next(pending, None)
+    for n, (start, end, level, heading) in enumerate(heads):
+        body_start, body_end = end, bounds[n + 1]
+        block = Block(level, heading, lines[body_start:body_end], "\n".join(lines[start:end]))
+        while span is not None and span[1] < body_start:  # before the first heading
+            span = next(pending, None)
+        while span is not None and span[1] < body_end:
+            kind, s_start, s_end, items = span
+            span = next(pending, None)
+            block.segments.append(
+                Segment(
+                    kind,
+                    s_start - body_start,
+                    min(s_end, body_end) - body_start,
+                    [(a - body_start, min(b, body_end) - body_start) for a, b in items],
+                )
+            )
+        blocks.append(block)
     return preamble, blocks
+
+
+def phase_name(heading: str) -> str | None:
+    """The name of a phase heading ("Phase 2: Build" → "Build", "Sprint 3" → "Sprint 3"), or
+    None when the heading names no phase."""
+    plain = _plain(heading).strip()
+    match = PHASE_RE.match(plain)
+    if match is None:
+        return None
+    name = match.group(4).strip().strip("*_").strip()
+    return name or plain
+
+
+def _plain(heading: str) -> str:
+    """A heading without emoji, markup and numbering before its first word."""
+    return re.sub(r"^[^\w\[]+", "", re.sub(r"^\s*\d+(\.\d+)*\.?\s+(?=\D)", "", heading))
 
 
 def _body(lines: list[str]) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def _items(lines: list[str], ticks: bool = True) -> tuple[list[tuple[str, bool | None]], list[str]]:
-    """Top-level list items (text, checked) and the lines that are not part of any item.
-    A ticked box ("[x]") stays at the start of the text, since only an open question has a
-    field that says "done" (`ticks=False` takes it out there). An empty box says nothing and
-    is always taken out."""
+def _verbatim(block: Block, segment: Segment) -> list[str]:
+    """A segment's lines as written, without the blank lines around it, then one blank line."""
+    return [*_body(block.text_of(segment)).split("\n"), ""]
+
+
+def _item_text(lines: list[str]) -> tuple[str, bool | None] | None:
+    """A list item's text on one line (its marker and box taken out, continuation and nested
+    lines joined with spaces) and its box: True ticked, False empty, None no box."""
+    match = ITEM_RE.match(lines[0]) if lines else None
+    if match is None:
+        return None
+    checked = None if match.group(2) is None else match.group(2).lower() == "x"
+    text = " ".join([match.group(3).strip(), *(line.strip() for line in lines[1:])])
+    return " ".join(text.split(" ")).strip(), checked
+
+
+def _items(block: Block, ticks: bool = True) -> tuple[list[tuple[str, bool | None]], list[str]]:
+    """The items of the section's top-level lists (text, checked) and every other segment's
+    lines, as written. A ticked box ("[x]") stays at the start of the text, since only an open
+    question has a field that says "done" (`ticks=False` takes it out there). An empty box says
+    nothing and is always taken out."""
     items: list[tuple[str, bool | None]] = []
     rest: list[str] = []
-    indent = None
-    for line in lines:
-        match = ITEM_RE.match(line)
-        if match and (indent is None or len(match.group(1)) <= indent):
-            indent = len(match.group(1))
-            checked = None if match.group(2) is None else match.group(2).lower() == "x"
-            text = match.group(3).strip()
-            items.append((f"[{match.group(2)}] {text}" if checked and ticks else text, checked))
-        elif items and line.strip() and line.startswith((" ", "\t")) and not rest:
-            text, checked = items[-1]  # a continuation of the item
-            items[-1] = (f"{text} {line.strip()}", checked)
-        elif line.strip():
-            rest.append(line)
+    for segment in block.segments:
+        if segment.kind != "list":
+            rest += _verbatim(block, segment)
+            continue
+        for start, end in segment.items:
+            lines = [line for line in block.lines[start:end] if line.strip()]
+            read = _item_text(lines)
+            if read is None:
+                rest += lines
+                continue
+            text, checked = read
+            items.append((f"[x] {text}" if checked and ticks else text, checked))
     return items, rest
 
 
@@ -223,66 +309,73 @@ def split_row(line: str) -> list[str]:
     return [c.strip().replace("<br>", "\n").replace("<br/>", "\n") for c in cells]
 
 
-def _table(lines: list[str]) -> tuple[list[str], list[list[str]], list[str], list[str]]:
-    """The first table: its headers, its rows, every other non-blank line, its raw head."""
-    rows: list[list[str]] = []
-    headers: list[str] = []
-    head: list[str] = []
-    rest: list[str] = []
-    in_table = False
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        is_row = stripped.startswith("|")
-        if (
-            not headers
-            and is_row
-            and i + 1 < len(lines)
-            and re.match(r"^\|?\s*:?-{3,}", lines[i + 1].strip())
-        ):
-            headers = [normalize(h) for h in split_row(stripped)]
-            head = [line, lines[i + 1]]
-            in_table = True
-        elif in_table and re.match(r"^\|?\s*:?-{3,}", stripped):
-            continue
-        elif in_table and is_row:
-            rows.append(split_row(stripped))
-        else:
-            in_table = in_table and not stripped
-            if stripped:
-                rest.append(line)
+def _table(block: Block) -> tuple[list[str], list[list[str]], list[str], list[str]]:
+    """The first table: its headers, its rows, every other segment's lines, its raw head."""
+    tables = [seg for seg in block.segments if seg.kind == "table"]
+    if not tables:
+        rest = [line for seg in block.segments for line in _verbatim(block, seg)]
+        return [], [], rest, []
+    first = tables[0]
+    lines = [line for line in block.text_of(first) if line.strip()]
+    head = lines[:2]
+    headers = [normalize(h) for h in split_row(lines[0])]
+    rows = [split_row(line) for line in lines[2:]]
+    rest = [line for seg in block.segments if seg is not first for line in _verbatim(block, seg)]
     return headers, rows, rest, head
 
 
-COLUMNS = {
-    "endpoint": ["endpoint", "path", "route", "url"],
-    "method": ["method", "verb", "http method"],
-    "request_body": ["request body", "request", "body", "payload", "input"],
-    "response": ["response", "response body", "returns", "output"],
-    "description": ["description", "purpose", "notes", "details"],
-    "risk": ["risk", "risks", "description of risk"],
-    "impact": ["impact", "severity"],
-    "likelihood": ["likelihood", "probability"],
-    "mitigation": ["mitigation", "mitigation strategy", "mitigations", "response plan"],
-    "name": ["name", "flag", "feature flag", "member", "person"],
-    "role": ["role", "responsibility", "title"],
-    "flag_description": ["description", "purpose", "notes"],
-}
+def match_columns(headers: list[str], rowset: str) -> dict[str, int]:
+    """Which column each field of a row set takes, by header name (normalised; in any order):
+    a heading the writer writes first, then the other names, then a heading that starts with
+    one ("Impact (H/M/L)"). A column is taken once."""
+    taken: dict[str, int] = {}
+    used: set[int] = set()
+    columns = COLUMNS[rowset]
+    for exact in (True, False):
+        for column in columns:
+            if column.field in taken:
+                continue
+            for name in column.names:
+                wanted = normalize(name)
+                index = next(
+                    (
+                        k
+                        for k, h in enumerate(headers)
+                        if k not in used
+                        and (h == wanted if exact else h.startswith(wanted + " ") and wanted)
+                    ),
+                    None,
+                )
+                if index is not None:
+                    taken[column.field] = index
+                    used.add(index)
+                    break
+    return taken
 
 
-def _column(headers: list[str], field_name: str) -> int | None:
-    for alias in COLUMNS[field_name]:
-        if alias in headers:
-            return headers.index(alias)
-    return None
+def max_length(model: Any, name: str) -> int:
+    return int(model._meta.get_field(name).max_length)
 
 
-def _cells(row: list[str], headers: list[str], fields: dict[str, str]) -> dict[str, str] | None:
-    """Map a table row to fields by header name; None if a required column is missing."""
-    values = {}
-    for attr, column in fields.items():
-        index = _column(headers, column)
-        values[attr] = row[index].strip() if index is not None and index < len(row) else ""
-    return values
+def level(value: str) -> str | None:
+    """A risk level as written ("H", "High-Medium", "**Critical**", "🔴 高") as low, medium or
+    high; None when it is no level."""
+    words = normalize(value).replace("_", " ").split()
+    if not words or value.strip().startswith("["):  # "[High/Medium/Low]": a placeholder
+        return None
+    if len({LEVELS.get(w) for w in words} - {None}) > 2:  # "High/Medium/Low": no level yet
+        return None
+    whole = " ".join(words)
+    return LEVELS.get(whole) or LEVELS.get(words[0])
+
+
+def _fits(model: Any, values: dict[str, str]) -> bool:
+    """Every value within its field's length (the model's own max_length)."""
+    return all(
+        len(value) <= max_length(model, name)
+        for name, value in values.items()
+        if isinstance(value, str) and getattr(model._meta.get_field(name), "max_length", None)
+    )
 
 
 def _words(text: str) -> set[str]:
@@ -378,9 +471,9 @@ class Importer:
                 self.keep("Front matter", text[: end + 4], "front matter kept verbatim")
                 text = text[end + 4 :].lstrip("\n")
         preamble, blocks = split_blocks(text)
-        self.has_phases_group = any(ALIASES.get(b.key) == "phases" for b in blocks)
-        self.phases_level = 99
         self.title(blocks)
+        self.has_phases_group = any(b.heading and ALIASES.get(b.key) == "phases" for b in blocks)
+        self.phases_level = self.phase_child_level = 99
         self.keep("Before the first heading", _body(preamble), "kept verbatim")
         self.walk(blocks)
         if self.renamed:
@@ -441,7 +534,7 @@ class Importer:
             block.heading
             and ALIASES.get(block.key)
             and block.heading not in CANONICAL_HEADINGS
-            and not (PHASE_RE.match(block.heading.strip().lstrip("#").strip()))
+            and not phase_name(block.heading)
             and not any(n.startswith(block.raw_heading) for n in self.notes[notes:])
         ):
             self.renamed.append(block.heading)
@@ -453,14 +546,20 @@ class Importer:
         if not block.heading:  # the title: its body (a lead paragraph) is kept
             self.keep("Title", _body(block.lines), "text under the title kept verbatim")
             return i + 1
-        phase = PHASE_RE.match(block.heading.strip().lstrip("#").strip())
-        if phase and (block.level > self.phases_level or not self.has_phases_group):
-            self.phase(block, children, phase.group(2) or f"Phase {phase.group(1)}")
-            return end
         target = ALIASES.get(block.key)
+        name = phase_name(block.heading)
+        inside = block.level > self.phases_level
+        if name and (inside or block.level == self.phases_level or not self.has_phases_group):
+            self.phase(block, children, name)
+            return end
+        if inside and target is None and block.level <= self.phase_child_level:
+            # "### 1.1 Setup" under "## Implementation Phases": each sub-heading is a phase
+            self.phase_child_level = block.level
+            self.phase(block, children, _plain(block.heading).strip() or block.heading)
+            return end
         self.current = target or ""
         if target == "phases":
-            self.phases_level = block.level
+            self.phases_level, self.phase_child_level = block.level, 99
         elif block.level <= self.phases_level:
             self.phases_level = 99
         if target in TEXT_FIELDS:
@@ -481,7 +580,7 @@ class Importer:
         while (
             j < len(children)
             and not ALIASES.get(children[j].key)
-            and not PHASE_RE.match(children[j].heading)
+            and not phase_name(children[j].heading)
         ):
             parts.append(children[j].raw)
             j += 1
@@ -495,7 +594,7 @@ class Importer:
         return i + 1 + j
 
     def _list_rows(self, block: Block, model: Any, attr: str) -> None:
-        items, rest = _items(block.lines, ticks=model is not OpenQuestion)
+        items, rest = _items(block, ticks=model is not OpenQuestion)
         rows = []
         limit = model._meta.get_field("text").max_length
         for text, checked in items:
@@ -530,7 +629,7 @@ class Importer:
         self._list_rows(block, OpenQuestion, "open_questions")
 
     def section_user_stories(self, block: Block) -> None:
-        items, rest = _items(block.lines)
+        items, rest = _items(block)
         pattern = re.compile(r"^as an? (.+?), I want(?: to)? (.+?)(?:,? so that (.+))?$", re.I)
         for text, _ in items:
             match = pattern.match(text.rstrip("."))
@@ -549,22 +648,27 @@ class Importer:
         )
         self.keep_here(block, rest, "items not shaped “As a …, I want to …” kept verbatim")
 
-    def _table_rows(self, block: Block, build: Any, noun: str, columns: dict[str, str]) -> None:
-        """Rows by header name. `columns` maps each column a field takes (its COLUMNS key, the
-        row's key first) to the heading the export writes for it. A row with more cells than
-        the table has headings (an unescaped "|") fits no row; the cells of columns no field
-        takes, and headings the export writes otherwise, are kept in the section's notes."""
-        headers, rows, rest, head = _table(block.lines)
-        taken = {
-            index: heading
-            for name, heading in columns.items()
-            if (index := _column(headers, name)) is not None
-        }
-        key = _column(headers, next(iter(columns)))  # a row is made only if it has one
+    def _table_rows(self, block: Block, rowset: str, build: Any, noun: str) -> int:
+        """Rows by header name (see match_columns). `build` takes the row's values by field and
+        returns the row, or None when it does not fit one. A row with more cells than the table
+        has headings (an unescaped "|") fits no row; the cells of columns no field takes, and
+        headings the export writes otherwise, are kept in the section's notes. Returns the
+        number of rows made."""
+        headers, rows, rest, head = _table(block)
+        taken = match_columns(headers, rowset)
+        titles = {c.field: c.title for c in COLUMNS[rowset]}
+        columns = {index: titles[name] for name, index in taken.items()}
+        key = taken.get(COLUMNS[rowset][0].field)  # a row is made only if it has one
         made: list[list[str]] = []
         unfit = []
         for row in rows:
-            if any(c.strip() for c in row[len(headers) :]) or build(headers, row) is None:
+            values = {
+                name: row[index].strip() if index < len(row) else ""
+                for name, index in taken.items()
+            }
+            for column in COLUMNS[rowset]:
+                values.setdefault(column.field, "")
+            if any(c.strip() for c in row[len(headers) :]) or build(values) is None:
                 cells = (c.replace("|", "\\|").replace("\n", "<br>") for c in row)
                 unfit.append("| " + " | ".join(cells) + " |")
             else:
@@ -573,8 +677,8 @@ class Importer:
         extras, names = leftover_columns(
             head,
             made,
-            taken,
-            [r[key] if key is not None else "" for r in made],
+            columns,
+            [r[key] if key is not None and key < len(r) else "" for r in made],
             covered=kept_head,
         )
         rest = [*head, *unfit, *rest] if kept_head else rest
@@ -583,130 +687,144 @@ class Importer:
         if extras:
             why += f"; columns no field takes, or headings written otherwise ({', '.join(names)})"
         self.keep_here(block, [*rest, *extras], why)
+        return len(made)
 
     def section_api_endpoints(self, block: Block) -> None:
-        def build(headers: list[str], row: list[str]) -> ApiEndpoint | None:
-            v = _cells(
-                row,
-                headers,
-                {
-                    "endpoint": "endpoint",
-                    "method": "method",
-                    "request_body": "request_body",
-                    "response": "response",
-                    "description": "description",
-                },
-            )
-            assert v is not None
+        def build(v: dict[str, str]) -> ApiEndpoint | None:
             endpoint = v["endpoint"].strip()
             if endpoint.startswith("`") and endpoint.endswith("`") and endpoint.count("`") == 2:
                 endpoint = endpoint[1:-1]
-            method = v["method"].upper()
+            method = v["method"].strip("`* ").upper()
             if method == "WEBSOCKET":
                 method = "WS"
-            if not endpoint or method not in HttpMethod.values or len(endpoint) > 300:
+            values = {**v, "endpoint": endpoint, "method": method}
+            if not endpoint or method not in HttpMethod.values or not _fits(ApiEndpoint, values):
                 return None
-            limits = {"request_body": 500, "response": 500, "description": 1000}
-            if any(len(v[f]) > limit for f, limit in limits.items()):
-                return None
-            self.content.api_endpoints.append(
-                ApiEndpoint(
-                    endpoint=endpoint,
-                    method=method,
-                    request_body=v["request_body"],
-                    response=v["response"],
-                    description=v["description"],
-                )
-            )
-            return self.content.api_endpoints[-1]
+            row = ApiEndpoint(**values)
+            self.content.api_endpoints.append(row)
+            return row
 
-        self._table_rows(
-            block,
-            build,
-            "API endpoints",
-            {
-                "endpoint": "Endpoint",
-                "method": "Method",
-                "request_body": "Request Body",
-                "response": "Response",
-                "description": "Description",
-            },
-        )
+        self._table_rows(block, "api_endpoints", build, "API endpoints")
 
     def section_risks(self, block: Block) -> None:
-        def build(headers: list[str], row: list[str]) -> Risk | None:
-            v = _cells(
-                row,
-                headers,
-                {
-                    "risk": "risk",
-                    "impact": "impact",
-                    "likelihood": "likelihood",
-                    "mitigation": "mitigation",
-                },
-            )
-            assert v is not None
-            impact, likelihood = (
-                LEVELS.get(v["impact"].lower()),
-                LEVELS.get(v["likelihood"].lower()),
-            )
-            if (
-                not v["risk"]
-                or not impact
-                or not likelihood
-                or len(v["risk"]) > 500
-                or len(v["mitigation"]) > 1000
-            ):
-                return None
-            self.content.risks.append(
-                Risk(
-                    risk=v["risk"], impact=impact, likelihood=likelihood, mitigation=v["mitigation"]
-                )
-            )
-            return self.content.risks[-1]
+        assumed = []
 
-        self._table_rows(
-            block,
-            build,
-            "risks",
-            {
-                "risk": "Risk",
-                "impact": "Impact",
-                "likelihood": "Likelihood",
-                "mitigation": "Mitigation",
-            },
-        )
+        def build(v: dict[str, str]) -> Risk | None:
+            values = dict(v)
+            for name in ("impact", "likelihood"):
+                if v[name].strip():
+                    read = level(v[name])
+                    if read is None:
+                        return None
+                    values[name] = read
+                else:  # not written: the middle level, and the report says so
+                    values[name] = "medium"
+                    assumed.append(name)
+            if not v["risk"] or not _fits(Risk, values):
+                return None
+            row = Risk(**values)
+            self.content.risks.append(row)
+            return row
+
+        if any(seg.kind == "table" for seg in block.segments):
+            self._table_rows(block, "risks", build, "risks")
+        else:
+            self._listed_risks(block)
+        if assumed:
+            self.report.append(
+                ReportLine(block.heading, "levels not written were set to Medium", kept=False)
+            )
+
+    def _listed_risks(self, block: Block) -> None:
+        """Risks written as a list: "**Risk:** … **Mitigation:** …", "Outage — mitigation: …"."""
+        items, rest = _items(block)
+        made = 0
+        for text, _ in items:
+            parts = re.split(
+                r"\s*(?:\*\*)?(?:mitigation|mitigations|mitigación|缓解措施|缓解|対策|완화)"
+                r"(?:\*\*)?\s*[:\uff1a]\s*(?:\*\*)?\s*",
+                text,
+                maxsplit=1,
+                flags=re.I,
+            )
+            risk = (
+                re.sub(
+                    r"^(?:\*\*)?(?:risk|riesgo|风险|リスク|위험)(?:\*\*)?\s*[:\uff1a]\s*(?:\*\*)?",
+                    "",
+                    parts[0],
+                    flags=re.I,
+                )
+                .strip()
+                .rstrip("—-\u2013;")
+                .strip()
+            )
+            values = {"risk": risk, "mitigation": parts[1].strip() if len(parts) > 1 else "",
+                      "impact": "medium", "likelihood": "medium"}  # fmt: skip
+            for name, pattern in (
+                ("impact", r"impact|severity"),
+                ("likelihood", r"likelihood|probability"),
+            ):
+                found = re.search(rf"(?:{pattern})\s*[:\uff1a]?\s*\**\s*([\w-]+)", text, re.I)
+                if found and level(found.group(1)):
+                    values[name] = level(found.group(1)) or "medium"
+            if risk and _fits(Risk, values):
+                self.content.risks.append(Risk(**values))
+                made += 1
+            else:
+                rest.append(f"- {text}")
+        self.report.append(ReportLine(block.heading, f"→ {made} risks (written as a list)"))
+        self.keep_here(block, rest, "lines that are not risks kept verbatim")
 
     def section_feature_flags(self, block: Block) -> None:
-        def build(headers: list[str], row: list[str]) -> FeatureFlag | None:
-            v = _cells(row, headers, {"name": "name", "description": "flag_description"})
-            assert v is not None
-            name = v["name"].strip("`")
-            if not name or len(name) > 200 or len(v["description"]) > 1000:
+        def build(v: dict[str, str]) -> FeatureFlag | None:
+            values = {**v, "name": v["name"].strip("`")}
+            if not values["name"] or not _fits(FeatureFlag, values):
                 return None
-            self.content.feature_flags.append(FeatureFlag(name=name, description=v["description"]))
-            return self.content.feature_flags[-1]
+            row = FeatureFlag(**values)
+            self.content.feature_flags.append(row)
+            return row
 
-        if any(line.strip().startswith("|") for line in block.lines):
-            self._table_rows(
-                block, build, "feature flags", {"name": "Flag", "flag_description": "Description"}
-            )
-        else:  # prose about flags: keep it as the deployment strategy's neighbour, verbatim
-            self.keep_here(block, block.lines, "feature flags written as prose kept verbatim")
+        if any(seg.kind == "table" for seg in block.segments):
+            self._table_rows(block, "feature_flags", build, "feature flags")
+            return
+        items, rest = _items(block)
+        made = 0
+        for text, _ in items:  # "`flag_name`: what it does", "flag_name — what it does"
+            match = re.match(r"^`?([\w.:/-]+)`?\s*(?:[:\uff1a—\u2013]|\s-\s)\s*(.*)$", text)
+            if match and build({"name": match.group(1), "description": match.group(2),
+                                "default": "", "owner": ""}):  # fmt: skip
+                made += 1
+            else:
+                rest.append(f"- {text}")
+        self.report.append(ReportLine(block.heading, f"→ {made} feature flags (written as a list)"))
+        self.keep_here(block, rest, "lines that are not flags kept verbatim")
 
     def section_team_members(self, block: Block) -> None:
-        def build(headers: list[str], row: list[str]) -> TeamMember | None:
-            v = _cells(row, headers, {"name": "name", "role": "role"})
-            assert v is not None
-            if not v["name"] or len(v["name"]) > 200 or len(v["role"]) > 200:
+        def build(v: dict[str, str]) -> TeamMember | None:
+            if not v["name"] or not _fits(TeamMember, v):
                 return None
-            self.content.team_members.append(TeamMember(name=v["name"], role=v["role"]))
-            return self.content.team_members[-1]
+            row = TeamMember(**v)
+            self.content.team_members.append(row)
+            return row
 
-        self._table_rows(block, build, "team members", {"name": "Name", "role": "Role"})
+        if any(seg.kind == "table" for seg in block.segments):
+            self._table_rows(block, "team_members", build, "team members")
+            return
+        items, rest = _items(block)
+        made = 0
+        for text, _ in items:  # "Ann — Lead", "**Ann**: Lead", "Ann (Lead)"
+            match = re.match(
+                r"^\**([^*:\uff1a—\u2013(]+?)\**\s*(?:[:\uff1a—\u2013]|\s-\s)\s*(.+)$", text
+            ) or re.match(r"^\**([^*(]+?)\**\s*\((.+)\)$", text)
+            if match and build({"name": match.group(1).strip(), "role": match.group(2).strip()}):
+                made += 1
+            else:
+                rest.append(f"- {text}")
+        self.report.append(ReportLine(block.heading, f"→ {made} team members (written as a list)"))
+        self.keep_here(block, rest, "lines that are not team members kept verbatim")
 
     def section_timeline(self, block: Block) -> None:
-        items, rest = _items(block.lines)
+        items, rest = _items(block)
         placed = 0
         for text, _ in items:
             match = re.match(
@@ -739,63 +857,36 @@ class Importer:
         )
 
     def phase(self, block: Block, children: list[Block], name: str) -> None:
+        """A phase: its tasks (a list after a "Tasks" label or sub-heading, or the first list
+        under the phase when nothing labels it; ticked boxes are done tasks), its effort and
+        its deliverables. Its sub-headings (Tasks, Deliverables, Success criteria, Rollback…)
+        belong to it; what is none of these is kept verbatim, under the phase's heading."""
         self.current = ""  # what fits nowhere goes to the Additional Notes, under this heading
-        phase = Phase(name=name[:200])
-        tasks: list[Task] = []
-        rest: list[str] = []
-        deliverables: list[str] = []
-        mode = None
-        effort_seen = ticked = False
-        lines = list(block.lines)
-        for child in children:  # "#### Tasks" / "#### Deliverables" sub-headings
-            key = normalize(child.heading)
-            lines.append(
-                {"tasks": "- **Tasks:**", "deliverables": "- **Deliverables:**"}.get(
-                    key, child.raw_heading
-                )
-            )
-            lines += [
-                f"  {line}" if key in ("tasks", "deliverables") and line.strip() else line
-                for line in child.lines
-            ]
-        for line in lines:
-            label = LABEL_RE.match(line)
-            if label:
-                mode = label.group(1).lower()
-                value = label.group(2).strip()
-                if mode in ("estimated effort", "effort"):
-                    mode = None
-                    effort = _effort(value)
-                    if effort_seen or (effort is None and not _no_effort(value)):
-                        rest.append(line)  # a second effort line, or one that is no number
-                    else:
-                        phase.effort, effort_seen = effort, True
-                elif mode == "deliverables" and value:
-                    deliverables.append(value)
-                elif mode == "tasks" and value:
-                    rest.append(line)  # "**Tasks:** text": no list, kept as it is
-                continue
-            item = ITEM_RE.match(line)
-            if mode == "tasks" and item and len(item.group(3)) <= 500:
-                # Explicit defaults skip Django looking each one up: imports bring thousands.
-                unset: dict[str, Any] = {"id": None, "plan_id": None, "phase_id": None}
-                tasks.append(Task(text=item.group(3).strip(), position=0, **unset))
-                if (item.group(2) or " ") != " ":  # a ticked task: no field says "done"
-                    ticked = True
-                    rest.append(line)
-            elif mode == "deliverables" and (line.startswith(("  ", "\t")) or not line.strip()):
-                deliverables.append(line[2:] if line.startswith("  ") else line.lstrip("\t"))
-            elif line.strip():
-                mode = None
-                rest.append(line)
-        phase.deliverables = "\n".join(deliverables).strip("\n")
-        self.content.phases.append(PhaseContent(phase, tasks))
+        phase = Phase(name=name[: max_length(Phase, "name")])
+        reading = PhaseReading(phase)
+        for part in [block, *children]:
+            if part is not block:
+                key = normalize(part.heading)
+                if key in PHASE_LABELS:
+                    reading.mode = PHASE_LABELS[key]
+                else:
+                    reading.mode = "other"
+                    reading.rest += [part.raw_heading, ""]
+            for segment in part.segments:
+                reading.segment(part.text_of(segment), segment, part)
+        phase.deliverables = "\n".join(reading.deliverables).strip("\n")
+        self.content.phases.append(PhaseContent(phase, reading.tasks))
         days = f", {phase.effort} person-days" if phase.effort is not None else ""
+        done = sum(t.done for t in reading.tasks)
+        ticked = f" ({done} done)" if done else ""
         self.report.append(
-            ReportLine(block.heading, f"→ phase “{phase.name}” with {len(tasks)} tasks{days}")
+            ReportLine(
+                block.heading,
+                f"→ phase “{phase.name}” with {len(reading.tasks)} tasks{ticked}{days}",
+            )
         )
         why = "phase lines that are not tasks, effort or deliverables kept verbatim"
-        self.keep_here(block, rest, f"{why} (and ticked tasks, as written)" if ticked else why)
+        self.keep_here(block, reading.rest, why)
 
     # Groups and generated sections --------------------------------------------------------
 
@@ -812,7 +903,7 @@ class Importer:
     def section_approval(self, block: Block) -> None:
         """Regenerated from the sign-offs only when nothing would be lost: the template's own
         table, with the template's roles, that no one signed. Otherwise kept verbatim."""
-        _, rows, rest, head = _table(block.lines)
+        _, rows, rest, head = _table(block)
         signed = [r for r in rows if any(c.strip() for c in r[1:])]
         own_table = not head or split_row(head[0]) == ["Role", "Name", "Date", "Signature"]
         other_roles = [r[0] for r in rows if r[0].strip() not in ("", *DEFAULT_SIGNOFF_ROLES)]
@@ -837,7 +928,7 @@ class Importer:
     def section_changelog(self, block: Block) -> None:
         """Earlier rows, by position, before Plansign's versions; cells after the fourth and
         headings the export writes otherwise are kept in the Additional Notes."""
-        _, rows, rest, head = _table(block.lines)
+        _, rows, rest, head = _table(block)
         kept = rows
         self.prior_changelog += [[*r, "", "", "", ""][:4] for r in kept]
         self.report.append(
@@ -859,6 +950,125 @@ class Importer:
         if not _body(block.lines).strip():
             self.empty_notes_heading = self.empty_notes_heading or block.heading
         self.keep(block.heading, _body(block.lines), "additional notes kept")
+
+
+# Sub-headings and labels inside a phase, by what follows them.
+PHASE_LABELS = {
+    normalize(name): mode
+    for mode, names in {
+        "tasks": ("tasks", "task list", "todo", "to do", "work items", "任务", "タスク", "작업",
+                  "tareas"),
+        "deliverables": ("deliverables", "outputs", "交付物", "成果物", "산출물", "entregables"),
+        "estimated effort": ("estimated effort", "effort", "工作量", "工数"),
+    }.items()
+    for name in names
+}  # fmt: skip
+
+
+def _new_task(text: str, done: bool) -> Task:
+    # Explicit defaults skip Django looking each one up: imports bring thousands.
+    unset: dict[str, Any] = {"id": None, "plan_id": None, "phase_id": None}
+    return Task(text=text, done=done, position=0, **unset)
+
+
+@dataclass
+class PhaseReading:
+    """The state of reading one phase's body, segment by segment."""
+
+    phase: Phase
+    tasks: list[Task] = field(default_factory=list)
+    rest: list[str] = field(default_factory=list)
+    deliverables: list[str] = field(default_factory=list)
+    mode: str | None = None  # "tasks", "deliverables", "other" (some other label) or None
+    effort_seen: bool = False
+
+    def segment(self, lines: list[str], segment: Segment, block: Block) -> None:
+        body = [line for line in lines if line.strip()]
+        if not body:
+            return
+        if segment.kind == "list":
+            first = LABEL_RE.match(body[0])
+            if first:  # the template's own shape: "- **Tasks:**" with the tasks under it
+                self.labelled(lines)
+            elif self.mode == "tasks" or (self.mode is None and not self.tasks):
+                self.listed(block, segment)
+            elif self.mode == "deliverables":
+                self.deliverables += [*_body(lines).split("\n"), ""]
+            else:
+                self.rest += [*_body(lines).split("\n"), ""]
+            return
+        if segment.kind == "other" and len(body) == 1:
+            label = LABEL_RE.match(body[0])
+            plain = normalize(re.sub(r"[*_:\uff1a]", " ", body[0]))
+            if label:
+                self.label(body[0], label.group(1).lower(), label.group(2).strip())
+                return
+            if plain in PHASE_LABELS and OTHER_LABEL_RE.match(body[0]):
+                self.mode = PHASE_LABELS[plain]
+                return
+            if OTHER_LABEL_RE.match(body[0]):  # "**Files to Modify**:" — not the tasks
+                self.mode = "other"
+                self.rest += [*body, ""]
+                return
+        if self.mode == "deliverables":
+            self.deliverables += [*_body(lines).split("\n"), ""]
+        else:
+            self.rest += [*_body(lines).split("\n"), ""]
+
+    def label(self, line: str, mode: str, value: str) -> None:
+        if mode in ("estimated effort", "effort"):
+            self.mode = None
+            effort = _effort(value)
+            if self.effort_seen or (effort is None and not _no_effort(value)):
+                self.rest.append(line)  # a second effort line, or one that is no number
+            else:
+                self.phase.effort, self.effort_seen = effort, True
+            return
+        self.mode = mode
+        if mode == "deliverables" and value:
+            self.deliverables.append(value)
+        elif mode == "tasks" and value:
+            self.rest.append(line)  # "**Tasks:** text": no list, kept as it is
+
+    def listed(self, block: Block, segment: Segment) -> None:
+        """Each top-level item one task (its nested lines joined into its text)."""
+        for start, end in segment.items:
+            lines = [line for line in block.lines[start:end] if line.strip()]
+            read = _item_text(lines)
+            if read is None or len(read[0]) > max_length(Task, "text") or not read[0]:
+                self.rest += [*lines, ""]
+                continue
+            self.tasks.append(_new_task(read[0], bool(read[1])))
+
+    def labelled(self, lines: list[str]) -> None:
+        """A list of "- **Label:** value" items, with tasks or deliverables nested under them."""
+        indent: int | None = None  # the indent of the tasks under "**Tasks:**"
+        for line in lines:
+            label = LABEL_RE.match(line)
+            if label:
+                indent = None
+                self.label(line, label.group(1).lower(), label.group(2).strip())
+                continue
+            item = ITEM_RE.match(line)
+            if self.mode == "tasks" and item and len(item.group(3)) <= max_length(Task, "text"):
+                depth = len(item.group(1))
+                if indent is None or depth <= indent or not self.tasks:
+                    indent = depth
+                    done = (item.group(2) or " ") != " "
+                    self.tasks.append(_new_task(item.group(3).strip(), done))
+                    continue
+            nested = indent is not None and len(line) - len(line.lstrip()) > indent
+            if self.mode == "tasks" and line.strip() and self.tasks and nested:
+                task = self.tasks[-1]  # a nested line: part of the task
+                joined = f"{task.text} {line.strip()}"
+                if len(joined) <= max_length(Task, "text"):
+                    task.text = joined
+                    continue
+            if self.mode == "deliverables" and (line.startswith(("  ", "\t")) or not line.strip()):
+                self.deliverables.append(line[2:] if line.startswith("  ") else line.lstrip("\t"))
+            elif line.strip():
+                self.mode = None
+                self.rest.append(line)
 
 
 CHANGELOG_HEADINGS = ("Date", "Version", "Changes", "Author")  # as the export writes them
@@ -913,6 +1123,10 @@ def _date(value: str) -> dt.date | None:
 MAX_LINES = 50_000
 MAX_HEADINGS = 5_000
 _HEADING = re.compile(r"^ {0,3}#", re.MULTILINE)
+# The parser spends about 0.1 ms on a list item or table row (50,000 took 4 s): a plan has at
+# most ten sections of MAX_ROWS rows, so past this many such lines the document is refused.
+MAX_ROW_LINES = 8_000
+_ROW_LINE = re.compile(r"^[ \t>]*(?:[-*+]|\d{1,9}[.)]|\|)", re.MULTILINE)
 
 
 def parse_plan(text: str, filename: str = "") -> ImportResult:
@@ -925,6 +1139,12 @@ def parse_plan(text: str, filename: str = "") -> ImportResult:
     if headings > MAX_HEADINGS:
         raise ImportError_(
             f"The document has {headings:,} headings; a plan has at most {MAX_HEADINGS:,}."
+        )
+    rows = len(_ROW_LINE.findall(text))
+    if rows > MAX_ROW_LINES:
+        raise ImportError_(
+            f"The document has {rows:,} list items and table rows; "
+            f"a plan has at most {MAX_ROW_LINES:,}."
         )
     result = Importer(text, filename).run()
     for section in SECTIONS:

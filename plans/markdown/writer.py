@@ -14,7 +14,7 @@ from typing import Any
 from plans.content import PlanContent
 from plans.diff import display
 from plans.models import NamedVersion
-from plans.sections import DEFAULT_SIGNOFF_ROLES
+from plans.sections import COLUMNS, DEFAULT_SIGNOFF_ROLES
 
 EMPTY_EFFORT = "[X person-days]"
 
@@ -62,7 +62,10 @@ def _one_line(value: str) -> str:
 
 def _phase_lines(number: int, phase: Any) -> list[str]:
     lines = [f"### Phase {number}: {phase.name}", "", "- **Tasks:**"]
-    lines += [f"  {i}. {_one_line(t.text)}" for i, t in enumerate(phase.tasks, start=1)]
+    lines += [
+        f"  {i}. {'[x] ' if t.done else ''}{_one_line(t.text)}"
+        for i, t in enumerate(phase.tasks, start=1)
+    ]
     effort = display(phase.phase, "effort")
     lines.append(
         f"- **Estimated Effort:** {effort} person-days"
@@ -76,6 +79,17 @@ def _phase_lines(number: int, phase: Any) -> list[str]:
     else:
         lines.append(f"- **Deliverables:** {deliverables}".rstrip())
     return [*lines, ""]
+
+
+def _table_of(rows: Sequence[Any], rowset: str, always: tuple[str, ...]) -> list[str]:
+    """A row set as its table (sections.COLUMNS): the columns in `always`, and any other
+    column some row fills (a flag's Default and Owner only when written)."""
+    if not rows:
+        return []
+    columns = [
+        c for c in COLUMNS[rowset] if c.field in always or any(getattr(r, c.field) for r in rows)
+    ]
+    return table([c.title for c in columns], ([getattr(r, c.field) for c in columns] for r in rows))
 
 
 def _date(value: Any, placeholder: str) -> str:
@@ -139,11 +153,7 @@ def content_lines(content: PlanContent) -> list[str]:
     out += _block("### User Acceptance Testing", _text(p.acceptance_tests))
     out += ["## Rollout Plan", ""]
     out += _block("### Deployment Strategy", _text(p.deployment_strategy))
-    flags = (
-        table(["Flag", "Description"], ([f.name, f.description] for f in content.feature_flags))
-        if content.feature_flags
-        else []
-    )
+    flags = _table_of(content.feature_flags, "feature_flags", always=("name", "description"))
     out += _block("### Feature Flags", flags, kept("feature_flags"), before=True)
     out += _block("### Rollback Plan", _text(p.rollback_plan))
     risks = (
