@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -456,7 +457,7 @@ class Importer:
             )
             self.report.append(ReportLine(block.heading, f"{why} (in this section)", kept=True))
         else:
-            self.keep(block.heading, "\n".join([block.raw_heading, *rest]), why)
+            self.keep(block.heading, "\n".join([block.raw_heading, "", *rest]), why)
 
     def keep(self, heading: str, raw: str, why: str) -> None:
         if raw.strip():
@@ -512,6 +513,15 @@ class Importer:
         i = 0
         while i < len(blocks):
             block = blocks[i]
+            if block.heading and ALIASES.get(block.key) == "notes" and block.level <= 2:
+                # The template's last section: all that follows is notes, headings and all
+                # (the writer puts every passage it kept there, under its own heading).
+                tail = [
+                    *block.lines,
+                    *(x for b in blocks[i + 1 :] for x in (b.raw_heading, *b.lines)),
+                ]
+                self.section_notes(Block(block.level, block.heading, tail, block.raw_heading))
+                return
             children_end = i + 1
             while children_end < len(blocks) and blocks[children_end].level > block.level:
                 children_end += 1
@@ -528,7 +538,7 @@ class Importer:
         following = self._place(block, children, i, end, blocks)
         if len(self.content.phases) > phases:  # a phase: written "Phase N: name", numbered anew
             written = f"Phase {len(self.content.phases)}: {self.content.phases[-1].phase.name}"
-            if not _words(block.heading) <= _words(written):
+            if Counter(re.findall(r"\w+", block.heading)) - Counter(re.findall(r"\w+", written)):
                 self.renamed.append(block.heading)
         elif (
             block.heading
@@ -574,15 +584,24 @@ class Importer:
     # Sections ---------------------------------------------------------------------------
 
     def text_section(self, block: Block, children: list[Block], name: str, i: int, end: int) -> int:
-        """A Markdown field takes its body and every sub-heading that is not a section itself."""
+        """A Markdown field takes its body and every sub-heading that is not a section itself.
+        Sub-headings move down to sit below the heading the writer gives the field ("###
+        Details" under "## Architecture Overview" becomes "#### Details" under "### Architecture"),
+        or the export would read back otherwise."""
         parts = [_body(block.lines)]
+        own = 2 if name == "overview" else 3
         j = 0
         while (
             j < len(children)
             and not ALIASES.get(children[j].key)
             and not phase_name(children[j].heading)
         ):
-            parts.append(children[j].raw)
+            child = children[j]
+            raw = child.raw
+            if child.level <= 6:
+                level = min(6, max(child.level + own - block.level, own + 1))
+                raw = "\n".join(["#" * level + " " + child.heading, *child.lines]).strip("\n")
+            parts.append(raw)
             j += 1
         text = "\n\n".join(p for p in parts if p.strip())
         existing = getattr(self.plan, name)

@@ -4,7 +4,10 @@ source and hand counts in index.json): words lost, rows captured, fixed point.
 Words: the runs of letters and digits (`\\w+`, any script) of the source outside its front
 matter and HTML comments, compared as a multiset with those of the export: a word written
 three times in the source must be in the export three times. Markup (pipes, bullets, `**`) is
-not a word, since the export writes its own.
+not a word, since the export writes its own; nor is the repetition of a label the template
+writes once per table or section ("**Risk:** … **Mitigation:** …" on each of five risks
+becomes one table headed Risk and Mitigation): label words need only be in the export once.
+The number of a numbered list item ("3.") is markup too: the export numbers its lists anew.
 
 Rows: per row set, the rows the reader made against the rows counted by hand. Captured is
 min(made, hand); phantom is what is made beyond the hand count.
@@ -19,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plans.content import PlanContent
-from plans.markdown.reader import parse_plan
+from plans.markdown.reader import PHASE_LABELS, parse_plan
 from plans.markdown.writer import write_plan
-from plans.sections import HEADINGS
+from plans.sections import COLUMNS, HEADINGS
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
 INDEX = REAL / "index.json"
@@ -31,18 +34,31 @@ ROW_KEYS = (
 )  # fmt: skip
 _FRONT_MATTER = re.compile(r"\A\ufeff?---\r?\n.*?\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_NUMBERED = re.compile(r"^[ \t>]*\d{1,9}[.)](?=\s)", re.M)  # "3." of a numbered list: markup
 # The template's headings as the writer writes them, in template order.
 TEMPLATE_HEADINGS = [names[0] for names in HEADINGS.values()]
 
 
 def source_words(text: str) -> Counter[str]:
     text = _COMMENT.sub(" ", _FRONT_MATTER.sub("", text, count=1))
+    text = _NUMBERED.sub(" ", text)
     return Counter(re.findall(r"\w+", text))
+
+
+def _label_words() -> set[str]:
+    names = [n for names in HEADINGS.values() for n in names]
+    names += [n for columns in COLUMNS.values() for c in columns for n in c.names]
+    names += [*PHASE_LABELS, "phase", "estimated effort", "person days", "task", "tasks"]
+    return {w.lower() for n in names for w in re.findall(r"\w+", n)}
+
+
+LABEL_WORDS = _label_words()
 
 
 def words_lost(source: str, exported: str) -> list[str]:
     have = Counter(re.findall(r"\w+", exported))
-    return sorted((source_words(source) - have).elements())
+    missing = source_words(source) - have
+    return sorted(w for w in missing.elements() if not (w.lower() in LABEL_WORDS and have[w] > 0))
 
 
 def row_counts(content: PlanContent) -> dict[str, int]:
@@ -53,9 +69,10 @@ def row_counts(content: PlanContent) -> dict[str, int]:
 
 def heading_order_problems(exported: str) -> list[str]:
     """Template headings of the export out of template order, or written twice."""
+    structured = exported.split("\n## Additional Notes\n")[0]  # notes are kept as written
     seen = [
         m.group(1).strip()
-        for m in re.finditer(r"^#{2,3} (.+)$", exported, re.M)
+        for m in re.finditer(r"^#{2,3} (.+)$", structured, re.M)
         if m.group(1).strip() in TEMPLATE_HEADINGS
     ]
     problems = [h for h, n in Counter(seen).items() if n > 1]
