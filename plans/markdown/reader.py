@@ -727,15 +727,19 @@ class Importer:
 
     def section_risks(self, block: Block) -> None:
         assumed = []
+        as_written: list[str] = []  # levels written otherwise ("H", "Critical", "高")
 
         def build(v: dict[str, str]) -> Risk | None:
             values = dict(v)
+            written = []
             for name in ("impact", "likelihood"):
                 if v[name].strip():
                     read = level(v[name])
                     if read is None:
                         return None
                     values[name] = read
+                    if normalize(v[name]) != read:
+                        written.append(f"{name.capitalize()} {_one_line(v[name])}")
                 else:  # not written: the middle level, and the report says so
                     values[name] = "medium"
                     assumed.append(name)
@@ -743,12 +747,15 @@ class Importer:
                 return None
             row = Risk(**values)
             self.content.risks.append(row)
+            if written:
+                as_written.append(f"- {_one_line(v['risk'])} — as written: {'; '.join(written)}")
             return row
 
         if any(seg.kind == "table" for seg in block.segments):
             self._table_rows(block, "risks", build, "risks")
         else:
             self._listed_risks(block)
+        self.keep_here(block, as_written, "risk levels written otherwise kept as written")
         if assumed:
             self.report.append(
                 ReportLine(block.heading, "levels not written were set to Medium", kept=False)

@@ -58,7 +58,10 @@ LABEL_WORDS = _label_words()
 def words_lost(source: str, exported: str) -> list[str]:
     have = Counter(re.findall(r"\w+", exported))
     missing = source_words(source) - have
-    return sorted(w for w in missing.elements() if not (w.lower() in LABEL_WORDS and have[w] > 0))
+    lowered = {w.lower() for w in have}
+    return sorted(
+        w for w in missing.elements() if not (w.lower() in LABEL_WORDS and w.lower() in lowered)
+    )
 
 
 def row_counts(content: PlanContent) -> dict[str, int]:
