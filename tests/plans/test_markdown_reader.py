@@ -1,4 +1,5 @@
 """The shapes real plans are written in, each read into rows (issue #15), and nothing lost."""
+# ruff: noqa: RUF001 (documents in Chinese are written with full-width colons)
 
 from __future__ import annotations
 
