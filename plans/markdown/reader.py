@@ -10,6 +10,7 @@ Additional Notes, and the report says what went where.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -98,13 +99,34 @@ class Block:
 
 def normalize(heading: str) -> str:
     text = re.sub(r"[^\w\s&-]", " ", heading.lower()).replace("&", "and")
-    text = re.sub(r"^\s*\d+(\.\d+)*\s*", "", text)  # "1.2 Overview"
+    text = re.sub(r"^\s*(?:(?:\d+|[一二三四五六七八九十]+)\s+)+", "", text)  # "1.2 ", "六、"
     return " ".join(text.replace("-", " ").split())
 
 
 ALIASES: dict[str, str] = {
     normalize(name): key for key, names in HEADINGS.items() for name in names
 }
+# Names a heading may start with ("Risk Management", "성공 지표 (KPI)", "风险与对策"), longest
+# first; never Additional Notes, which takes all that follows it.
+PREFIXES = sorted((n for n, key in ALIASES.items() if key != "notes"), key=len, reverse=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def section_of(key: str) -> str | None:
+    """The template section a normalised heading names, by name or by the name it starts with
+    (a phase heading names a section only when its name is one: "Phase 2.5 Goals")."""
+    if key in ALIASES:
+        return ALIASES[key]
+    name = phase_name(key)
+    if name is not None:  # "Phase 2.5 Goals": the goals of the plan, written for a phase
+        named = ALIASES.get(normalize(name))
+        return named if named in ("goals", "success_criteria") else None
+    for prefix in PREFIXES:
+        if key.startswith(prefix) and (
+            len(key) == len(prefix) or key[len(prefix)] == " " or not prefix[-1].isascii()
+        ):
+            return ALIASES[prefix]
+    return None
 
 
 TEXT_FIELDS = {
@@ -142,6 +164,9 @@ LABEL_RE = re.compile(
 # A label line that opens some other list inside a phase ("**Files to Modify**:"): what follows
 # it is not the phase's tasks.
 OTHER_LABEL_RE = re.compile(r"^\s*(?:\*\*[^*]+\*\*\s*:?|[^\s].{0,60}:)\s*$")
+RISK_FACT_RE = re.compile(
+    r"^\**(impact|likelihood|probability|severity|mitigation)\**\s*[:\uff1a]\s*\**\s*(.+)$", re.I
+)
 BOLD_LINE_RE = re.compile(r"^\s{0,3}(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
 LEVELS = {normalize(word): level for level, words in LEVEL_WORDS.items() for word in words}
 
@@ -473,7 +498,7 @@ class Importer:
                 text = text[end + 4 :].lstrip("\n")
         preamble, blocks = split_blocks(text)
         self.title(blocks)
-        self.has_phases_group = any(b.heading and ALIASES.get(b.key) == "phases" for b in blocks)
+        self.has_phases_group = any(b.heading and section_of(b.key) == "phases" for b in blocks)
         self.phases_level = self.phase_child_level = 99
         self.keep("Before the first heading", _body(preamble), "kept verbatim")
         self.walk(blocks)
@@ -513,7 +538,7 @@ class Importer:
         i = 0
         while i < len(blocks):
             block = blocks[i]
-            if block.heading and ALIASES.get(block.key) == "notes" and block.level <= 2:
+            if block.heading and section_of(block.key) == "notes" and block.level <= 2:
                 # The template's last section: all that follows is notes, headings and all
                 # (the writer puts every passage it kept there, under its own heading).
                 tail = [
@@ -542,7 +567,7 @@ class Importer:
                 self.renamed.append(block.heading)
         elif (
             block.heading
-            and ALIASES.get(block.key)
+            and section_of(block.key)
             and block.heading not in CANONICAL_HEADINGS
             and not phase_name(block.heading)
             and not any(n.startswith(block.raw_heading) for n in self.notes[notes:])
@@ -556,8 +581,8 @@ class Importer:
         if not block.heading:  # the title: its body (a lead paragraph) is kept
             self.keep("Title", _body(block.lines), "text under the title kept verbatim")
             return i + 1
-        target = ALIASES.get(block.key)
-        name = phase_name(block.heading)
+        target = section_of(block.key)
+        name = phase_name(block.heading) if target is None else None
         inside = block.level > self.phases_level
         if name and (inside or block.level == self.phases_level or not self.has_phases_group):
             self.phase(block, children, name)
@@ -579,7 +604,18 @@ class Importer:
             self.keep(block.heading, block.raw, "no matching section: kept verbatim")
             return i + 1
         handler(block)
-        return i + 1
+        following = i + 1
+        if target in GROUPED:  # "### Technical" under "## Success Criteria": more of its rows
+            while (
+                following < end
+                and not section_of(blocks[following].key)
+                and not phase_name(blocks[following].heading)
+            ):
+                child = blocks[following]
+                self.keep_here(child, [f"**{child.heading}**"], "sub-heading kept as a bold line")
+                handler(child)
+                following += 1
+        return following
 
     # Sections ---------------------------------------------------------------------------
 
@@ -593,7 +629,7 @@ class Importer:
         j = 0
         while (
             j < len(children)
-            and not ALIASES.get(children[j].key)
+            and not section_of(children[j].key)
             and not phase_name(children[j].heading)
         ):
             child = children[j]
@@ -762,8 +798,31 @@ class Importer:
             )
 
     def _listed_risks(self, block: Block) -> None:
-        """Risks written as a list: "**Risk:** … **Mitigation:** …", "Outage — mitigation: …"."""
+        """Risks written as a list: "**Risk:** … **Mitigation:** …", "Outage — mitigation: …";
+        or one risk a sub-heading names, with "Impact: …", "Mitigation: …" lines under it."""
         items, rest = _items(block)
+        facts = [RISK_FACT_RE.match(text) for text, _ in items]
+        if section_of(block.key) is None and any(facts):
+            values = {"risk": _plain(block.heading).strip(), "mitigation": ""}
+            values |= {"impact": "medium", "likelihood": "medium"}
+            for (text, _), fact in zip(items, facts, strict=True):
+                name = fact and {"probability": "likelihood", "severity": "impact"}.get(
+                    fact.group(1).lower(), fact.group(1).lower()
+                )
+                if fact and name in ("impact", "likelihood") and level(fact.group(2)):
+                    values[name] = level(fact.group(2)) or "medium"
+                elif fact and name == "mitigation" and not values["mitigation"]:
+                    values["mitigation"] = fact.group(2).strip()
+                else:
+                    rest.append(f"- {text}")
+                    continue
+                if name != "mitigation" and fact and normalize(fact.group(2)) != values[name]:
+                    rest.append(f"- {text}")  # a level written otherwise, kept as written
+            if values["risk"] and _fits(Risk, values):
+                self.content.risks.append(Risk(**values))
+                self.report.append(ReportLine(block.heading, "→ 1 risk (written as a heading)"))
+                self.keep_here(block, rest, "lines that are not the risk's facts kept verbatim")
+                return
         made = 0
         for text, _ in items:
             parts = re.split(
@@ -977,6 +1036,12 @@ class Importer:
             self.empty_notes_heading = self.empty_notes_heading or block.heading
         self.keep(block.heading, _body(block.lines), "additional notes kept")
 
+
+# Sections of rows whose sub-headings group more of their rows.
+GROUPED = {
+    "goals", "success_criteria", "user_stories", "api_endpoints", "feature_flags", "risks",
+    "team_members", "documentation", "open_questions",
+}  # fmt: skip
 
 # Sub-headings and labels inside a phase, by what follows them.
 PHASE_LABELS = {
