@@ -949,16 +949,28 @@ class Importer:
         self.current = ""  # what fits nowhere goes to the Additional Notes, under this heading
         phase = Phase(name=name[: max_length(Phase, "name")])
         reading = PhaseReading(phase)
+        labelled = any(PHASE_LABELS.get(normalize(c.heading)) == "tasks" for c in children)
         for part in [block, *children]:
             if part is not block:
                 key = normalize(part.heading)
+                work = not labelled and not section_of(key) and not _not_tasks(key)
                 if key in PHASE_LABELS:
                     reading.mode = PHASE_LABELS[key]
+                    reading.named(part.heading)
+                elif work and any(seg.kind == "list" for seg in part.segments):
+                    # "#### Backend" with a list: its items are the phase's tasks
+                    reading.mode = "tasks"
+                    reading.rest += [f"**{part.heading}**", ""]
+                elif work and len(part.heading) <= max_length(Task, "text"):
+                    # "#### 1.1 型定義の作成" with prose or code: the heading is one task
+                    reading.tasks.append(_new_task(part.heading, False))
+                    reading.mode = "other"
                 else:
                     reading.mode = "other"
                     reading.rest += [part.raw_heading, ""]
             for segment in part.segments:
                 reading.segment(part.text_of(segment), segment, part)
+        self.renamed += [label for label in reading.labels if label not in self.renamed]
         phase.deliverables = "\n".join(reading.deliverables).strip("\n")
         self.content.phases.append(PhaseContent(phase, reading.tasks))
         days = f", {phase.effort} person-days" if phase.effort is not None else ""
@@ -1047,13 +1059,36 @@ GROUPED = {
 PHASE_LABELS = {
     normalize(name): mode
     for mode, names in {
-        "tasks": ("tasks", "task list", "todo", "to do", "work items", "任务", "タスク", "작업",
-                  "tareas"),
+        "tasks": ("tasks", "task list", "todo", "to do", "work items", "work", "changes",
+                  "steps", "delivered", "任务", "工作内容", "实施步骤", "タスク", "作業",
+                  "実装内容", "変更内容", "작업", "작업 내용", "tareas", "trabajo", "actividades",
+                  "pasos"),
         "deliverables": ("deliverables", "outputs", "交付物", "成果物", "산출물", "entregables"),
         "estimated effort": ("estimated effort", "effort", "工作量", "工数"),
     }.items()
     for name in names
 }  # fmt: skip
+
+
+# Sub-headings and labels in a phase that name something other than its work.
+NOT_TASKS = tuple(
+    normalize(name)
+    for name in (
+        "testing", "tests", "test", "verification", "validation", "files", "acceptance criteria",
+        "success criteria", "exit criteria", "definition of done", "rollback", "notes",
+        "dependencies", "duration", "risks", "objective", "goal", "goals", "outcome", "results",
+        "deliverable", "output", "検証", "テスト", "成果", "目標", "테스트", "검증", "산출물",
+        "测试", "验证", "验收", "目标", "交付", "pruebas", "verificación", "verificacion",
+        "archivos", "resultado", "objetivo", "entregable",
+    )
+)  # fmt: skip
+
+
+WRITTEN_LABEL_WORDS = {"tasks", "task", "deliverables", "estimated", "effort"}
+
+
+def _not_tasks(key: str) -> bool:
+    return any(key == name or key.startswith(name + " ") for name in NOT_TASKS)
 
 
 def _new_task(text: str, done: bool) -> Task:
@@ -1071,6 +1106,12 @@ class PhaseReading:
     rest: list[str] = field(default_factory=list)
     deliverables: list[str] = field(default_factory=list)
     mode: str | None = None  # "tasks", "deliverables", "other" (some other label) or None
+    labels: list[str] = field(default_factory=list)  # labels the writer writes otherwise
+
+    def named(self, label: str) -> None:
+        if not set(re.findall(r"\w+", label.lower())) <= WRITTEN_LABEL_WORDS:
+            self.labels.append(label)
+
     effort_seen: bool = False
 
     def segment(self, lines: list[str], segment: Segment, block: Block) -> None:
@@ -1096,6 +1137,7 @@ class PhaseReading:
                 return
             if plain in PHASE_LABELS and OTHER_LABEL_RE.match(body[0]):
                 self.mode = PHASE_LABELS[plain]
+                self.named(body[0].strip().strip("*_:\uff1a ").strip("*_"))
                 return
             if OTHER_LABEL_RE.match(body[0]):  # "**Files to Modify**:" — not the tasks
                 self.mode = "other"
