@@ -43,7 +43,8 @@ def _criteria(*texts: str) -> list[SuccessCriterion]:
 
 
 def _story(user_type: str, action: str, benefit: str) -> UserStory:
-    return UserStory(user_type=user_type, action=action, benefit=benefit)
+    sentence = f"As a {user_type}, I want to {action}"
+    return UserStory(sentence=f"{sentence} so that {benefit}" if benefit else sentence)
 
 
 def _endpoint(

@@ -30,6 +30,11 @@ class Section:
     def anchor(self) -> str:
         return self.key.replace("_", "-")
 
+    @property
+    def keeps_notes(self) -> bool:
+        """Whether an import may keep text in this section that fits no row (NOTE_KEYS)."""
+        return self.key in NOTE_KEYS
+
 
 # The most rows a section holds (and tasks a phase): what a form takes and an import may bring.
 MAX_ROWS = 500
@@ -95,6 +100,20 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 SECTIONS_BY_KEY = {s.key: s for s in SECTIONS}
+
+# Text an imported document held inside a section that fits no row (an introduction, a column
+# no field takes), kept in Plan.section_notes under these keys, by the section that shows it.
+NOTE_KEYS: dict[str, tuple[str, ...]] = {
+    "goals": ("goals",),
+    "success_criteria": ("success_criteria",),
+    "user_stories": ("user_stories",),
+    "api_endpoints": ("api_endpoints",),
+    "rollout": ("feature_flags",),
+    "risks": ("risks",),
+    "resources": ("team_members", "timeline"),
+    "documentation": ("documentation",),
+    "open_questions": ("open_questions",),
+}
 
 
 # Every heading the template writes, by the key the reader places its body under, with the other
@@ -236,6 +255,19 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("role", "Role", ("responsibility", "title", "角色", "役割", "역할", "rol")),
     ),
 }  # fmt: skip
+
+COLUMNS["approvals"] = (
+    Column("role", "Role", ("角色", "役割", "역할", "rol", "team", "function")),
+    Column("name", "Name", ("approver", "signed by", "姓名", "审批人", "名前", "이름", "nombre")),
+    Column("date", "Date", ("signed", "日期", "日付", "날짜", "fecha")),
+    Column("signature", "Signature", ("status", "approval", "sign off", "签名", "署名", "서명",
+                                      "firma", "estado")),
+)  # fmt: skip
+
+# The line the writer puts over an imported document's approval record, in the Approval section.
+APPROVAL_INTRO = (
+    "Earlier approval record, as typed in the imported document (not sign-offs in Plansign):"
+)
 
 # Risk levels as written in real tables, by the level they mean (a level of two words, such as
 # "High-Medium", is read by its first word; "Critical" is the highest there is).

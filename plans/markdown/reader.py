@@ -36,11 +36,13 @@ from plans.models import (
     UserStory,
 )
 from plans.sections import (
+    APPROVAL_INTRO,
     COLUMNS,
     DEFAULT_SIGNOFF_ROLES,
     HEADINGS,
     LEVEL_WORDS,
     MAX_ROWS,
+    NOTE_KEYS,
     SECTIONS,
 )
 
@@ -464,6 +466,7 @@ class Importer:
         self.report: list[ReportLine] = []
         self.notes: list[str] = []
         self.prior_changelog: list[list[str]] = []
+        self.prior_approvals: list[list[str]] = []
         self.plan.section_notes = {}
         self.current = ""
         self.renamed: list[str] = []  # headings of the template's sections under other names
@@ -513,6 +516,7 @@ class Importer:
             )
         self.plan.additional_notes = "\n\n".join(self.notes)
         self.plan.prior_changelog = self.prior_changelog
+        self.plan.prior_approvals = self.prior_approvals
         return ImportResult(self.content, self.report, self.prior_changelog)
 
     def title(self, blocks: list[Block]) -> None:
@@ -684,24 +688,17 @@ class Importer:
         self._list_rows(block, OpenQuestion, "open_questions")
 
     def section_user_stories(self, block: Block) -> None:
+        """Each item a story, kept as the sentence written (in any wording or language)."""
         items, rest = _items(block)
-        pattern = re.compile(r"^as an? (.+?), I want(?: to)? (.+?)(?:,? so that (.+))?$", re.I)
+        made = 0
         for text, _ in items:
-            match = pattern.match(text.rstrip("."))
-            if match and all(len(g or "") <= 500 for g in match.groups()):
-                self.content.user_stories.append(
-                    UserStory(
-                        user_type=match.group(1),
-                        action=match.group(2),
-                        benefit=match.group(3) or "",
-                    )
-                )
+            if len(text) <= max_length(UserStory, "sentence"):
+                self.content.user_stories.append(UserStory(sentence=text))
+                made += 1
             else:
                 rest.append(f"- {text}")
-        self.report.append(
-            ReportLine(block.heading, f"→ {len(self.content.user_stories)} user stories")
-        )
-        self.keep_here(block, rest, "items not shaped “As a …, I want to …” kept verbatim")
+        self.report.append(ReportLine(block.heading, f"→ {made} user stories"))
+        self.keep_here(block, rest, "lines that are not list items kept verbatim")
 
     def _table_rows(self, block: Block, rowset: str, build: Any, noun: str) -> int:
         """Rows by header name (see match_columns). `build` takes the row's values by field and
@@ -998,29 +995,63 @@ class Importer:
     section_resources = section_phases = _group
 
     def section_approval(self, block: Block) -> None:
-        """Regenerated from the sign-offs only when nothing would be lost: the template's own
-        table, with the template's roles, that no one signed. Otherwise kept verbatim."""
-        _, rows, rest, head = _table(block)
-        signed = [r for r in rows if any(c.strip() for c in r[1:])]
-        own_table = not head or split_row(head[0]) == ["Role", "Name", "Date", "Signature"]
-        other_roles = [r[0] for r in rows if r[0].strip() not in ("", *DEFAULT_SIGNOFF_ROLES)]
-        if signed:
-            self.keep(block.heading, block.raw, "sign-offs made outside Plansign kept verbatim")
-        elif other_roles:
-            roles = ", ".join(f"“{r.strip()}”" for r in other_roles)
-            self.keep(
-                block.heading, block.raw, f"roles not of the template ({roles}) kept verbatim"
+        """The template's own table that no one signed is regenerated from the sign-offs. Rows
+        typed in with a name, date or signature are the document's earlier approval record
+        (Plan.prior_approvals: shown in the Approval section, never counted as sign-offs);
+        unsigned rows of roles not of the template, tables without a Role or Name column and
+        every other line are kept verbatim."""
+        rest: list[str] = []
+        record: list[list[str]] = []
+        for segment in block.segments:
+            lines = [line for line in block.text_of(segment) if line.strip()]
+            if segment.kind != "table":
+                if _body(lines) != APPROVAL_INTRO:
+                    rest += [*lines, ""]
+                continue
+            raw = split_row(lines[0])
+            taken = match_columns([normalize(h) for h in raw], "approvals")
+            if "role" not in taken and "name" not in taken:
+                rest += [*lines, ""]
+                continue
+            rows = [split_row(line) for line in lines[2:]]
+            made: list[list[str]] = []
+            for line, row in zip(lines[2:], rows, strict=True):
+                values = [
+                    row[taken[f]].strip() if f in taken and taken[f] < len(row) else ""
+                    for f in APPROVAL_FIELDS
+                ]
+                if any(values[1:]):
+                    record.append(values)
+                    made.append(row)
+                elif values[0] and values[0] not in DEFAULT_SIGNOFF_ROLES:
+                    rest.append(line)
+            titles = {c.field: c.title for c in COLUMNS["approvals"]}
+            extras, _ = leftover_columns(
+                lines[:2],
+                made,
+                {index: titles[name] for name, index in taken.items()},
+                [r[taken["role"]] if "role" in taken else "" for r in made],
             )
-        elif rest or not own_table:
-            self.keep(
-                block.heading, block.raw, "an Approval section of another shape kept verbatim"
-            )
-        else:
+            rest += extras
+        self.prior_approvals += record
+        if record:
             self.report.append(
                 ReportLine(
-                    block.heading, "→ regenerated from the sign-off workflow (no one had signed)"
+                    block.heading,
+                    f"→ {len(record)} earlier approval row{'s' if len(record) != 1 else ''} "
+                    "kept as the document\u2019s approval record (not sign-offs)",
                 )
             )
+        else:
+            self.report.append(ReportLine(block.heading, "→ regenerated from the sign-offs"))
+        named = [line for line in rest if line.lstrip().startswith("|")]
+        why = "approval lines of another shape kept verbatim"
+        if named:
+            roles = ", ".join(f"“{split_row(r)[0]}”" for r in named if split_row(r))
+            why = f"roles not of the template ({roles}) kept verbatim"
+        self.keep(
+            block.heading, "\n".join([block.raw_heading, "", *rest]) if _body(rest) else "", why
+        )
 
     def section_changelog(self, block: Block) -> None:
         """Earlier rows, by position, before Plansign's versions; cells after the fourth and
@@ -1204,6 +1235,7 @@ class PhaseReading:
                 self.rest.append(line)
 
 
+APPROVAL_FIELDS = ("role", "name", "date", "signature")
 CHANGELOG_HEADINGS = ("Date", "Version", "Changes", "Author")  # as the export writes them
 
 CANONICAL_HEADINGS = {
@@ -1218,10 +1250,7 @@ CANONICAL_HEADINGS = {
 
 
 # Sections whose lines that fit no row stay in the section (see writer.content_lines).
-SECTION_NOTE_KEYS = {
-    "goals", "success_criteria", "user_stories", "api_endpoints", "feature_flags", "risks",
-    "team_members", "timeline", "documentation", "open_questions",
-}  # fmt: skip
+SECTION_NOTE_KEYS = {key for keys in NOTE_KEYS.values() for key in keys}
 
 
 def _effort(value: str) -> Decimal | None:

@@ -14,7 +14,7 @@ from typing import Any
 from plans.content import PlanContent
 from plans.diff import display
 from plans.models import NamedVersion
-from plans.sections import COLUMNS, DEFAULT_SIGNOFF_ROLES
+from plans.sections import APPROVAL_INTRO, COLUMNS, DEFAULT_SIGNOFF_ROLES
 
 EMPTY_EFFORT = "[X person-days]"
 
@@ -116,11 +116,7 @@ def content_lines(content: PlanContent) -> list[str]:
         [f"- {_one_line(c.text)}" for c in content.success_criteria],
         kept("success_criteria"),
     )
-    stories = [
-        f"- As a {_one_line(s.user_type)}, I want to {_one_line(s.action)}"
-        + (f" so that {_one_line(s.benefit)}" if s.benefit else "")
-        for s in content.user_stories
-    ]
+    stories = [f"- {_one_line(s.sentence)}" for s in content.user_stories]
     out += _block("### User Stories", stories, kept("user_stories"))
     out += ["## Technical Specifications", ""]
     out += _block("### Architecture", _text(p.architecture))
@@ -204,12 +200,20 @@ def write_plan(
     out = content_lines(content)
     if approvals is None:  # nobody has signed: the template's roles, empty
         approvals = [ApprovalRow(role) for role in DEFAULT_SIGNOFF_ROLES]
+    record = content.plan.prior_approvals or []
     out += _block(
         "## Approval",
-        table(
-            ["Role", "Name", "Date", "Signature"],
-            ([a.role, a.name, a.date, a.signature] for a in approvals),
-        ),
+        [
+            *table(
+                ["Role", "Name", "Date", "Signature"],
+                ([a.role, a.name, a.date, a.signature] for a in approvals),
+            ),
+            *(
+                ["", APPROVAL_INTRO, "", *table(["Role", "Name", "Date", "Signature"], record)]
+                if record
+                else []
+            ),
+        ],
     )
     out += _block(
         "## Changelog",

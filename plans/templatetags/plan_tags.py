@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
 from plans.markdown.render import render_inline_markdown, render_markdown
+from plans.sections import NOTE_KEYS
 
 register = template.Library()
 
@@ -46,3 +47,10 @@ def ago(moment: datetime | None) -> str:
 def get_item(mapping: Any, key: Any) -> Any:
     """mapping[key], or an empty list: for lookups by a value, which template syntax lacks."""
     return mapping.get(key, []) if hasattr(mapping, "get") else []
+
+
+@register.filter
+def kept_notes(plan: Any, section_key: str) -> str:
+    """The text an imported document held in this section that fits no row (section_notes)."""
+    notes = getattr(plan, "section_notes", None) or {}
+    return "\n\n".join(str(notes[k]) for k in NOTE_KEYS.get(section_key, ()) if notes.get(k))

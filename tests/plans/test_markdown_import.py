@@ -130,7 +130,7 @@ def test_common_heading_variants_are_recognised():
     assert result.content.plan.unit_tests == "Pytest."
     assert result.content.plan.rollback_plan == "Flip the flag."
     assert result.prior_changelog == [["2025-01-02", "0.9", "Draft", "Sam"]]
-    assert "| QA | Kim | 2025-01-03 | ok |" in result.content.plan.additional_notes
+    assert result.content.plan.prior_approvals == [["QA", "Kim", "2025-01-03", "ok"]]
 
 
 def test_phases_in_other_common_shapes():

@@ -263,3 +263,11 @@ def test_documents_in_chinese_japanese_korean_and_spanish(document, goals):
 def test_a_document_of_too_many_list_items_or_table_rows_is_refused_before_reading(document):
     with pytest.raises(ImportError_, match="list items and table rows"):
         parse_plan(document)
+
+
+def test_a_user_story_comes_back_word_for_word():
+    story = "As an auditor, I want every change logged, so that I can trace it"
+    content = read(f"# Plan: P\n\n## User Stories\n\n- {story}\n- 作为审计员，我希望记录每次更改\n")
+    assert [s.sentence for s in content.user_stories] == [story, "作为审计员，我希望记录每次更改"]
+    assert f"- {story}\n" in write_plan(content)
+    assert content.user_stories[0].emphasis == ("As an ", "auditor", story[len("As an auditor") :])
