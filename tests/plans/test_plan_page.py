@@ -111,7 +111,7 @@ def test_it_runs_a_constant_number_of_queries(as_alice, team, alice, django_asse
     big = make_plan(team, alice, rows=50, tasks=20)
     with django_assert_max_num_queries(24):
         response = as_alice.get(big.get_absolute_url())
-    assert response.content.decode().count("done\">Task ") == 50 * 20
+    assert response.content.decode().count('done">Task ') == 50 * 20
 
 
 def test_it_lists_every_section_in_the_outline(as_alice, plan):

@@ -25,7 +25,7 @@ def test_a_second_visit_renders_the_same_page_without_loading_the_content(
     with django_assert_max_num_queries(3):
         second = as_alice.get(big.get_absolute_url()).text
 
-    assert second.count("done\">Task ") == first.count("done\">Task ") == 50 * 20
+    assert second.count('done">Task ') == first.count('done">Task ') == 50 * 20
     assert strip_tokens(second) == strip_tokens(first)
 
 
