@@ -598,3 +598,28 @@ class NamedVersion(models.Model):
             return "1.0"
         whole, part = int(match.group(1)), int(match.group(2) or 0)
         return f"{whole + 1}.0" if major else f"{whole}.{part + 1}"
+
+
+class ImportDraft(models.Model):
+    """An uploaded document waiting in the import preview: kept server-side so that re-mapping
+    a heading never uploads it again. Only its owner may read it; it lasts DRAFT_HOURS, and a
+    person keeps at most DRAFTS_PER_USER of them (the oldest go first)."""
+
+    DRAFT_HOURS = 2
+    DRAFTS_PER_USER = 5
+
+    token = models.CharField(max_length=43, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_drafts"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255, blank=True)
+    document = models.TextField()
+    overrides = models.JSONField(default=dict, blank=True)  # heading index → where it goes
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename or "pasted text"

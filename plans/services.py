@@ -337,3 +337,24 @@ def update_team(
             member.save(update_fields=["role"])
     if not locked.memberships.filter(role=Membership.Role.MAINTAINER).exists():
         raise TeamRuleError("A team needs at least one maintainer: make someone else one first.")
+
+
+def keep_import_draft(*, user: User, team: Team, document: str, filename: str) -> Any:
+    """The document kept for its preview, owned by `user`; their stale and surplus drafts go."""
+    import secrets
+    from datetime import timedelta
+
+    from plans.models import ImportDraft
+
+    now = timezone.now()
+    mine = ImportDraft.objects.filter(user=user)
+    mine.filter(created_at__lt=now - timedelta(hours=ImportDraft.DRAFT_HOURS)).delete()
+    surplus = list(mine.values_list("pk", flat=True)[ImportDraft.DRAFTS_PER_USER - 1 :])
+    ImportDraft.objects.filter(pk__in=surplus).delete()
+    return ImportDraft.objects.create(
+        token=secrets.token_urlsafe(32),
+        user=user,
+        team=team,
+        document=document,
+        filename=filename[:255],
+    )

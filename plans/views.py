@@ -4,6 +4,7 @@ import hashlib
 import io
 import zipfile
 from dataclasses import asdict
+from datetime import timedelta
 from typing import Any, cast
 
 from django.contrib import messages
@@ -50,6 +51,7 @@ from plans.services import (
     create_plan,
     duplicate_plan,
     import_plan,
+    keep_import_draft,
     save_section,
     set_archived,
 )
@@ -378,6 +380,14 @@ def export_document(plan: Plan, number: int) -> str:
 @require_http_methods(["GET", "POST"])
 def plan_import(request: AuthenticatedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid() and "preview" in request.POST:
+        draft = keep_import_draft(
+            user=request.user,
+            team=form.cleaned_data["team"],
+            document=form.cleaned_data["document"],
+            filename=form.cleaned_data["filename"],
+        )
+        return redirect("plans:import_preview", token=draft.token)
     if request.method == "POST" and form.is_valid():
         plan, report = import_plan(
             team=form.cleaned_data["team"],
@@ -391,6 +401,64 @@ def plan_import(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("plans:import_report", pk=plan.pk)
     status = 422 if request.method == "POST" else 200
     return render(request, "plans/import.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def import_preview(request: AuthenticatedRequest, token: str) -> HttpResponse:
+    """What the import will make, before anything is made: each heading and where it goes (a
+    select re-maps it), rows per section, passages kept as notes. *Import* creates the plan.
+    The document is the user's own draft (another's token is a 404), read anew on each change."""
+    from plans.markdown.reader import TARGETS, ImportError_, parse_plan
+    from plans.models import ImportDraft
+
+    draft = ImportDraft.objects.filter(
+        token=token,
+        user=request.user,
+        created_at__gte=timezone.now() - timedelta(hours=ImportDraft.DRAFT_HOURS),
+    ).first()
+    if draft is None:
+        raise Http404("This import preview has expired: upload the document again.")
+    overrides = {int(k): v for k, v in draft.overrides.items()}
+    if request.method == "POST":
+        for name, value in request.POST.items():
+            if name.startswith("heading-") and name[8:].isdigit():
+                index = int(name[8:])
+                if value in TARGETS:
+                    overrides[index] = value
+                elif value == "":
+                    overrides.pop(index, None)
+        draft.overrides = {str(k): v for k, v in overrides.items()}
+        draft.save(update_fields=["overrides"])
+    try:
+        result = parse_plan(draft.document, draft.filename, overrides)
+    except ImportError_ as error:  # a choice that makes a section too long
+        messages.error(request, str(error))
+        draft.overrides = {}
+        draft.save(update_fields=["overrides"])
+        result = parse_plan(draft.document, draft.filename)
+    if request.method == "POST" and request.POST.get("action") == "import":
+        if not Membership.objects.filter(
+            team=draft.team, user=request.user, role__in=EDITING_ROLES
+        ).exists():
+            raise PermissionDenied("You are no longer an editor in this team.")
+        plan, report = import_plan(
+            team=draft.team,
+            author=request.user,
+            document=draft.document,
+            filename=draft.filename,
+            parsed=result,
+        )
+        draft.delete()
+        request.session[f"import-report-{plan.pk}"] = [asdict(line) for line in report]
+        return redirect("plans:import_report", pk=plan.pk)
+    context = {
+        "draft": draft,
+        "result": result,
+        "targets": TARGETS,
+        "rows": [(key, n) for key, n in result.rows.items() if n],
+    }
+    template = "plans/import_preview.html#preview" if request.htmx else "plans/import_preview.html"
+    return render(request, template, context)
 
 
 @require_safe

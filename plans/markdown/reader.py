@@ -19,7 +19,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from plans.content import PhaseContent, PlanContent
+from plans.content import ROW_MODELS, PhaseContent, PlanContent
 from plans.models import (
     ApiEndpoint,
     DocumentationUpdate,
@@ -65,6 +65,39 @@ class ImportResult:
     content: PlanContent
     report: list[ReportLine] = field(default_factory=list)
     prior_changelog: list[list[str]] = field(default_factory=list)
+    # Every heading of the document, in order: (index, level, heading, where it went: a key of
+    # TARGETS, "phase", "title", "notes" or "" for a heading another one took with it).
+    headings: list[tuple[int, int, str, str]] = field(default_factory=list)
+
+    @property
+    def rows(self) -> dict[str, int]:
+        counts = {key: len(self.content.rows(key)) for key in ROW_KEYS}
+        counts["tasks"] = sum(len(p.tasks) for p in self.content.phases)
+        return counts
+
+    @property
+    def kept(self) -> list[ReportLine]:
+        return [line for line in self.report if line.kept]
+
+    @property
+    def structured(self) -> bool:
+        """Whether the reading found any row or any of the template's text fields."""
+        plan = self.content.plan
+        return any(self.rows.values()) or any(getattr(plan, f) for f in TEXT_FIELDS.values())
+
+    def summary(self) -> str:
+        """ "62 rows in 9 sections; 3 passages kept as notes"."""
+        rows = {k: n for k, n in self.rows.items() if n}
+        total = sum(rows.values())
+        sections = len(
+            {k for k in rows if k != "tasks"} | ({"phases"} if "tasks" in rows else set())
+        )
+        kept = len(self.kept)
+        return (
+            f"{total} row{'s' if total != 1 else ''} in {sections} section"
+            f"{'s' if sections != 1 else ''}; {kept} passage{'s' if kept != 1 else ''} "
+            "kept as notes"
+        )
 
 
 @dataclass
@@ -130,6 +163,14 @@ def section_of(key: str) -> str | None:
             return ALIASES[prefix]
     return None
 
+
+# Where a heading may be placed, as the import preview offers it.
+TARGETS: dict[str, str] = {
+    **{key: names[0] for key, names in HEADINGS.items() if key != "notes"},
+    "phase": "A phase",
+    "notes": "Additional Notes (kept as written)",
+}
+ROW_KEYS = tuple(ROW_MODELS)
 
 TEXT_FIELDS = {
     "overview": "overview",
@@ -458,7 +499,11 @@ def leftover_columns(
 
 
 class Importer:
-    def __init__(self, text: str, filename: str = "") -> None:
+    def __init__(
+        self, text: str, filename: str = "", overrides: dict[int, str] | None = None
+    ) -> None:
+        self.overrides = overrides or {}  # heading index → a key of TARGETS, "phase" or "notes"
+        self.placed: dict[int, str] = {}
         self.text = text
         self.filename = filename
         self.plan = Plan()
@@ -500,6 +545,7 @@ class Importer:
                 self.keep("Front matter", text[: end + 4], "front matter kept verbatim")
                 text = text[end + 4 :].lstrip("\n")
         preamble, blocks = split_blocks(text)
+        self.blocks = blocks
         self.title(blocks)
         self.has_phases_group = any(b.heading and section_of(b.key) == "phases" for b in blocks)
         self.phases_level = self.phase_child_level = 99
@@ -517,7 +563,16 @@ class Importer:
         self.plan.additional_notes = "\n\n".join(self.notes)
         self.plan.prior_changelog = self.prior_changelog
         self.plan.prior_approvals = self.prior_approvals
-        return ImportResult(self.content, self.report, self.prior_changelog)
+        headings = [
+            (
+                n,
+                b.level,
+                b.heading or "(title)",
+                "title" if not b.heading else self.placed.get(n, ""),
+            )
+            for n, b in enumerate(self.blocks)
+        ]
+        return ImportResult(self.content, self.report, self.prior_changelog, headings)
 
     def title(self, blocks: list[Block]) -> None:
         first = next((b for b in blocks if b.level == 1), None)
@@ -585,14 +640,41 @@ class Importer:
         if not block.heading:  # the title: its body (a lead paragraph) is kept
             self.keep("Title", _body(block.lines), "text under the title kept verbatim")
             return i + 1
-        target = section_of(block.key)
+        chosen = self.overrides.get(i)
+        self.placed[i] = chosen or ""
+        if chosen == "notes":
+            self.current = ""
+            self.keep(block.heading, block.raw, "kept as notes, as chosen")
+            return i + 1
+        if chosen == "phase":
+            self.placed[i] = "phase"
+            self.phase(block, children, phase_name(block.heading) or _plain(block.heading).strip())
+            return end
+        following = self._place_by_heading(block, children, i, end, blocks, chosen)
+        if not self.placed.get(i):
+            self.placed[i] = "notes"
+        return following
+
+    def _place_by_heading(
+        self,
+        block: Block,
+        children: list[Block],
+        i: int,
+        end: int,
+        blocks: list[Block],
+        chosen: str | None,
+    ) -> int:
+        target = chosen or section_of(block.key)
+        self.placed[i] = target or ""
         name = phase_name(block.heading) if target is None else None
         inside = block.level > self.phases_level
         if name and (inside or block.level == self.phases_level or not self.has_phases_group):
+            self.placed[i] = "phase"
             self.phase(block, children, name)
             return end
         if inside and target is None and block.level <= self.phase_child_level:
             # "### 1.1 Setup" under "## Implementation Phases": each sub-heading is a phase
+            self.placed[i] = "phase"
             self.phase_child_level = block.level
             self.phase(block, children, _plain(block.heading).strip() or block.heading)
             return end
@@ -1291,7 +1373,9 @@ MAX_ROW_LINES = 8_000
 _ROW_LINE = re.compile(r"^[ \t>]*(?:[-*+]|\d{1,9}[.)]|\|)", re.MULTILINE)
 
 
-def parse_plan(text: str, filename: str = "") -> ImportResult:
+def parse_plan(
+    text: str, filename: str = "", overrides: dict[int, str] | None = None
+) -> ImportResult:
     """The document as a plan's content; ImportError_ if a section (or a phase) holds more rows
     than its form takes, since such a section could never be saved again."""
     lines = text.count("\n") + 1
@@ -1308,7 +1392,7 @@ def parse_plan(text: str, filename: str = "") -> ImportResult:
             f"The document has {rows:,} list items and table rows; "
             f"a plan has at most {MAX_ROW_LINES:,}."
         )
-    result = Importer(text, filename).run()
+    result = Importer(text, filename, overrides).run()
     for section in SECTIONS:
         for key in section.rows:
             count = len(result.content.rows(key))
