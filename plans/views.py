@@ -398,6 +398,7 @@ def plan_import(request: AuthenticatedRequest) -> HttpResponse:
         )
         # Redirect after the post, so that reloading the report never imports twice.
         request.session[f"import-report-{plan.pk}"] = [asdict(line) for line in report]
+        request.session[f"import-summary-{plan.pk}"] = form.cleaned_data["parsed"].summary()
         return redirect("plans:import_report", pk=plan.pk)
     status = 422 if request.method == "POST" else 200
     return render(request, "plans/import.html", {"form": form}, status=status)
@@ -450,6 +451,7 @@ def import_preview(request: AuthenticatedRequest, token: str) -> HttpResponse:
         )
         draft.delete()
         request.session[f"import-report-{plan.pk}"] = [asdict(line) for line in report]
+        request.session[f"import-summary-{plan.pk}"] = result.summary()
         return redirect("plans:import_report", pk=plan.pk)
     context = {
         "draft": draft,
@@ -467,7 +469,10 @@ def import_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = request.session.get(f"import-report-{plan.pk}")
     if report is None:
         raise Http404("This import's report is no longer available.")
-    return render(request, "plans/import_report.html", {"plan": plan, "report": report})
+    summary = request.session.get(f"import-summary-{plan.pk}", "")
+    return render(
+        request, "plans/import_report.html", {"plan": plan, "report": report, "summary": summary}
+    )
 
 
 def _unique(name: str, taken: set[str]) -> str:

@@ -84,3 +84,9 @@ def test_a_person_keeps_a_few_drafts_at_most(as_alice, team):
 def test_a_document_with_nothing_structured_says_so(as_alice, team):
     html = preview(as_alice, team, "Just some prose.\n\nAnd more prose.\n").content.decode()
     assert "Nothing structured was found in this document" in html
+
+
+def test_the_report_says_the_totals(as_alice, team):
+    file = SimpleUploadedFile("sync.md", DOCUMENT.encode(), content_type="text/markdown")
+    response = as_alice.post(reverse("plans:import"), {"team": team.pk, "file": file}, follow=True)
+    assert "2 rows in 1 section; 2 passages kept as notes." in response.content.decode()
