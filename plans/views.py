@@ -15,7 +15,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, lazy
+from django.utils.html import escape, format_html
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -453,10 +455,30 @@ def import_preview(request: AuthenticatedRequest, token: str) -> HttpResponse:
         request.session[f"import-report-{plan.pk}"] = [asdict(line) for line in report]
         request.session[f"import-summary-{plan.pk}"] = result.summary()
         return redirect("plans:import_report", pk=plan.pk)
+    # The options of every heading's select, written once: a long document has hundreds.
+    options = [
+        (key, format_html('<option value="{}"', key), escape(label))
+        for key, label in TARGETS.items()
+    ]
+    headings = [
+        (
+            index,
+            level,
+            heading,
+            placed,
+            mark_safe(  # of escaped parts only: the keys are ours, the labels escaped
+                "".join(
+                    f"{opening}{' selected' if key == placed else ''}>{label}</option>"
+                    for key, opening, label in options
+                )
+            ),
+        )
+        for index, level, heading, placed in result.headings
+    ]
     context = {
         "draft": draft,
         "result": result,
-        "targets": TARGETS,
+        "headings": headings,
         "rows": [(key, n) for key, n in result.rows.items() if n],
     }
     template = "plans/import_preview.html#preview" if request.htmx else "plans/import_preview.html"
