@@ -256,12 +256,14 @@ def test_documents_in_chinese_japanese_korean_and_spanish(document, goals):
 @pytest.mark.parametrize(
     "document",
     [
-        "# P\n" + "- x\n" * 9_000,
-        "# P\n| a |\n|---|\n" + "| x |\n" * 9_000,
+        "# P\n" + "- x\n" * 6_000,
+        "# P\n| a |\n|---|\n" + "| x |\n" * 6_000,
+        "# P\n" + "> x\n" * 6_000,
+        "# a\n- b\n" * 3_600,
     ],
 )
 def test_a_document_of_too_many_list_items_or_table_rows_is_refused_before_reading(document):
-    with pytest.raises(ImportError_, match="list items and table rows"):
+    with pytest.raises(ImportError_, match="list items, table rows and quoted lines"):
         parse_plan(document)
 
 
