@@ -7,6 +7,7 @@ the sign-off hash digests it, so what a lead signs is a document a person can re
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,8 +44,31 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]
     return lines
 
 
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+
+
+def closed(text: str) -> str:
+    """The text, with a closing line for a code fence it leaves open: an open fence would
+    swallow every heading written after it (an imported field may end inside one, since its
+    document did)."""
+    if "```" not in text and "~~~" not in text:
+        return text
+    opener = ""
+    for line in text.split("\n"):
+        match = _FENCE.match(line)
+        if match is None:
+            continue
+        fence, rest = match.group(1), match.group(2)
+        if not opener:
+            if not (fence[0] == "`" and "`" in rest):
+                opener = fence
+        elif fence[0] == opener[0] and len(fence) >= len(opener) and not rest.strip():
+            opener = ""
+    return f"{text}\n{opener}" if opener else text
+
+
 def _text(value: str) -> list[str]:
-    return [value.strip("\n")] if value.strip() else []
+    return [closed(value.strip("\n"))] if value.strip() else []
 
 
 def _block(heading: str, body: list[str], kept: str = "", before: bool = False) -> list[str]:
@@ -103,7 +127,7 @@ def content_lines(content: PlanContent) -> list[str]:
     notes = p.section_notes or {}
 
     def kept(key: str) -> str:
-        return str(notes.get(key, "")).strip("\n")
+        return closed(str(notes.get(key, "")).strip("\n"))
 
     out = [f"# Implementation Plan: {p.title}", ""]
     out += _block("## Overview", _text(p.overview))

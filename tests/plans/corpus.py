@@ -7,7 +7,8 @@ three times in the source must be in the export three times. Markup (pipes, bull
 not a word, since the export writes its own; nor is the repetition of a label the template
 writes once per table or section ("**Risk:** … **Mitigation:** …" on each of five risks
 becomes one table headed Risk and Mitigation): label words need only be in the export once.
-The number of a numbered list item ("3.") is markup too: the export numbers its lists anew.
+The number of a numbered list item ("3.") is markup too: the export numbers its lists anew; so
+is a list item's checkbox ("[X]" is written "[x]").
 
 Rows: per row set, the rows the reader made against the rows counted by hand. Captured is
 min(made, hand); phantom is what is made beyond the hand count.
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plans.content import PlanContent
-from plans.markdown.reader import PHASE_LABELS, parse_plan
+from plans.markdown.reader import PARSER, PHASE_LABELS, parse_plan
 from plans.markdown.writer import write_plan
 from plans.sections import COLUMNS, HEADINGS
 
@@ -34,6 +35,7 @@ ROW_KEYS = (
 )  # fmt: skip
 _FRONT_MATTER = re.compile(r"\A\ufeff?---\r?\n.*?\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_BOX = re.compile(r"^([ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[[ xX]\]", re.M)  # a checkbox: markup
 _NUMBERED = re.compile(r"^[ \t>]*\d{1,9}[.)](?=\s)", re.M)  # "3." of a numbered list: markup
 # The template's headings as the writer writes them, in template order.
 TEMPLATE_HEADINGS = [names[0] for names in HEADINGS.values()]
@@ -41,7 +43,7 @@ TEMPLATE_HEADINGS = [names[0] for names in HEADINGS.values()]
 
 def source_words(text: str) -> Counter[str]:
     text = _COMMENT.sub(" ", _FRONT_MATTER.sub("", text, count=1))
-    text = _NUMBERED.sub(" ", text)
+    text = _NUMBERED.sub(" ", _BOX.sub(r"\1", text))
     return Counter(re.findall(r"\w+", text))
 
 
@@ -73,10 +75,14 @@ def row_counts(content: PlanContent) -> dict[str, int]:
 def heading_order_problems(exported: str) -> list[str]:
     """Template headings of the export out of template order, or written twice."""
     structured = exported.split("\n## Additional Notes\n")[0]  # notes are kept as written
+    tokens = PARSER.parse(structured)  # headings as the parser sees them (none in a fence)
     seen = [
-        m.group(1).strip()
-        for m in re.finditer(r"^#{2,3} (.+)$", structured, re.M)
-        if m.group(1).strip() in TEMPLATE_HEADINGS
+        tokens[i + 1].content.strip()
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open"
+        and t.level == 0
+        and t.tag in ("h2", "h3")
+        and tokens[i + 1].content.strip() in TEMPLATE_HEADINGS
     ]
     problems = [h for h, n in Counter(seen).items() if n > 1]
     order = [TEMPLATE_HEADINGS.index(h) for h in seen]

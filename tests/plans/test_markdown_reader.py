@@ -273,3 +273,10 @@ def test_a_user_story_comes_back_word_for_word():
     assert [s.sentence for s in content.user_stories] == [story, "作为审计员，我希望记录每次更改"]
     assert f"- {story}\n" in write_plan(content)
     assert content.user_stories[0].emphasis == ("As an ", "auditor", story[len("As an auditor") :])
+
+
+def test_a_field_that_ends_inside_a_code_fence_is_closed_on_export():
+    document = "# Plan: P\n\n## Architecture\n\n```yaml\nkey: value\n\n## Not a heading\n"
+    content = read(document)  # words, fixed point and heading order checked there
+    assert content.plan.architecture.endswith("## Not a heading")
+    assert "## Not a heading\n```\n\n### Data Models" in write_plan(content)
