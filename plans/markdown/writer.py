@@ -15,7 +15,7 @@ from typing import Any
 from plans.content import PlanContent
 from plans.diff import display
 from plans.models import NamedVersion
-from plans.sections import APPROVAL_INTRO, COLUMNS, DEFAULT_SIGNOFF_ROLES
+from plans.sections import APPROVAL_INTRO, COLUMNS, DEFAULT_SIGNOFF_ROLES, HEADINGS
 
 EMPTY_EFFORT = "[X person-days]"
 
@@ -80,6 +80,11 @@ def _block(heading: str, body: list[str], kept: str = "", before: bool = False) 
     return [heading, "", *([*body, ""] if body else [])]
 
 
+def _h(level: int, key: str) -> str:
+    """A heading of the template, as sections.HEADINGS names it."""
+    return f"{'#' * level} {HEADINGS[key][0]}"
+
+
 def _one_line(value: str) -> str:
     return " ".join(value.split())
 
@@ -130,21 +135,19 @@ def content_lines(content: PlanContent) -> list[str]:
         return closed(str(notes.get(key, "")).strip("\n"))
 
     out = [f"# Implementation Plan: {p.title}", ""]
-    out += _block("## Overview", _text(p.overview))
-    out += ["## Goals and Requirements", ""]
+    out += _block(_h(2, "overview"), _text(p.overview))
+    out += [_h(2, "goals_group"), ""]
+    out += _block(_h(3, "goals"), [f"- {_one_line(g.text)}" for g in content.goals], kept("goals"))
     out += _block(
-        "### Primary Goals", [f"- {_one_line(g.text)}" for g in content.goals], kept("goals")
-    )
-    out += _block(
-        "### Success Criteria",
+        _h(3, "success_criteria"),
         [f"- {_one_line(c.text)}" for c in content.success_criteria],
         kept("success_criteria"),
     )
     stories = [f"- {_one_line(s.sentence)}" for s in content.user_stories]
-    out += _block("### User Stories", stories, kept("user_stories"))
-    out += ["## Technical Specifications", ""]
-    out += _block("### Architecture", _text(p.architecture))
-    out += _block("### Data Models", _text(p.data_models))
+    out += _block(_h(3, "user_stories"), stories, kept("user_stories"))
+    out += [_h(2, "tech_group"), ""]
+    out += _block(_h(3, "architecture"), _text(p.architecture))
+    out += _block(_h(3, "data_models"), _text(p.data_models))
     endpoints = (
         table(
             ["Endpoint", "Method", "Request Body", "Response", "Description"],
@@ -162,20 +165,20 @@ def content_lines(content: PlanContent) -> list[str]:
         if content.api_endpoints
         else []
     )
-    out += _block("### API Endpoints", endpoints, kept("api_endpoints"), before=True)
-    out += _block("### Dependencies", _text(p.dependencies))
-    out += ["## Implementation Phases", ""]
+    out += _block(_h(3, "api_endpoints"), endpoints, kept("api_endpoints"), before=True)
+    out += _block(_h(3, "dependencies"), _text(p.dependencies))
+    out += [_h(2, "phases"), ""]
     for number, phase in enumerate(content.phases, start=1):
         out += _phase_lines(number, phase)
-    out += ["## Testing Strategy", ""]
-    out += _block("### Unit Tests", _text(p.unit_tests))
-    out += _block("### Integration Tests", _text(p.integration_tests))
-    out += _block("### User Acceptance Testing", _text(p.acceptance_tests))
-    out += ["## Rollout Plan", ""]
-    out += _block("### Deployment Strategy", _text(p.deployment_strategy))
+    out += [_h(2, "testing"), ""]
+    out += _block(_h(3, "unit_tests"), _text(p.unit_tests))
+    out += _block(_h(3, "integration_tests"), _text(p.integration_tests))
+    out += _block(_h(3, "acceptance_tests"), _text(p.acceptance_tests))
+    out += [_h(2, "rollout"), ""]
+    out += _block(_h(3, "deployment_strategy"), _text(p.deployment_strategy))
     flags = _table_of(content.feature_flags, "feature_flags", always=("name", "description"))
-    out += _block("### Feature Flags", flags, kept("feature_flags"), before=True)
-    out += _block("### Rollback Plan", _text(p.rollback_plan))
+    out += _block(_h(3, "feature_flags"), flags, kept("feature_flags"), before=True)
+    out += _block(_h(3, "rollback_plan"), _text(p.rollback_plan))
     risks = (
         table(
             ["Risk", "Impact", "Likelihood", "Mitigation"],
@@ -187,29 +190,29 @@ def content_lines(content: PlanContent) -> list[str]:
         if content.risks
         else []
     )
-    out += _block("## Risks and Mitigations", risks, kept("risks"), before=True)
-    out += ["## Resources and Timeline", ""]
+    out += _block(_h(2, "risks"), risks, kept("risks"), before=True)
+    out += [_h(2, "resources"), ""]
     members = (
         table(["Name", "Role"], ([m.name, m.role] for m in content.team_members))
         if content.team_members
         else []
     )
-    out += _block("### Team Members", members, kept("team_members"), before=True)
+    out += _block(_h(3, "team_members"), members, kept("team_members"), before=True)
     timeline = [
         f"- {label}: {_date(start, '[Start date]')} to {_date(end, '[End date]')}"
         for label, start, end in p.timeline()
     ]
     timeline.append(f"- Deployment: {_date(p.deployment_date, '[Target date]')}")
-    out += _block("### Timeline", timeline, kept("timeline"))
+    out += _block(_h(3, "timeline"), timeline, kept("timeline"))
     out += _block(
-        "## Documentation Updates",
+        _h(2, "documentation"),
         [f"- {_one_line(d.text)}" for d in content.documentation_updates],
         kept("documentation"),
     )
     questions = [
         f"- {'[x] ' if q.resolved else ''}{_one_line(q.text)}" for q in content.open_questions
     ]
-    out += _block("## Open Questions", questions, kept("open_questions"))
+    out += _block(_h(2, "open_questions"), questions, kept("open_questions"))
     return out
 
 
@@ -226,7 +229,7 @@ def write_plan(
         approvals = [ApprovalRow(role) for role in DEFAULT_SIGNOFF_ROLES]
     record = content.plan.prior_approvals or []
     out += _block(
-        "## Approval",
+        _h(2, "approval"),
         [
             *table(
                 ["Role", "Name", "Date", "Signature"],
@@ -240,7 +243,7 @@ def write_plan(
         ],
     )
     out += _block(
-        "## Changelog",
+        _h(2, "changelog"),
         table(
             ["Date", "Version", "Changes", "Author"],
             [
@@ -258,7 +261,7 @@ def write_plan(
         ),
     )
     if content.plan.additional_notes.strip():
-        out += _block("## Additional Notes", _text(content.plan.additional_notes))
+        out += _block(_h(2, "notes"), _text(content.plan.additional_notes))
     return "\n".join(out).rstrip("\n") + "\n"
 
 
