@@ -50,3 +50,25 @@ def test_no_phantom_rows(measures):
     hand = sum(m.hand_total for m in measures)
     assert sum(m.phantom for m in measures) <= 0.05 * hand
     assert {m.file: m.phantom for m in measures if m.phantom > 3 + 0.1 * m.hand_total} == {}
+
+
+@pytest.mark.parametrize("entry", corpus(), ids=[e["file"] for e in corpus()])
+def test_every_real_plan_previews_imports_and_shows_through_the_pages(entry, as_alice, team):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from plans.models import Plan
+    from tests.plans.corpus import REAL
+
+    data = (REAL / entry["file"]).read_bytes()
+    file = SimpleUploadedFile(entry["file"], data, content_type="text/markdown")
+    preview = as_alice.post(
+        reverse("plans:import"), {"team": team.pk, "file": file, "preview": "1"}, follow=True
+    )
+    assert preview.status_code == 200
+    assert "Import preview" in preview.content.decode()
+    url = preview.redirect_chain[-1][0]
+    report = as_alice.post(url, {"action": "import"}, follow=True)
+    assert "What went where" in report.content.decode()
+    plan = Plan.objects.get(team=team)
+    assert as_alice.get(plan.get_absolute_url()).status_code == 200
