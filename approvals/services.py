@@ -27,7 +27,7 @@ from approvals.models import RoleChange, Signoff, SignoffRole
 from notifications.models import Notification
 from notifications.services import notify
 from plans.content import PlanContent
-from plans.markdown_export import ApprovalRow, content_hash
+from plans.markdown.writer import ApprovalRow, content_hash
 from plans.models import EDITING_ROLES, Membership, NamedVersion, Plan
 from plans.recording import fit, writing_version
 from plans.rendered import VersionFacts, cached, version_key

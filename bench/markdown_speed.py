@@ -1,7 +1,9 @@
-"""Markdown speed: export of a 1,000-row plan (target < 100 ms) and import of a 1 MB document
-(target < 2 s), measured as server time (the view, through Django's test client).
+"""Markdown speed: export of a 1,000-row plan (target < 100 ms), import of a 1 MB real-shaped
+plan (target < 500 ms), the preview of it (target < 300 ms), and documents made to be slow to
+parse (deep nesting, 20,000 '[', a 100,000-row table…) refused or read within 2 s; measured as
+server time (the view, through Django's test client), the pathological ones on the reader.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/plansign_bench_md \
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/plansign_reader_bench \
         .venv/bin/python bench/markdown_speed.py
 
 Prints medians and PASS/FAIL lines.
@@ -67,19 +69,45 @@ def main() -> int:
 
     def time_import(document: str, label: str) -> float:
         times = []
+        refused = ""
         for i in range(3):
             data = document.encode()
             upload = SimpleUploadedFile(f"big-{i}.md", data, content_type="text/markdown")
             start = time.perf_counter()
             response = client.post("/plans/import/", {"team": team.pk, "file": upload})
             times.append(time.perf_counter() - start)
-            assert response.status_code == 302, response.status_code  # to the report
+            assert response.status_code in (302, 422), response.status_code
+            if response.status_code == 422:  # refused, with its reason next to the field
+                refused = (
+                    "refused: "
+                    + response.content.decode()
+                    .split("invalid-feedback")[1][:160]
+                    .split("</")[0]
+                    .split(">")[-1]
+                )
         newest = Plan.objects.order_by("-pk").first()
         assert newest is not None
         rows = sum(len(qs) for qs in _rows(newest))
+        outcome = refused or f"{rows:,} rows"
         print(
-            f"import of {label}: {len(data):,} bytes, {rows:,} rows, "
-            f"median {median_ms(times):.0f} ms"
+            f"import of {label}: {len(data):,} bytes, {outcome}, median {median_ms(times):.0f} ms"
+        )
+        return median_ms(times)
+
+    def time_preview(document: str) -> float:
+        upload = SimpleUploadedFile("big.md", document.encode(), content_type="text/markdown")
+        response = client.post("/plans/import/", {"team": team.pk, "file": upload, "preview": "1"})
+        assert response.status_code == 302, response.status_code
+        url = response["Location"]
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            page = client.get(url)
+            times.append(time.perf_counter() - start)
+            assert page.status_code == 200
+        print(
+            f"preview of the 1 MB plan: {len(page.content):,} bytes of HTML, median "
+            f"{median_ms(times):.0f} ms"
         )
         return median_ms(times)
 
@@ -91,6 +119,7 @@ def main() -> int:
     )
     large = (body + "\n\n## Appendix\n\n" + prose).encode()[:1_000_000].decode("utf-8", "ignore")
     prose_ms = time_import(large, "one 1 MB plan (1,000 rows and prose)")
+    preview_ms = time_preview(large)
     # B: forty plans pasted into one file: tens of thousands of rows (the worst case).
     many = body
     n = 0
@@ -100,11 +129,39 @@ def main() -> int:
     many = many.encode()[:1_000_000].decode("utf-8", "ignore")
     rows_ms = time_import(many, "1 MB of forty plans pasted together")
 
+    from plans.markdown.reader import ImportError_, parse_plan
+
+    hostile = {
+        "20,000 '['": "# P\n\n## Overview\n\n" + "[" * 20_000,
+        "2,000 nested '>'": "# P\n\n" + "\n".join(">" * i + " a" for i in range(1, 2_000)),
+        "900 nested lists": "# P\n\n" + "\n".join("  " * i + "- a" for i in range(900)),
+        "49,000 '>' lines": "# P\n\n" + "> x\n" * 49_000,
+        "4,900 headings with lists": "# a\n- b\n" * 4_900,
+        "7,900 list items": "# P\n\n## Goals\n\n" + "- x\n" * 7_900,
+        "7,900-row table": "# P\n\n## Risks\n\n| Risk | Impact |\n|---|---|\n"
+        + "| x | High |\n" * 7_900,
+        "100,000-row table": "| a | b |\n|---|---|\n" + "| x | y |\n" * 100_000,
+        "30,000 '*a '": "# P\n\n## Overview\n\n" + "*a " * 30_000,
+    }
+    worst = 0.0
+    for label, text in hostile.items():
+        start = time.perf_counter()
+        try:
+            parse_plan(text)
+            outcome = "read"
+        except ImportError_ as error:
+            outcome = f"refused: {error}"
+        took = (time.perf_counter() - start) * 1000
+        worst = max(worst, took)
+        print(f"hostile {label} ({len(text):,} chars): {took:.0f} ms, {outcome}")
+
     ok = True
     for label, value, target in (
         ("export of 1,000 rows", median_ms(export_times), 100),
-        ("import of a 1 MB plan", prose_ms, 2000),
+        ("import of a 1 MB plan", prose_ms, 500),
+        ("preview of a 1 MB plan", preview_ms, 300),
         ("import of 1 MB of forty plans (worst case)", rows_ms, 2000),
+        ("slowest hostile document", worst, 2000),
     ):
         verdict = "PASS" if value < target else "FAIL"
         ok &= verdict == "PASS"

@@ -53,6 +53,7 @@ PLAN_FIELDS: tuple[str, ...] = (
     "additional_notes",
     "section_notes",
     "prior_changelog",
+    "prior_approvals",
 )
 
 

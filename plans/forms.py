@@ -117,7 +117,7 @@ class RowFormSet(BaseFormSet):
     @property
     def compact(self) -> bool:
         """One-field rows (goals, tasks…) show their label to screen readers only."""
-        return len(self.model.content_fields) == 1
+        return len([f for f in self.model.content_fields if f != "done"]) == 1
 
     @property
     def row_pairs(self) -> list[tuple[forms.Form, None]]:
@@ -253,7 +253,7 @@ class SectionForm:
         all_task_ids = {t.pk for p in phases for t in p.tasks} | self.ids_when_opened.get(
             "tasks", set()
         )
-        initial = [{"id": t.pk, "text": t.text} for t in tasks]
+        initial = [{"id": t.pk, "text": t.text, "done": t.done} for t in tasks]
         bound = self.data is not None and index is not None
         return FORMSETS["tasks"](
             self.data if bound else None,
@@ -465,7 +465,7 @@ class ImportForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        from plans.markdown_import import MAX_BYTES, ImportError_, parse_plan, read_document
+        from plans.markdown.reader import MAX_BYTES, ImportError_, parse_plan, read_document
 
         data = super().clean() or {}
         upload, pasted = data.get("file"), data.get("text") or ""

@@ -205,12 +205,18 @@ class Plan(models.Model):
         blank=True,
         help_text="Changelog rows of an imported document (date, version, changes, author).",
     )
+    prior_approvals = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Approval rows typed into an imported document (role, name, date, signature): "
+        "its earlier approval record, shown but never counted as sign-offs.",
+    )
 
     # Columns that are not the plan's content: what a page whose sections are kept (see
     # plans.rendered) reads of the plan itself, and what search alone reads.
     BOOKKEEPING_FIELDS: ClassVar[tuple[str, ...]] = (
         *("team", "author", "status", "version", "created_at", "updated_at", "archived_at"),
-        *("title", "signoffs_revision"),
+        *("title", "signoffs_revision", "prior_approvals"),  # the Approval section shows it
         *("author__username", "author__first_name", "author__last_name"),  # how it is named
     )
     SEARCH_FIELDS: ClassVar[tuple[str, ...]] = ("search_sections", "search_text", "search_vector")
@@ -397,18 +403,40 @@ class SuccessCriterion(PlanRow):
         verbose_name_plural = "success criteria"
 
 
+STORY_RE = re.compile(r"^as an? (.+?), I want(?: to)? (.+?)(?:,? so that (.+?))?\.?$", re.I)
+
+
 class UserStory(PlanRow):
-    user_type = LineField(max_length=200)
-    action = LineField(max_length=500)
-    benefit = LineField(max_length=500, blank=True)
-    content_fields = ("user_type", "action", "benefit")
+    """A user story, kept as the sentence written; its parts (who, what, why) are read from it
+    for display, so that it is never re-worded."""
+
+    sentence = LineField("user story", max_length=1200)
+    content_fields = ("sentence",)
 
     class Meta(PlanRow.Meta):
         verbose_name_plural = "user stories"
 
     def __str__(self) -> str:
-        sentence = f"As a {self.user_type}, I want to {self.action}"
-        return f"{sentence} so that {self.benefit}" if self.benefit else sentence
+        return self.sentence
+
+    @property
+    def parts(self) -> tuple[str, str, str] | None:
+        """(user type, action, benefit) of an "As a …, I want …, so that …" sentence."""
+        match = STORY_RE.match(self.sentence.strip())
+        return (match.group(1), match.group(2), match.group(3) or "") if match else None
+
+    @property
+    def user_type(self) -> str:
+        return self.parts[0] if self.parts else ""
+
+    @property
+    def emphasis(self) -> tuple[str, str, str]:
+        """The sentence split around its user type, to show it in bold."""
+        who = self.user_type
+        at = self.sentence.find(who) if who else -1
+        if at < 0:
+            return ("", "", self.sentence)
+        return (self.sentence[:at], who, self.sentence[at + len(who) :])
 
 
 class ApiEndpoint(PlanRow):
@@ -458,13 +486,16 @@ class Task(PlanRow):
 
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="tasks")
     text = LineField("task", max_length=500)
-    content_fields = ("text",)
+    done = models.BooleanField(default=False)
+    content_fields = ("text", "done")
 
 
 class FeatureFlag(PlanRow):
     name = LineField(max_length=200)
-    description = LineField(max_length=1000, blank=True)
-    content_fields = ("name", "description")
+    default = LineField("default", max_length=100, blank=True)
+    description = LineField("purpose", max_length=1000, blank=True)
+    owner = LineField(max_length=200, blank=True)
+    content_fields = ("name", "default", "description", "owner")
 
 
 class Risk(PlanRow):
@@ -597,3 +628,28 @@ class SectionDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.plan} / {self.section}"
+
+
+class ImportDraft(models.Model):
+    """An uploaded document waiting in the import preview: kept server-side so that re-mapping
+    a heading never uploads it again. Only its owner may read it; it lasts DRAFT_HOURS, and a
+    person keeps at most DRAFTS_PER_USER of them (the oldest go first)."""
+
+    DRAFT_HOURS = 2
+    DRAFTS_PER_USER = 5
+
+    token = models.CharField(max_length=43, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_drafts"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255, blank=True)
+    document = models.TextField()
+    overrides = models.JSONField(default=dict, blank=True)  # heading index → where it goes
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename or "pasted text"

@@ -20,7 +20,7 @@ from django.core.cache import BaseCache, caches
 from django.utils.functional import SimpleLazyObject
 
 from plans.content import PlanContent
-from plans.markdown_export import content_hash
+from plans.markdown.writer import content_hash
 from plans.models import Plan
 from plans.versions import content_at
 

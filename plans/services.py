@@ -293,7 +293,7 @@ def import_plan(
 ) -> tuple[Plan, Any]:
     """A new draft (version 1) from a Markdown document (`parsed` already, if the caller read
     it), and the import report."""
-    from plans.markdown_import import parse_plan
+    from plans.markdown.reader import parse_plan
 
     result = parsed if parsed is not None else parse_plan(document, filename)
     name = filename or "pasted text"
@@ -337,3 +337,24 @@ def update_team(
             member.save(update_fields=["role"])
     if not locked.memberships.filter(role=Membership.Role.MAINTAINER).exists():
         raise TeamRuleError("A team needs at least one maintainer: make someone else one first.")
+
+
+def keep_import_draft(*, user: User, team: Team, document: str, filename: str) -> Any:
+    """The document kept for its preview, owned by `user`; their stale and surplus drafts go."""
+    import secrets
+    from datetime import timedelta
+
+    from plans.models import ImportDraft
+
+    now = timezone.now()
+    mine = ImportDraft.objects.filter(user=user)
+    mine.filter(created_at__lt=now - timedelta(hours=ImportDraft.DRAFT_HOURS)).delete()
+    surplus = list(mine.values_list("pk", flat=True)[ImportDraft.DRAFTS_PER_USER - 1 :])
+    ImportDraft.objects.filter(pk__in=surplus).delete()
+    return ImportDraft.objects.create(
+        token=secrets.token_urlsafe(32),
+        user=user,
+        team=team,
+        document=document,
+        filename=filename[:255],
+    )

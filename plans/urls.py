@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.plan_list, name="list"),
     path("new/", views.plan_create, name="create"),
     path("import/", views.plan_import, name="import"),
+    path("import/<str:token>/", views.import_preview, name="import_preview"),
     path("export.zip", views.export_all, name="export_all"),
     path("preview/", views.markdown_preview, name="preview"),
     path("activity/", history_views.activity, name="activity"),

@@ -4,6 +4,7 @@ import hashlib
 import io
 import zipfile
 from dataclasses import asdict
+from datetime import timedelta
 from typing import Any, cast
 
 from django.contrib import messages
@@ -13,7 +14,9 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, lazy
+from django.utils.html import escape, format_html
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -32,7 +35,7 @@ from plans.forms import (
     SectionForm,
     add_blank_row,
 )
-from plans.markdown_export import write_plan
+from plans.markdown.writer import write_plan
 from plans.merge import merge_section
 from plans.models import (
     EDITING_ROLES,
@@ -57,6 +60,7 @@ from plans.services import (
     create_plan,
     duplicate_plan,
     import_plan,
+    keep_import_draft,
     own_fields,
     save_section,
     set_archived,
@@ -460,6 +464,14 @@ def export_document(plan: Plan, number: int) -> str:
 @require_http_methods(["GET", "POST"])
 def plan_import(request: AuthenticatedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid() and "preview" in request.POST:
+        draft = keep_import_draft(
+            user=request.user,
+            team=form.cleaned_data["team"],
+            document=form.cleaned_data["document"],
+            filename=form.cleaned_data["filename"],
+        )
+        return redirect("plans:import_preview", token=draft.token)
     if request.method == "POST" and form.is_valid():
         plan, report = import_plan(
             team=form.cleaned_data["team"],
@@ -470,9 +482,89 @@ def plan_import(request: AuthenticatedRequest) -> HttpResponse:
         )
         # Redirect after the post, so that reloading the report never imports twice.
         request.session[f"import-report-{plan.pk}"] = [asdict(line) for line in report]
+        request.session[f"import-summary-{plan.pk}"] = form.cleaned_data["parsed"].summary()
         return redirect("plans:import_report", pk=plan.pk)
     status = 422 if request.method == "POST" else 200
     return render(request, "plans/import.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def import_preview(request: AuthenticatedRequest, token: str) -> HttpResponse:
+    """What the import will make, before anything is made: each heading and where it goes (a
+    select re-maps it), rows per section, passages kept as notes. *Import* creates the plan.
+    The document is the user's own draft (another's token is a 404), read anew on each change."""
+    from plans.markdown.reader import TARGETS, ImportError_, parse_plan
+    from plans.models import ImportDraft
+
+    draft = ImportDraft.objects.filter(
+        token=token,
+        user=request.user,
+        created_at__gte=timezone.now() - timedelta(hours=ImportDraft.DRAFT_HOURS),
+    ).first()
+    if draft is None:
+        raise Http404("This import preview has expired: upload the document again.")
+    overrides = {int(k): v for k, v in draft.overrides.items()}
+    if request.method == "POST":
+        for name, value in request.POST.items():
+            if name.startswith("heading-") and name[8:].isdigit():
+                index = int(name[8:])
+                if value in TARGETS:
+                    overrides[index] = value
+                elif value == "":
+                    overrides.pop(index, None)
+        draft.overrides = {str(k): v for k, v in overrides.items()}
+        draft.save(update_fields=["overrides"])
+    try:
+        result = parse_plan(draft.document, draft.filename, overrides)
+    except ImportError_ as error:  # a choice that makes a section too long
+        messages.error(request, str(error))
+        draft.overrides = {}
+        draft.save(update_fields=["overrides"])
+        result = parse_plan(draft.document, draft.filename)
+    if request.method == "POST" and request.POST.get("action") == "import":
+        if not Membership.objects.filter(
+            team=draft.team, user=request.user, role__in=EDITING_ROLES
+        ).exists():
+            raise PermissionDenied("You are no longer an editor in this team.")
+        plan, report = import_plan(
+            team=draft.team,
+            author=request.user,
+            document=draft.document,
+            filename=draft.filename,
+            parsed=result,
+        )
+        draft.delete()
+        request.session[f"import-report-{plan.pk}"] = [asdict(line) for line in report]
+        request.session[f"import-summary-{plan.pk}"] = result.summary()
+        return redirect("plans:import_report", pk=plan.pk)
+    # The options of every heading's select, written once: a long document has hundreds.
+    options = [
+        (key, format_html('<option value="{}"', key), escape(label))
+        for key, label in TARGETS.items()
+    ]
+    headings = [
+        (
+            index,
+            level,
+            heading,
+            placed,
+            mark_safe(  # of escaped parts only: the keys are ours, the labels escaped
+                "".join(
+                    f"{opening}{' selected' if key == placed else ''}>{label}</option>"
+                    for key, opening, label in options
+                )
+            ),
+        )
+        for index, level, heading, placed in result.headings
+    ]
+    context = {
+        "draft": draft,
+        "result": result,
+        "headings": headings,
+        "rows": [(key, n) for key, n in result.rows.items() if n],
+    }
+    template = "plans/import_preview.html#preview" if request.htmx else "plans/import_preview.html"
+    return render(request, template, context)
 
 
 @require_safe
@@ -481,7 +573,10 @@ def import_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = request.session.get(f"import-report-{plan.pk}")
     if report is None:
         raise Http404("This import's report is no longer available.")
-    return render(request, "plans/import_report.html", {"plan": plan, "report": report})
+    summary = request.session.get(f"import-summary-{plan.pk}", "")
+    return render(
+        request, "plans/import_report.html", {"plan": plan, "report": report, "summary": summary}
+    )
 
 
 def _unique(name: str, taken: set[str]) -> str:

@@ -74,7 +74,7 @@ def make_content(
         goals=[Goal(text=f"Goal {i}") for i in r],
         success_criteria=[SuccessCriterion(text=f"Criterion {i}") for i in r],
         user_stories=[
-            UserStory(user_type="nurse", action=f"act {i}", benefit="it helps") for i in r
+            UserStory(sentence=f"As a nurse, I want to act {i} so that it helps") for i in r
         ],
         api_endpoints=[
             ApiEndpoint(endpoint=f"/api/edits/{i}", method="POST", response="Edit") for i in r

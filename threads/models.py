@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from simple_history.models import HistoricalRecords
 
-from plans.markdown import render_inline_markdown
+from plans.markdown.render import render_inline_markdown
 from plans.models import Plan
 from plans.sections import SECTIONS_BY_KEY, Section
 

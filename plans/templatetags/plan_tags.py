@@ -9,7 +9,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
-from plans.markdown import render_inline_markdown, render_markdown
+from plans.markdown.render import render_inline_markdown, render_markdown
+from plans.sections import NOTE_KEYS
 
 register = template.Library()
 
@@ -60,3 +61,10 @@ def word_diff(parts: Any) -> SafeString:
     return mark_safe(  # every text is escaped here
         "".join(_DIFF_TAGS.get(op, "{}").format(conditional_escape(text)) for op, text in parts)
     )
+
+
+@register.filter
+def kept_notes(plan: Any, section_key: str) -> str:
+    """The text an imported document held in this section that fits no row (section_notes)."""
+    notes = getattr(plan, "section_notes", None) or {}
+    return "\n\n".join(str(notes[k]) for k in NOTE_KEYS.get(section_key, ()) if notes.get(k))

@@ -8,7 +8,7 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page, expect
 
 from plans.content import PlanContent
-from plans.markdown_export import write_plan
+from plans.markdown.writer import write_plan
 from plans.models import Plan
 from tests.e2e.conftest import screenshot, sign_in
 
@@ -143,3 +143,39 @@ def test_a_file_that_is_not_utf8_is_refused_next_to_the_file_field(page, demo, t
     screenshot(page, "import-not-utf8")
 
     assert Plan.objects.count() == count
+
+
+# 3. Alice previews an import and moves a heading to another section before importing ------
+
+
+def test_alice_previews_an_import_and_re_maps_a_heading(page, demo, tmp_path: Path):
+    team_plan = Plan.objects.get(title="Offline Sync")
+    upload = tmp_path / "hazards.md"
+    upload.write_text(
+        "# Plan: Hazards\n\n## Goals\n\n- Work offline\n\n"
+        "## Hazards\n\n- Data loss\n- Lost edits\n",
+        encoding="utf-8",
+    )
+    before = Plan.objects.count()
+    sign_in(page, "alice")
+    open_import_form(page)
+    choose_team(page, team_plan)
+    page.get_by_label("Markdown file").set_input_files(upload)
+    page.get_by_role("button", name="Preview", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import preview: hazards.md")
+    summary = page.locator(".import-summary")
+    expect(summary).to_contain_text("1 row in 1 section; 1 passage kept as notes")
+    assert Plan.objects.count() == before  # nothing created yet
+
+    # Choosing Risks for "Hazards" updates the preview in place (htmx), without a reload.
+    page.evaluate("window.__same_page = true")
+    page.get_by_label("Section for “Hazards”").select_option(label="Risks and Mitigations")
+    expect(summary).to_contain_text("3 rows in 2 sections; 0 passages kept as notes")
+    assert page.evaluate("window.__same_page") is True
+    screenshot(page, "import-preview")
+
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Imported “Hazards”")
+    imported = Plan.objects.get(title="Hazards")
+    assert [r.risk for r in PlanContent.from_plan(imported).risks] == ["Data loss", "Lost edits"]

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from plans import forms, sections
-from plans.markdown_import import ImportError_, parse_plan
+from plans.markdown.reader import ImportError_, parse_plan
 from plans.models import Plan
 from plans.sections import MAX_ROWS
 

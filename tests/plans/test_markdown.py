@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from plans.markdown import render_markdown
+from plans.markdown.render import render_markdown
 from tests.factories import make_plan
 
 HOSTILE = [

@@ -9,7 +9,7 @@ import markdown
 import nh3
 import pytest
 
-from plans.markdown import (
+from plans.markdown.render import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     CACHED_TEXT_CHARS,
@@ -198,7 +198,7 @@ def test_long_texts_are_not_kept():
 
 
 def test_a_cell_thick_with_openers_is_shown_as_written_at_once():
-    from plans.markdown import INLINE_OPENERS_MAX, render_inline_markdown
+    from plans.markdown.render import INLINE_OPENERS_MAX, render_inline_markdown
 
     hostile = "[a" * 495 + " 1"
     started = time.perf_counter()

@@ -8,7 +8,7 @@ from django.utils.timezone import now
 from markdown_it import MarkdownIt
 
 from plans.content import PlanContent
-from plans.markdown_export import content_hash, write_plan
+from plans.markdown.writer import content_hash, write_plan
 from plans.models import ApiEndpoint, FeatureFlag, NamedVersion, Risk, TeamMember
 from tests.factories import make_plan
 from tests.fixtures import TEMPLATE

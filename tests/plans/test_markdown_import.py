@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from plans.content import PlanContent
-from plans.markdown_export import write_plan
-from plans.markdown_import import parse_plan
+from plans.markdown.reader import parse_plan
+from plans.markdown.writer import write_plan
 from plans.models import Plan
 from tests.fixtures import SAMPLES, TEMPLATE
 
@@ -130,7 +130,7 @@ def test_common_heading_variants_are_recognised():
     assert result.content.plan.unit_tests == "Pytest."
     assert result.content.plan.rollback_plan == "Flip the flag."
     assert result.prior_changelog == [["2025-01-02", "0.9", "Draft", "Sam"]]
-    assert "| QA | Kim | 2025-01-03 | ok |" in result.content.plan.additional_notes
+    assert result.content.plan.prior_approvals == [["QA", "Kim", "2025-01-03", "ok"]]
 
 
 def test_phases_in_other_common_shapes():
@@ -289,7 +289,7 @@ def test_an_unsigned_approval_table_with_roles_not_of_the_template_is_kept():
     assert "Approval" not in parse_plan(template).content.plan.additional_notes
 
 
-def test_a_ticked_box_is_kept_outside_open_questions():
+def test_a_ticked_box_is_kept_in_criteria_and_marks_tasks_done():
     document = (
         "### Success Criteria\n\n- [x] Fast sync\n- [ ] Small\n\n"
         "### Phase 1: Build\n\n- **Tasks:**\n  1. Write\n  2. [X] Review\n\n"
@@ -300,7 +300,8 @@ def test_a_ticked_box_is_kept_outside_open_questions():
     content = result.content
     assert [c.text for c in content.success_criteria] == ["[x] Fast sync", "Small"]
     assert [t.text for t in content.phases[0].tasks] == ["Write", "Review"]
-    assert "2. [X] Review" in content.plan.additional_notes  # no field says a task is done
+    assert [t.done for t in content.phases[0].tasks] == [False, True]
+    assert "  2. [x] Review" in write_plan(content)
     assert [(q.text, q.resolved) for q in content.open_questions] == [("Settled", True)]
 
 

@@ -67,7 +67,10 @@ def test_it_shows_phases_with_numbered_tasks_effort_and_deliverables(as_alice, t
     plan = make_plan(team, alice, rows=2, tasks=3)
     html = as_alice.get(plan.get_absolute_url()).content.decode()
     assert "Phase 2: Phase 2" in html
-    assert re.search(r"<ol>\s*<li>Task 2\.1</li><li>Task 2\.2</li><li>Task 2\.3</li></ol>", html)
+    box = r'<input type="checkbox" class="form-check-input me-1" disabled aria-label="not done">'
+    assert re.search(
+        rf"<ol>\s*<li>{box}Task 2\.1</li><li>{box}Task 2\.2</li><li>{box}Task 2\.3</li></ol>", html
+    )
     assert "2.5 person-days" in html
     assert "Total estimated effort: 5 person-days." in html
 
@@ -108,7 +111,7 @@ def test_it_runs_a_constant_number_of_queries(as_alice, team, alice, django_asse
     big = make_plan(team, alice, rows=50, tasks=20)
     with django_assert_max_num_queries(24):
         response = as_alice.get(big.get_absolute_url())
-    assert response.content.decode().count("<li>Task ") == 50 * 20
+    assert response.content.decode().count('done">Task ') == 50 * 20
 
 
 def test_it_lists_every_section_in_the_outline(as_alice, plan):
@@ -125,3 +128,27 @@ def test_it_refuses_changes_by_other_methods(as_alice, plan, method):
 
 def test_it_answers_404_for_a_plan_that_does_not_exist(as_alice, db):
     assert as_alice.get(reverse("plans:detail", args=[999999])).status_code == 404
+
+
+def test_an_imported_plan_shows_done_tasks_kept_notes_and_its_earlier_approval_record(
+    as_alice, team
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    document = (
+        "# Plan: Shown\n\n## Risks\n\nWe review these weekly.\n\n"
+        "| Risk | Impact | Likelihood |\n|---|---|---|\n| Outage | High | Low |\n\n"
+        "## Implementation Phases\n\n### Phase 1: Build\n\n- [x] Write\n- [ ] Test\n\n"
+        "## Approval\n\n| Role | Name | Date | Signature |\n|---|---|---|---|\n"
+        "| QA Lead | Kim | 2025-01-03 | ok |\n"
+    )
+    file = SimpleUploadedFile("p.md", document.encode(), content_type="text/markdown")
+    as_alice.post(reverse("plans:import"), {"team": team.pk, "file": file}, follow=True)
+    plan = team.plans.get(title="Shown")
+    html = as_alice.get(plan.get_absolute_url()).content.decode()
+    assert 'disabled checked aria-label="done">Write' in html
+    assert 'aria-label="not done">Test' in html
+    assert "We review these weekly." in html  # kept in the Risks section, shown there
+    assert "Earlier approval record" in html and "Kim" in html
+    assert "not sign-offs" in html

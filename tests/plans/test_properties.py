@@ -347,7 +347,7 @@ def section_posts(
 TOUCH_ROWS: dict[str, dict[str, Any]] = {
     "goals": {"text": "Touched"},
     "success_criteria": {"text": "Touched"},
-    "user_stories": {"user_type": "nurse", "action": "touch"},
+    "user_stories": {"sentence": "As a nurse, I want to touch"},
     "api_endpoints": {"endpoint": "/touched", "method": "GET"},
     "feature_flags": {"name": "touched"},
     "risks": {"risk": "Touched", "impact": "low", "likelihood": "low"},

@@ -1,0 +1,1417 @@
+"""Markdown in: a plan document becomes plan content, and nothing in it is lost.
+
+Sections are found by their headings (any level, case and common variants forgiven), lists and
+tables become rows (table columns matched by header name, in any order), phases come from
+"Phase N: Name" headings. Whatever does not fit a section cleanly — front matter, callouts,
+unknown sections, lines a parser did not understand — is kept verbatim in the plan's
+Additional Notes, and the report says what went where.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from plans.content import ROW_MODELS, PhaseContent, PlanContent
+from plans.models import (
+    ApiEndpoint,
+    DocumentationUpdate,
+    FeatureFlag,
+    Goal,
+    HttpMethod,
+    OpenQuestion,
+    Phase,
+    Plan,
+    Risk,
+    SuccessCriterion,
+    Task,
+    TeamMember,
+    UserStory,
+)
+from plans.sections import (
+    APPROVAL_INTRO,
+    COLUMNS,
+    DEFAULT_SIGNOFF_ROLES,
+    HEADINGS,
+    LEVEL_WORDS,
+    MAX_ROWS,
+    NOTE_KEYS,
+    SECTIONS,
+)
+
+MAX_BYTES = 1_000_000
+
+
+class ImportError_(ValueError):
+    """The document cannot be imported; the message says why, for the person."""
+
+
+@dataclass
+class ReportLine:
+    heading: str
+    outcome: str  # what became of it
+    kept: bool = False  # True when kept verbatim in Additional Notes
+
+
+@dataclass
+class ImportResult:
+    content: PlanContent
+    report: list[ReportLine] = field(default_factory=list)
+    prior_changelog: list[list[str]] = field(default_factory=list)
+    # Every heading of the document, in order: (index, level, heading, where it went: a key of
+    # TARGETS, "phase", "title", "notes" or "" for a heading another one took with it).
+    headings: list[tuple[int, int, str, str]] = field(default_factory=list)
+
+    @property
+    def rows(self) -> dict[str, int]:
+        counts = {key: len(self.content.rows(key)) for key in ROW_KEYS}
+        counts["tasks"] = sum(len(p.tasks) for p in self.content.phases)
+        return counts
+
+    @property
+    def kept(self) -> list[ReportLine]:
+        return [line for line in self.report if line.kept]
+
+    @property
+    def structured(self) -> bool:
+        """Whether the reading found any row or any of the template's text fields."""
+        plan = self.content.plan
+        return any(self.rows.values()) or any(getattr(plan, f) for f in TEXT_FIELDS.values())
+
+    def summary(self) -> str:
+        """ "62 rows in 9 sections; 3 passages kept as notes"."""
+        rows = {k: n for k, n in self.rows.items() if n}
+        total = sum(rows.values())
+        sections = len(
+            {k for k in rows if k != "tasks"} | ({"phases"} if "tasks" in rows else set())
+        )
+        kept = len(self.kept)
+        return (
+            f"{total} row{'s' if total != 1 else ''} in {sections} section"
+            f"{'s' if sections != 1 else ''}; {kept} passage{'s' if kept != 1 else ''} "
+            "kept as notes"
+        )
+
+
+@dataclass
+class Segment:
+    """A top-level block of a section's body, as the parser found it: a list (with the line
+    ranges of its items), a table, or anything else (paragraph, fence, HTML, quote). Line
+    numbers index the section's body lines."""
+
+    kind: str  # "list", "table" or "other"
+    start: int
+    end: int
+    items: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    level: int
+    heading: str
+    lines: list[str]  # the body, without the heading line
+    raw_heading: str
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return normalize(self.heading)
+
+    @property
+    def raw(self) -> str:
+        return "\n".join([self.raw_heading, *self.lines]).strip("\n")
+
+    def text_of(self, segment: Segment) -> list[str]:
+        return self.lines[segment.start : segment.end]
+
+
+def normalize(heading: str) -> str:
+    text = re.sub(r"[^\w\s&-]", " ", heading.lower()).replace("&", "and")
+    text = re.sub(r"^\s*(?:(?:\d+|[一二三四五六七八九十]+)\s+)+", "", text)  # "1.2 ", "六、"
+    return " ".join(text.replace("-", " ").split())
+
+
+ALIASES: dict[str, str] = {
+    normalize(name): key for key, names in HEADINGS.items() for name in names
+}
+# Names a heading may start with ("Risk Management", "성공 지표 (KPI)", "风险与对策"), longest
+# first; never Additional Notes, which takes all that follows it.
+PREFIXES = sorted((n for n, key in ALIASES.items() if key != "notes"), key=len, reverse=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def section_of(key: str) -> str | None:
+    """The template section a normalised heading names, by name or by the name it starts with
+    (a phase heading names a section only when its name is one: "Phase 2.5 Goals")."""
+    if key in ALIASES:
+        return ALIASES[key]
+    name = phase_name(key)
+    if name is not None:  # "Phase 2.5 Goals": the goals of the plan, written for a phase
+        named = ALIASES.get(normalize(name))
+        return named if named in ("goals", "success_criteria") else None
+    for prefix in PREFIXES:
+        if key.startswith(prefix) and (
+            len(key) == len(prefix) or key[len(prefix)] == " " or not prefix[-1].isascii()
+        ):
+            return ALIASES[prefix]
+    return None
+
+
+# Where a heading may be placed, as the import preview offers it.
+TARGETS: dict[str, str] = {
+    **{key: names[0] for key, names in HEADINGS.items() if key != "notes"},
+    "phase": "A phase",
+    "notes": "Additional Notes (kept as written)",
+}
+ROW_KEYS = tuple(ROW_MODELS)
+
+TEXT_FIELDS = {
+    "overview": "overview",
+    "architecture": "architecture",
+    "data_models": "data_models",
+    "dependencies": "dependencies",
+    "unit_tests": "unit_tests",
+    "integration_tests": "integration_tests",
+    "acceptance_tests": "acceptance_tests",
+    "deployment_strategy": "deployment_strategy",
+    "rollback_plan": "rollback_plan",
+}
+LIST_ROWS: dict[str, Any] = {
+    "goals": Goal,
+    "success_criteria": SuccessCriterion,
+    "documentation": DocumentationUpdate,
+}
+TITLE_RE = re.compile(r"^(?:implementation plan|plan)\s*[:\-—]\s*(.+)$", re.I)
+_NUM = r"\d+(?:\.\d+)*[a-z]?\+?|[一二三四五六七八九十]+"
+# "Phase 2: Build", "Step 3 —", "Sprint 1", "Phase 3+", "第2阶段", "2단계", "フェーズ1"
+PHASE_RE = re.compile(
+    r"^(?:(?:phase|step|stage|milestone|sprint|week|iteration|fase|etapa|paso|hito|阶段|階段|"
+    r"フェーズ|ステップ|段階|단계|스프린트)\s*(" + _NUM + r")"
+    r"|第\s*(" + _NUM + r")\s*(?:阶段|階段|步|期|フェーズ|段階|周)"
+    r"|(\d+)\s*(?:단계|段階))"
+    r"(?![\w.])\s*(?:\([^)]*\))?\s*[:\uff1a.\-—\u2013)|]?\s*(.*)$",
+    re.I,
+)
+FENCE_RE = re.compile(r"^\s{0,3}(```|~~~)")
+ITEM_RE = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+(?:\[( |x|X)\](?:\s+|$))?(.*)$")
+LABEL_RE = re.compile(
+    r"^\s*[-*]?\s*\*\*(tasks|estimated effort|effort|deliverables)\s*:?\*\*\s*:?\s*(.*)$", re.I
+)
+# A label line that opens some other list inside a phase ("**Files to Modify**:"): what follows
+# it is not the phase's tasks.
+OTHER_LABEL_RE = re.compile(r"^\s*(?:\*\*[^*]+\*\*\s*:?|[^\s].{0,60}:)\s*$")
+RISK_FACT_RE = re.compile(
+    r"^\**(impact|likelihood|probability|severity|mitigation)\**\s*[:\uff1a]\s*\**\s*(.+)$", re.I
+)
+BOLD_LINE_RE = re.compile(r"^\s{0,3}(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
+LEVELS = {normalize(word): level for level, words in LEVEL_WORDS.items() for word in words}
+
+
+def read_document(data: bytes) -> str:
+    if len(data) > MAX_BYTES:
+        raise ImportError_(f"The file is over {MAX_BYTES // 1_000_000} MB.")
+    if b"\x00" in data:
+        raise ImportError_("This is not a text file (it holds binary data).")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportError_("The file is not UTF-8 text: save it as UTF-8 and try again.") from None
+    if not text.strip():
+        raise ImportError_("The document is empty.")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# The parser reads blocks only: inline Markdown is never parsed (cells and items are taken from
+# the source by line), which keeps reading linear; nesting deeper than this is read as text.
+PARSER = MarkdownIt("commonmark", {"maxNesting": 20}).enable("table").disable("inline")
+
+
+def split_blocks(text: str) -> tuple[list[str], list[Block]]:
+    """Lines before the first heading, and one block per heading. Headings, lists, tables,
+    fences and HTML come from the parser (a heading in a fence or a quote is no heading); a
+    paragraph that is one bold "Phase N" line (``**Phase 2: Build**``) is read as a heading
+    below every other. Bodies are the source lines, exactly as written."""
+    lines = text.split("\n")
+    tokens = PARSER.parse(text)
+    preamble: list[str] = []
+    blocks: list[Block] = []
+    spans: list[tuple[str, int, int, list[tuple[int, int]]]] = []  # kind, start, end, items
+    heads: list[tuple[int, int, int, str]] = []  # start, end, level, heading text
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        inline = tokens[i + 1].content.strip() if i + 1 < len(tokens) else ""
+        i += 1
+        if token.map is None:
+            continue
+        start, end = token.map
+        children: list[tuple[int, int]] = []  # the ranges of a list's own items
+        if token.nesting == 1:  # everything up to the token that closes this one
+            while i < len(tokens) and tokens[i].level > 0:
+                inner = tokens[i]
+                if inner.type == "list_item_open" and inner.level == 1 and inner.map:
+                    children.append((inner.map[0], inner.map[1]))
+                i += 1
+            i += 1  # the closing token
+        if token.type == "heading_open":
+            heads.append((start, end, int(token.tag[1]), inline))
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            spans.append(("list", start, end, children))
+        elif token.type == "table_open":
+            spans.append(("table", start, end, []))
+        elif token.type == "paragraph_open":
+            bold = BOLD_LINE_RE.match(inline) if "\n" not in inline else None
+            if bold and PHASE_RE.match(_plain(bold.group(1))):
+                heads.append((start, end, 7, bold.group(1).strip()))
+            else:
+                spans.append(("other", start, end, []))
+        else:
+            spans.append(("other", start, end, []))
+    bounds = [h[0] for h in heads] + [len(lines)]
+    preamble = lines[: bounds[0]]
+    pending = iter(spans)  # in source order, as the headings are
+    span = next(pending, None)
+    for n, (start, end, level, heading) in enumerate(heads):
+        body_start, body_end = end, bounds[n + 1]
+        block = Block(level, heading, lines[body_start:body_end], "\n".join(lines[start:end]))
+        while span is not None and span[1] < body_start:  # before the first heading
+            span = next(pending, None)
+        while span is not None and span[1] < body_end:
+            kind, s_start, s_end, items = span
+            span = next(pending, None)
+            block.segments.append(
+                Segment(
+                    kind,
+                    s_start - body_start,
+                    min(s_end, body_end) - body_start,
+                    [(a - body_start, min(b, body_end) - body_start) for a, b in items],
+                )
+            )
+        blocks.append(block)
+    return preamble, blocks
+
+
+def phase_name(heading: str) -> str | None:
+    """The name of a phase heading ("Phase 2: Build" → "Build", "Sprint 3" → "Sprint 3"), or
+    None when the heading names no phase."""
+    plain = _plain(heading).strip()
+    match = PHASE_RE.match(plain)
+    if match is None:
+        return None
+    name = match.group(4).strip().strip("*_").strip()
+    return name or plain
+
+
+def _plain(heading: str) -> str:
+    """A heading without emoji, markup and numbering before its first word."""
+    return re.sub(r"^[^\w\[]+", "", re.sub(r"^\s*\d+(\.\d+)*\.?\s+(?=\D)", "", heading))
+
+
+def _body(lines: list[str]) -> str:
+    return "\n".join(lines).strip("\n")
+
+
+def _verbatim(block: Block, segment: Segment) -> list[str]:
+    """A segment's lines as written, without the blank lines around it, then one blank line."""
+    return [*_body(block.text_of(segment)).split("\n"), ""]
+
+
+def _item_text(lines: list[str]) -> tuple[str, bool | None] | None:
+    """A list item's text on one line (its marker and box taken out, continuation and nested
+    lines joined with spaces) and its box: True ticked, False empty, None no box."""
+    match = ITEM_RE.match(lines[0]) if lines else None
+    if match is None:
+        return None
+    checked = None if match.group(2) is None else match.group(2).lower() == "x"
+    text = " ".join([match.group(3).strip(), *(line.strip() for line in lines[1:])])
+    return " ".join(text.split(" ")).strip(), checked
+
+
+def _items(block: Block, ticks: bool = True) -> tuple[list[tuple[str, bool | None]], list[str]]:
+    """The items of the section's top-level lists (text, checked) and every other segment's
+    lines, as written. A ticked box ("[x]") stays at the start of the text, since only an open
+    question has a field that says "done" (`ticks=False` takes it out there). An empty box says
+    nothing and is always taken out."""
+    items: list[tuple[str, bool | None]] = []
+    rest: list[str] = []
+    for segment in block.segments:
+        if segment.kind != "list":
+            rest += _verbatim(block, segment)
+            continue
+        for start, end in segment.items:
+            lines = [line for line in block.lines[start:end] if line.strip()]
+            read = _item_text(lines)
+            if read is None:
+                rest += lines
+                continue
+            text, checked = read
+            items.append((f"[x] {text}" if checked and ticks else text, checked))
+    return items, rest
+
+
+def split_row(line: str) -> list[str]:
+    cells, current, i = [], "", 0
+    body = line.strip()
+    body = body[1:] if body.startswith("|") else body
+    body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
+    if "\\" not in body:  # nothing escaped: the common case, split at once
+        return [c.strip().replace("<br>", "\n").replace("<br/>", "\n") for c in body.split("|")]
+    while i < len(body):
+        if body[i] == "\\" and i + 1 < len(body) and body[i + 1] in "|\\":
+            current += body[i + 1]
+            i += 2
+            continue
+        if body[i] == "|":
+            cells.append(current)
+            current = ""
+        else:
+            current += body[i]
+        i += 1
+    cells.append(current)
+    return [c.strip().replace("<br>", "\n").replace("<br/>", "\n") for c in cells]
+
+
+def _table(block: Block) -> tuple[list[str], list[list[str]], list[str], list[str]]:
+    """The first table: its headers, its rows, every other segment's lines, its raw head."""
+    tables = [seg for seg in block.segments if seg.kind == "table"]
+    if not tables:
+        rest = [line for seg in block.segments for line in _verbatim(block, seg)]
+        return [], [], rest, []
+    first = tables[0]
+    lines = [line for line in block.text_of(first) if line.strip()]
+    head = lines[:2]
+    headers = [normalize(h) for h in split_row(lines[0])]
+    rows = [split_row(line) for line in lines[2:]]
+    rest = [line for seg in block.segments if seg is not first for line in _verbatim(block, seg)]
+    return headers, rows, rest, head
+
+
+def match_columns(headers: list[str], rowset: str) -> dict[str, int]:
+    """Which column each field of a row set takes, by header name (normalised; in any order):
+    a heading the writer writes first, then the other names, then a heading that starts with
+    one ("Impact (H/M/L)"). A column is taken once."""
+    taken: dict[str, int] = {}
+    used: set[int] = set()
+    columns = COLUMNS[rowset]
+    for exact in (True, False):
+        for column in columns:
+            if column.field in taken:
+                continue
+            for name in column.names:
+                wanted = normalize(name)
+                index = next(
+                    (
+                        k
+                        for k, h in enumerate(headers)
+                        if k not in used
+                        and (h == wanted if exact else h.startswith(wanted + " ") and wanted)
+                    ),
+                    None,
+                )
+                if index is not None:
+                    taken[column.field] = index
+                    used.add(index)
+                    break
+    return taken
+
+
+def max_length(model: Any, name: str) -> int:
+    return int(model._meta.get_field(name).max_length)
+
+
+def level(value: str) -> str | None:
+    """A risk level as written ("H", "High-Medium", "**Critical**", "🔴 高") as low, medium or
+    high; None when it is no level."""
+    words = normalize(value).replace("_", " ").split()
+    if not words or value.strip().startswith("["):  # "[High/Medium/Low]": a placeholder
+        return None
+    if len({LEVELS.get(w) for w in words} - {None}) > 2:  # "High/Medium/Low": no level yet
+        return None
+    whole = " ".join(words)
+    return LEVELS.get(whole) or LEVELS.get(words[0])
+
+
+def _fits(model: Any, values: dict[str, str]) -> bool:
+    """Every value within its field's length (the model's own max_length)."""
+    return all(
+        len(value) <= max_length(model, name)
+        for name, value in values.items()
+        if isinstance(value, str) and getattr(model._meta.get_field(name), "max_length", None)
+    )
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text))
+
+
+def _one_line(value: str) -> str:
+    return value.replace("\n", "<br>").strip()
+
+
+def leftover_columns(
+    head: list[str],
+    rows: list[list[str]],
+    columns: dict[int, str],
+    keys: list[str],
+    covered: bool = False,
+) -> tuple[list[str], list[str]]:
+    """What of a table no field takes, as lines to keep: per row, `- key — Header: cell` for
+    each cell of a column no field takes; then the headings that the export does not write
+    (a column no field takes, or one written under another name). `columns` maps the index of
+    each column a field takes to the heading the export writes for it; `keys` name each row;
+    `covered` says the table's own heading line is kept already. Returns the lines and the
+    names of the columns kept."""
+    raw = split_row(head[0]) if head else []
+    width = max([len(raw), *(len(r) for r in rows)], default=0)
+    headers = [*raw, *[""] * (width - len(raw))]
+    lines: list[str] = []
+    shown: set[int] = set()
+    for key, row in zip(keys, rows, strict=True):
+        pairs = []
+        for k, value in enumerate(row):
+            if k not in columns and value.strip():
+                shown.add(k)
+                label = _one_line(headers[k])
+                pairs.append(f"{label}: {_one_line(value)}" if label else _one_line(value))
+        if pairs:
+            lines.append("- " + " — ".join(filter(None, [_one_line(key), "; ".join(pairs)])))
+    unwritten = [
+        _one_line(h)
+        for k, h in enumerate(headers)
+        if _words(h)
+        and not covered
+        and (
+            (k in columns and not _words(h) <= _words(columns[k]))
+            or (k not in columns and k not in shown)
+        )
+    ]
+    if unwritten:
+        lines.append("- Column headings of the imported table: " + ", ".join(unwritten))
+    names = [_one_line(headers[k]) or f"column {k + 1}" for k in sorted(shown)]
+    return lines, [*names, *(h for h in unwritten if h not in names)]
+
+
+class Importer:
+    def __init__(
+        self, text: str, filename: str = "", overrides: dict[int, str] | None = None
+    ) -> None:
+        self.overrides = overrides or {}  # heading index → a key of TARGETS, "phase" or "notes"
+        self.placed: dict[int, str] = {}
+        self.text = text
+        self.filename = filename
+        self.plan = Plan()
+        self.content = PlanContent(plan=self.plan)
+        self.report: list[ReportLine] = []
+        self.notes: list[str] = []
+        self.prior_changelog: list[list[str]] = []
+        self.prior_approvals: list[list[str]] = []
+        self.plan.section_notes = {}
+        self.current = ""
+        self.renamed: list[str] = []  # headings of the template's sections under other names
+        self.empty_notes_heading = ""  # an "Additional Notes" heading with nothing under it
+        self.timeline_seen: set[str] = set()  # timeline labels already placed
+
+    def keep_here(self, block: Block, rest: list[str], why: str) -> None:
+        """Lines of a known section that fit no row: kept verbatim in that very section."""
+        text = "\n".join(rest).strip("\n")
+        if not text:
+            return
+        if self.current in SECTION_NOTE_KEYS:
+            notes = self.plan.section_notes
+            notes[self.current] = (
+                f"{notes[self.current]}\n\n{text}" if self.current in notes else text
+            )
+            self.report.append(ReportLine(block.heading, f"{why} (in this section)", kept=True))
+        else:
+            self.keep(block.heading, "\n".join([block.raw_heading, "", *rest]), why)
+
+    def keep(self, heading: str, raw: str, why: str) -> None:
+        if raw.strip():
+            self.notes.append(raw.strip("\n"))
+            self.report.append(ReportLine(heading, why, kept=True))
+
+    def run(self) -> ImportResult:
+        text = self.text
+        if text.startswith("---\n"):
+            end = text.find("\n---", 4)
+            if end != -1:
+                self.keep("Front matter", text[: end + 4], "front matter kept verbatim")
+                text = text[end + 4 :].lstrip("\n")
+        preamble, blocks = split_blocks(text)
+        self.blocks = blocks
+        self.title(blocks)
+        self.has_phases_group = any(b.heading and section_of(b.key) == "phases" for b in blocks)
+        self.phases_level = self.phase_child_level = 99
+        self.keep("Before the first heading", _body(preamble), "kept verbatim")
+        self.walk(blocks)
+        if self.renamed:
+            names = ", ".join(f"“{h}”" for h in self.renamed)
+            self.notes.append(f"Imported headings placed in the template's sections: {names}.")
+        if self.empty_notes_heading and not self.notes:
+            # The export writes the heading only over some notes: say it was there, and empty.
+            self.notes.append("The imported document\u2019s Additional Notes section was empty.")
+            self.report.append(
+                ReportLine(self.empty_notes_heading, "empty: noted in Additional Notes", kept=True)
+            )
+        self.plan.additional_notes = "\n\n".join(self.notes)
+        self.plan.prior_changelog = self.prior_changelog
+        self.plan.prior_approvals = self.prior_approvals
+        headings = [
+            (
+                n,
+                b.level,
+                b.heading or "(title)",
+                "title" if not b.heading else self.placed.get(n, ""),
+            )
+            for n, b in enumerate(self.blocks)
+        ]
+        return ImportResult(self.content, self.report, self.prior_changelog, headings)
+
+    def title(self, blocks: list[Block]) -> None:
+        first = next((b for b in blocks if b.level == 1), None)
+        if first is not None:
+            match = TITLE_RE.match(first.heading.strip())
+            self.plan.title = (match.group(1) if match else first.heading).strip()[:200]
+            first.heading = ""  # consumed: only its body remains to place
+        else:
+            stem = re.sub(r"\.(md|markdown|txt)$", "", self.filename, flags=re.I)
+            self.plan.title = (stem.replace("_", " ").replace("-", " ").strip() or "Imported plan")[
+                :200
+            ]
+            self.report.append(
+                ReportLine(
+                    "Title",
+                    f"no “# Implementation Plan:” heading: titled “{self.plan.title}” "
+                    "from the file name",
+                )
+            )
+
+    def walk(self, blocks: list[Block]) -> None:
+        i = 0
+        while i < len(blocks):
+            block = blocks[i]
+            if block.heading and section_of(block.key) == "notes" and block.level <= 2:
+                # The template's last section: all that follows is notes, headings and all
+                # (the writer puts every passage it kept there, under its own heading).
+                tail = [
+                    *block.lines,
+                    *(x for b in blocks[i + 1 :] for x in (b.raw_heading, *b.lines)),
+                ]
+                self.section_notes(Block(block.level, block.heading, tail, block.raw_heading))
+                return
+            children_end = i + 1
+            while children_end < len(blocks) and blocks[children_end].level > block.level:
+                children_end += 1
+            children = blocks[i + 1 : children_end]
+            i = self.place(block, children, i, children_end, blocks)
+
+    def place(
+        self, block: Block, children: list[Block], i: int, end: int, blocks: list[Block]
+    ) -> int:
+        """Place one block; returns the index of the next block to look at. A heading of the
+        template's sections under another name is listed in the Additional Notes (unless the
+        block was kept there whole, heading and all), even when its section came out empty."""
+        notes, phases = len(self.notes), len(self.content.phases)
+        following = self._place(block, children, i, end, blocks)
+        if len(self.content.phases) > phases:  # a phase: written "Phase N: name", numbered anew
+            written = f"Phase {len(self.content.phases)}: {self.content.phases[-1].phase.name}"
+            if Counter(re.findall(r"\w+", block.heading)) - Counter(re.findall(r"\w+", written)):
+                self.renamed.append(block.heading)
+        elif (
+            block.heading
+            and section_of(block.key)
+            and block.heading not in CANONICAL_HEADINGS
+            and not phase_name(block.heading)
+            and not any(n.startswith(block.raw_heading) for n in self.notes[notes:])
+        ):
+            self.renamed.append(block.heading)
+        return following
+
+    def _place(
+        self, block: Block, children: list[Block], i: int, end: int, blocks: list[Block]
+    ) -> int:
+        if not block.heading:  # the title: its body (a lead paragraph) is kept
+            self.keep("Title", _body(block.lines), "text under the title kept verbatim")
+            return i + 1
+        chosen = self.overrides.get(i)
+        self.placed[i] = chosen or ""
+        if chosen == "notes":
+            self.current = ""
+            self.keep(block.heading, block.raw, "kept as notes, as chosen")
+            return i + 1
+        if chosen == "phase":
+            self.placed[i] = "phase"
+            self.phase(block, children, phase_name(block.heading) or _plain(block.heading).strip())
+            return end
+        following = self._place_by_heading(block, children, i, end, blocks, chosen)
+        if not self.placed.get(i):
+            self.placed[i] = "notes"
+        return following
+
+    def _place_by_heading(
+        self,
+        block: Block,
+        children: list[Block],
+        i: int,
+        end: int,
+        blocks: list[Block],
+        chosen: str | None,
+    ) -> int:
+        target = chosen or section_of(block.key)
+        self.placed[i] = target or ""
+        name = phase_name(block.heading) if target is None else None
+        inside = block.level > self.phases_level
+        if name and (inside or block.level == self.phases_level or not self.has_phases_group):
+            self.placed[i] = "phase"
+            self.phase(block, children, name)
+            return end
+        if inside and target is None and block.level <= self.phase_child_level:
+            # "### 1.1 Setup" under "## Implementation Phases": each sub-heading is a phase
+            self.placed[i] = "phase"
+            self.phase_child_level = block.level
+            self.phase(block, children, _plain(block.heading).strip() or block.heading)
+            return end
+        self.current = target or ""
+        if target == "phases":
+            self.phases_level, self.phase_child_level = block.level, 99
+        elif block.level <= self.phases_level:
+            self.phases_level = 99
+        if target in TEXT_FIELDS:
+            return self.text_section(block, children, TEXT_FIELDS[target], i, end)
+        handler = getattr(self, f"section_{target}", None) if target else None
+        if handler is None:
+            self.keep(block.heading, block.raw, "no matching section: kept verbatim")
+            return i + 1
+        handler(block)
+        following = i + 1
+        if target in GROUPED:  # "### Technical" under "## Success Criteria": more of its rows
+            while (
+                following < end
+                and not section_of(blocks[following].key)
+                and not phase_name(blocks[following].heading)
+            ):
+                child = blocks[following]
+                self.keep_here(child, [f"**{child.heading}**"], "sub-heading kept as a bold line")
+                handler(child)
+                following += 1
+        return following
+
+    # Sections ---------------------------------------------------------------------------
+
+    def text_section(self, block: Block, children: list[Block], name: str, i: int, end: int) -> int:
+        """A Markdown field takes its body and every sub-heading that is not a section itself.
+        Sub-headings move down to sit below the heading the writer gives the field ("###
+        Details" under "## Architecture Overview" becomes "#### Details" under "### Architecture"),
+        or the export would read back otherwise."""
+        parts = [_body(block.lines)]
+        own = 2 if name == "overview" else 3
+        j = 0
+        while (
+            j < len(children)
+            and not section_of(children[j].key)
+            and not phase_name(children[j].heading)
+        ):
+            child = children[j]
+            raw = child.raw
+            if child.level <= 6:
+                level = min(6, max(child.level + own - block.level, own + 1))
+                raw = "\n".join(["#" * level + " " + child.heading, *child.lines]).strip("\n")
+            parts.append(raw)
+            j += 1
+        text = "\n\n".join(p for p in parts if p.strip())
+        existing = getattr(self.plan, name)
+        setattr(self.plan, name, f"{existing}\n\n{text}" if existing and text else existing or text)
+        label = getattr(Plan._meta.get_field(name), "verbose_name", name)
+        self.report.append(
+            ReportLine(block.heading, f"→ {str(label).capitalize()} ({len(text)} characters)")
+        )
+        return i + 1 + j
+
+    def _list_rows(self, block: Block, model: Any, attr: str) -> None:
+        items, rest = _items(block, ticks=model is not OpenQuestion)
+        rows = []
+        limit = model._meta.get_field("text").max_length
+        for text, checked in items:
+            if len(text) > limit:
+                rest.append(f"- {text}")
+                continue
+            row = model(text=text)
+            if isinstance(row, OpenQuestion):
+                row.resolved = bool(checked)
+            rows.append(row)
+        getattr(self.content, attr).extend(rows)
+        ticked = (
+            " (ticked boxes kept in their text)"
+            if model is not OpenQuestion and any(checked for _, checked in items)
+            else ""
+        )
+        self.report.append(
+            ReportLine(block.heading, f"→ {len(rows)} {model._meta.verbose_name_plural}{ticked}")
+        )
+        self.keep_here(block, rest, "lines that are not list items kept verbatim")
+
+    def section_goals(self, block: Block) -> None:
+        self._list_rows(block, Goal, "goals")
+
+    def section_success_criteria(self, block: Block) -> None:
+        self._list_rows(block, SuccessCriterion, "success_criteria")
+
+    def section_documentation(self, block: Block) -> None:
+        self._list_rows(block, DocumentationUpdate, "documentation_updates")
+
+    def section_open_questions(self, block: Block) -> None:
+        self._list_rows(block, OpenQuestion, "open_questions")
+
+    def section_user_stories(self, block: Block) -> None:
+        """Each item a story, kept as the sentence written (in any wording or language)."""
+        items, rest = _items(block)
+        made = 0
+        for text, _ in items:
+            if len(text) <= max_length(UserStory, "sentence"):
+                self.content.user_stories.append(UserStory(sentence=text))
+                made += 1
+            else:
+                rest.append(f"- {text}")
+        self.report.append(ReportLine(block.heading, f"→ {made} user stories"))
+        self.keep_here(block, rest, "lines that are not list items kept verbatim")
+
+    def _table_rows(self, block: Block, rowset: str, build: Any, noun: str) -> int:
+        """Rows by header name (see match_columns). `build` takes the row's values by field and
+        returns the row, or None when it does not fit one. A row with more cells than the table
+        has headings (an unescaped "|") fits no row; the cells of columns no field takes, and
+        headings the export writes otherwise, are kept in the section's notes. Returns the
+        number of rows made."""
+        headers, rows, rest, head = _table(block)
+        taken = match_columns(headers, rowset)
+        titles = {c.field: c.title for c in COLUMNS[rowset]}
+        columns = {index: titles[name] for name, index in taken.items()}
+        key = taken.get(COLUMNS[rowset][0].field)  # a row is made only if it has one
+        made: list[list[str]] = []
+        unfit = []
+        for row in rows:
+            values = {
+                name: row[index].strip() if index < len(row) else ""
+                for name, index in taken.items()
+            }
+            for column in COLUMNS[rowset]:
+                values.setdefault(column.field, "")
+            if any(c.strip() for c in row[len(headers) :]) or build(values) is None:
+                cells = (c.replace("|", "\\|").replace("\n", "<br>") for c in row)
+                unfit.append("| " + " | ".join(cells) + " |")
+            else:
+                made.append(row)
+        kept_head = bool(unfit) or (bool(head) and not rows)
+        extras, names = leftover_columns(
+            head,
+            made,
+            columns,
+            [r[key] if key is not None and key < len(r) else "" for r in made],
+            covered=kept_head,
+        )
+        rest = [*head, *unfit, *rest] if kept_head else rest
+        self.report.append(ReportLine(block.heading, f"→ {len(made)} {noun}"))
+        why = "lines outside the table, or rows that did not fit, kept verbatim"
+        if extras:
+            why += f"; columns no field takes, or headings written otherwise ({', '.join(names)})"
+        self.keep_here(block, [*rest, *extras], why)
+        return len(made)
+
+    def section_api_endpoints(self, block: Block) -> None:
+        def build(v: dict[str, str]) -> ApiEndpoint | None:
+            endpoint = v["endpoint"].strip()
+            if endpoint.startswith("`") and endpoint.endswith("`") and endpoint.count("`") == 2:
+                endpoint = endpoint[1:-1]
+            method = v["method"].strip("`* ").upper()
+            if method == "WEBSOCKET":
+                method = "WS"
+            values = {**v, "endpoint": endpoint, "method": method}
+            if not endpoint or method not in HttpMethod.values or not _fits(ApiEndpoint, values):
+                return None
+            row = ApiEndpoint(**values)
+            self.content.api_endpoints.append(row)
+            return row
+
+        self._table_rows(block, "api_endpoints", build, "API endpoints")
+
+    def section_risks(self, block: Block) -> None:
+        assumed = []
+        as_written: list[str] = []  # levels written otherwise ("H", "Critical", "高")
+
+        def build(v: dict[str, str]) -> Risk | None:
+            values = dict(v)
+            written = []
+            for name in ("impact", "likelihood"):
+                if v[name].strip():
+                    read = level(v[name])
+                    if read is None:
+                        return None
+                    values[name] = read
+                    if normalize(v[name]) != read:
+                        written.append(f"{name.capitalize()} {_one_line(v[name])}")
+                else:  # not written: the middle level, and the report says so
+                    values[name] = "medium"
+                    assumed.append(name)
+            if not v["risk"] or not _fits(Risk, values):
+                return None
+            row = Risk(**values)
+            self.content.risks.append(row)
+            if written:
+                as_written.append(f"- {_one_line(v['risk'])} — as written: {'; '.join(written)}")
+            return row
+
+        if any(seg.kind == "table" for seg in block.segments):
+            self._table_rows(block, "risks", build, "risks")
+        else:
+            self._listed_risks(block)
+        self.keep_here(block, as_written, "risk levels written otherwise kept as written")
+        if assumed:
+            self.report.append(
+                ReportLine(block.heading, "levels not written were set to Medium", kept=False)
+            )
+
+    def _listed_risks(self, block: Block) -> None:
+        """Risks written as a list: "**Risk:** … **Mitigation:** …", "Outage — mitigation: …";
+        or one risk a sub-heading names, with "Impact: …", "Mitigation: …" lines under it."""
+        items, rest = _items(block)
+        facts = [RISK_FACT_RE.match(text) for text, _ in items]
+        if section_of(block.key) is None and any(facts):
+            values = {"risk": _plain(block.heading).strip(), "mitigation": ""}
+            values |= {"impact": "medium", "likelihood": "medium"}
+            for (text, _), fact in zip(items, facts, strict=True):
+                name = fact and {"probability": "likelihood", "severity": "impact"}.get(
+                    fact.group(1).lower(), fact.group(1).lower()
+                )
+                if fact and name in ("impact", "likelihood") and level(fact.group(2)):
+                    values[name] = level(fact.group(2)) or "medium"
+                elif fact and name == "mitigation" and not values["mitigation"]:
+                    values["mitigation"] = fact.group(2).strip()
+                else:
+                    rest.append(f"- {text}")
+                    continue
+                if name != "mitigation" and fact and normalize(fact.group(2)) != values[name]:
+                    rest.append(f"- {text}")  # a level written otherwise, kept as written
+            if values["risk"] and _fits(Risk, values):
+                self.content.risks.append(Risk(**values))
+                self.report.append(ReportLine(block.heading, "→ 1 risk (written as a heading)"))
+                self.keep_here(block, rest, "lines that are not the risk's facts kept verbatim")
+                return
+        made = 0
+        for text, _ in items:
+            parts = re.split(
+                r"\s*(?:\*\*)?(?:mitigation|mitigations|mitigación|缓解措施|缓解|対策|완화)"
+                r"(?:\*\*)?\s*[:\uff1a]\s*(?:\*\*)?\s*",
+                text,
+                maxsplit=1,
+                flags=re.I,
+            )
+            risk = (
+                re.sub(
+                    r"^(?:\*\*)?(?:risk|riesgo|风险|リスク|위험)(?:\*\*)?\s*[:\uff1a]\s*(?:\*\*)?",
+                    "",
+                    parts[0],
+                    flags=re.I,
+                )
+                .strip()
+                .rstrip("—-\u2013;")
+                .strip()
+            )
+            values = {"risk": risk, "mitigation": parts[1].strip() if len(parts) > 1 else "",
+                      "impact": "medium", "likelihood": "medium"}  # fmt: skip
+            for name, pattern in (
+                ("impact", r"impact|severity"),
+                ("likelihood", r"likelihood|probability"),
+            ):
+                found = re.search(rf"(?:{pattern})\s*[:\uff1a]?\s*\**\s*([\w-]+)", text, re.I)
+                if found and level(found.group(1)):
+                    values[name] = level(found.group(1)) or "medium"
+            if risk and _fits(Risk, values):
+                self.content.risks.append(Risk(**values))
+                made += 1
+            else:
+                rest.append(f"- {text}")
+        self.report.append(ReportLine(block.heading, f"→ {made} risks (written as a list)"))
+        self.keep_here(block, rest, "lines that are not risks kept verbatim")
+
+    def section_feature_flags(self, block: Block) -> None:
+        def build(v: dict[str, str]) -> FeatureFlag | None:
+            values = {**v, "name": v["name"].strip("`")}
+            if not values["name"] or not _fits(FeatureFlag, values):
+                return None
+            row = FeatureFlag(**values)
+            self.content.feature_flags.append(row)
+            return row
+
+        if any(seg.kind == "table" for seg in block.segments):
+            self._table_rows(block, "feature_flags", build, "feature flags")
+            return
+        items, rest = _items(block)
+        made = 0
+        for text, _ in items:  # "`flag_name`: what it does", "flag_name — what it does"
+            match = re.match(r"^`?([\w.:/-]+)`?\s*(?:[:\uff1a—\u2013]|\s-\s)\s*(.*)$", text)
+            if match and build({"name": match.group(1), "description": match.group(2),
+                                "default": "", "owner": ""}):  # fmt: skip
+                made += 1
+            else:
+                rest.append(f"- {text}")
+        self.report.append(ReportLine(block.heading, f"→ {made} feature flags (written as a list)"))
+        self.keep_here(block, rest, "lines that are not flags kept verbatim")
+
+    def section_team_members(self, block: Block) -> None:
+        def build(v: dict[str, str]) -> TeamMember | None:
+            if not v["name"] or not _fits(TeamMember, v):
+                return None
+            row = TeamMember(**v)
+            self.content.team_members.append(row)
+            return row
+
+        if any(seg.kind == "table" for seg in block.segments):
+            self._table_rows(block, "team_members", build, "team members")
+            return
+        items, rest = _items(block)
+        made = 0
+        for text, _ in items:  # "Ann — Lead", "**Ann**: Lead", "Ann (Lead)"
+            match = re.match(
+                r"^\**([^*:\uff1a—\u2013(]+?)\**\s*(?:[:\uff1a—\u2013]|\s-\s)\s*(.+)$", text
+            ) or re.match(r"^\**([^*(]+?)\**\s*\((.+)\)$", text)
+            if match and build({"name": match.group(1).strip(), "role": match.group(2).strip()}):
+                made += 1
+            else:
+                rest.append(f"- {text}")
+        self.report.append(ReportLine(block.heading, f"→ {made} team members (written as a list)"))
+        self.keep_here(block, rest, "lines that are not team members kept verbatim")
+
+    def section_timeline(self, block: Block) -> None:
+        items, rest = _items(block)
+        placed = 0
+        for text, _ in items:
+            match = re.match(
+                r"^(planning|development|testing)\s*:\s*(.+?)\s+to\s+(.+)$", text, re.I
+            )
+            deploy = re.match(r"^deployment\s*:\s*(.+)$", text, re.I)
+            label = match.group(1).lower() if match else "deployment" if deploy else ""
+            try:
+                if label in self.timeline_seen:  # a second line for the same dates: kept
+                    raise ValueError
+                if match:
+                    start, end = _date(match.group(2)), _date(match.group(3))
+                    if start and end and end < start:
+                        raise ValueError
+                    setattr(self.plan, f"{match.group(1).lower()}_start", start)
+                    setattr(self.plan, f"{match.group(1).lower()}_end", end)
+                elif deploy:
+                    self.plan.deployment_date = _date(deploy.group(1))
+                else:
+                    raise ValueError
+                self.timeline_seen.add(label)
+                placed += 1
+            except ValueError:
+                rest.append(f"- {text}")
+        self.report.append(ReportLine(block.heading, f"→ {placed} timeline dates"))
+        self.keep_here(
+            block,
+            rest,
+            "timeline lines not shaped “Phase: date to date”, or repeating one, kept verbatim",
+        )
+
+    def phase(self, block: Block, children: list[Block], name: str) -> None:
+        """A phase: its tasks (a list after a "Tasks" label or sub-heading, or the first list
+        under the phase when nothing labels it; ticked boxes are done tasks), its effort and
+        its deliverables. Its sub-headings (Tasks, Deliverables, Success criteria, Rollback…)
+        belong to it; what is none of these is kept verbatim, under the phase's heading."""
+        self.current = ""  # what fits nowhere goes to the Additional Notes, under this heading
+        phase = Phase(name=name[: max_length(Phase, "name")])
+        reading = PhaseReading(phase)
+        labelled = any(PHASE_LABELS.get(normalize(c.heading)) == "tasks" for c in children)
+        for part in [block, *children]:
+            if part is not block:
+                key = normalize(part.heading)
+                work = not labelled and not section_of(key) and not _not_tasks(key)
+                if key in PHASE_LABELS:
+                    reading.mode = PHASE_LABELS[key]
+                    reading.named(part.heading)
+                elif work and any(seg.kind == "list" for seg in part.segments):
+                    # "#### Backend" with a list: its items are the phase's tasks
+                    reading.mode = "tasks"
+                    reading.rest += [f"**{part.heading}**", ""]
+                elif work and len(part.heading) <= max_length(Task, "text"):
+                    # "#### 1.1 型定義の作成" with prose or code: the heading is one task
+                    reading.tasks.append(_new_task(part.heading, False))
+                    reading.mode = "other"
+                else:
+                    reading.mode = "other"
+                    reading.rest += [part.raw_heading, ""]
+            for segment in part.segments:
+                reading.segment(part.text_of(segment), segment, part)
+        self.renamed += [label for label in reading.labels if label not in self.renamed]
+        phase.deliverables = "\n".join(reading.deliverables).strip("\n")
+        self.content.phases.append(PhaseContent(phase, reading.tasks))
+        days = f", {phase.effort} person-days" if phase.effort is not None else ""
+        done = sum(t.done for t in reading.tasks)
+        ticked = f" ({done} done)" if done else ""
+        self.report.append(
+            ReportLine(
+                block.heading,
+                f"→ phase “{phase.name}” with {len(reading.tasks)} tasks{ticked}{days}",
+            )
+        )
+        why = "phase lines that are not tasks, effort or deliverables kept verbatim"
+        self.keep_here(block, reading.rest, why)
+
+    # Groups and generated sections --------------------------------------------------------
+
+    def _group(self, block: Block) -> None:
+        self.keep(
+            block.heading,
+            _body(block.lines) and block.raw,
+            "text under a group heading kept verbatim",
+        )
+
+    section_goals_group = section_tech_group = section_testing = section_rollout = _group
+    section_resources = section_phases = _group
+
+    def section_approval(self, block: Block) -> None:
+        """The template's own table that no one signed is regenerated from the sign-offs. Rows
+        typed in with a name, date or signature are the document's earlier approval record
+        (Plan.prior_approvals: shown in the Approval section, never counted as sign-offs);
+        unsigned rows of roles not of the template, tables without a Role or Name column and
+        every other line are kept verbatim."""
+        rest: list[str] = []
+        record: list[list[str]] = []
+        for segment in block.segments:
+            lines = [line for line in block.text_of(segment) if line.strip()]
+            if segment.kind != "table":
+                if _body(lines) != APPROVAL_INTRO:
+                    rest += [*lines, ""]
+                continue
+            raw = split_row(lines[0])
+            taken = match_columns([normalize(h) for h in raw], "approvals")
+            if "role" not in taken and "name" not in taken:
+                rest += [*lines, ""]
+                continue
+            rows = [split_row(line) for line in lines[2:]]
+            made: list[list[str]] = []
+            for line, row in zip(lines[2:], rows, strict=True):
+                values = [
+                    row[taken[f]].strip() if f in taken and taken[f] < len(row) else ""
+                    for f in APPROVAL_FIELDS
+                ]
+                if any(values[1:]):
+                    record.append(values)
+                    made.append(row)
+                elif values[0] and values[0] not in DEFAULT_SIGNOFF_ROLES:
+                    rest.append(line)
+            titles = {c.field: c.title for c in COLUMNS["approvals"]}
+            extras, _ = leftover_columns(
+                lines[:2],
+                made,
+                {index: titles[name] for name, index in taken.items()},
+                [r[taken["role"]] if "role" in taken else "" for r in made],
+            )
+            rest += extras
+        self.prior_approvals += record
+        if record:
+            self.report.append(
+                ReportLine(
+                    block.heading,
+                    f"→ {len(record)} earlier approval row{'s' if len(record) != 1 else ''} "
+                    "kept as the document\u2019s approval record (not sign-offs)",
+                )
+            )
+        else:
+            self.report.append(ReportLine(block.heading, "→ regenerated from the sign-offs"))
+        named = [line for line in rest if line.lstrip().startswith("|")]
+        why = "approval lines of another shape kept verbatim"
+        if named:
+            roles = ", ".join(f"“{split_row(r)[0]}”" for r in named if split_row(r))
+            why = f"roles not of the template ({roles}) kept verbatim"
+        self.keep(
+            block.heading, "\n".join([block.raw_heading, "", *rest]) if _body(rest) else "", why
+        )
+
+    def section_changelog(self, block: Block) -> None:
+        """Earlier rows, by position, before Plansign's versions; cells after the fourth and
+        headings the export writes otherwise are kept in the Additional Notes."""
+        _, rows, rest, head = _table(block)
+        kept = rows
+        self.prior_changelog += [[*r, "", "", "", ""][:4] for r in kept]
+        self.report.append(
+            ReportLine(
+                block.heading,
+                f"→ {len(kept)} earlier changelog row{'s' if len(kept) != 1 else ''} "
+                "kept before Plansign\u2019s versions",
+            )
+        )
+        extras, names = leftover_columns(
+            head, rows, dict(enumerate(CHANGELOG_HEADINGS)), [r[0] for r in rows]
+        )
+        why = "lines outside the changelog table kept verbatim"
+        if extras:
+            why += f"; columns after the fourth, or headings written otherwise ({', '.join(names)})"
+        self.keep_here(block, [*rest, *extras], why)
+
+    def section_notes(self, block: Block) -> None:
+        if not _body(block.lines).strip():
+            self.empty_notes_heading = self.empty_notes_heading or block.heading
+        self.keep(block.heading, _body(block.lines), "additional notes kept")
+
+
+# Sections of rows whose sub-headings group more of their rows.
+GROUPED = {
+    "goals", "success_criteria", "user_stories", "api_endpoints", "feature_flags", "risks",
+    "team_members", "documentation", "open_questions",
+}  # fmt: skip
+
+# Sub-headings and labels inside a phase, by what follows them.
+PHASE_LABELS = {
+    normalize(name): mode
+    for mode, names in {
+        "tasks": ("tasks", "task list", "todo", "to do", "work items", "work", "changes",
+                  "steps", "delivered", "任务", "工作内容", "实施步骤", "タスク", "作業",
+                  "実装内容", "変更内容", "작업", "작업 내용", "tareas", "trabajo", "actividades",
+                  "pasos"),
+        "deliverables": ("deliverables", "outputs", "交付物", "成果物", "산출물", "entregables"),
+        "estimated effort": ("estimated effort", "effort", "工作量", "工数"),
+    }.items()
+    for name in names
+}  # fmt: skip
+
+
+# Sub-headings and labels in a phase that name something other than its work.
+NOT_TASKS = tuple(
+    normalize(name)
+    for name in (
+        "testing", "tests", "test", "verification", "validation", "files", "acceptance criteria",
+        "success criteria", "exit criteria", "definition of done", "rollback", "notes",
+        "dependencies", "duration", "risks", "objective", "goal", "goals", "outcome", "results",
+        "deliverable", "output", "検証", "テスト", "成果", "目標", "테스트", "검증", "산출물",
+        "测试", "验证", "验收", "目标", "交付", "pruebas", "verificación", "verificacion",
+        "archivos", "resultado", "objetivo", "entregable",
+    )
+)  # fmt: skip
+
+
+WRITTEN_LABEL_WORDS = {"tasks", "task", "deliverables", "estimated", "effort"}
+
+
+def _not_tasks(key: str) -> bool:
+    return any(key == name or key.startswith(name + " ") for name in NOT_TASKS)
+
+
+def _new_task(text: str, done: bool) -> Task:
+    # Explicit defaults skip Django looking each one up: imports bring thousands.
+    unset: dict[str, Any] = {"id": None, "plan_id": None, "phase_id": None}
+    return Task(text=text, done=done, position=0, **unset)
+
+
+@dataclass
+class PhaseReading:
+    """The state of reading one phase's body, segment by segment."""
+
+    phase: Phase
+    tasks: list[Task] = field(default_factory=list)
+    rest: list[str] = field(default_factory=list)
+    deliverables: list[str] = field(default_factory=list)
+    mode: str | None = None  # "tasks", "deliverables", "other" (some other label) or None
+    labels: list[str] = field(default_factory=list)  # labels the writer writes otherwise
+
+    def named(self, label: str) -> None:
+        if not set(re.findall(r"\w+", label.lower())) <= WRITTEN_LABEL_WORDS:
+            self.labels.append(label)
+
+    effort_seen: bool = False
+
+    def segment(self, lines: list[str], segment: Segment, block: Block) -> None:
+        body = [line for line in lines if line.strip()]
+        if not body:
+            return
+        if segment.kind == "list":
+            first = LABEL_RE.match(body[0])
+            if first:  # the template's own shape: "- **Tasks:**" with the tasks under it
+                self.labelled(lines)
+            elif self.mode == "tasks" or (self.mode is None and not self.tasks):
+                self.listed(block, segment)
+            elif self.mode == "deliverables":
+                self.deliverables += [*_body(lines).split("\n"), ""]
+            else:
+                self.rest += [*_body(lines).split("\n"), ""]
+            return
+        if segment.kind == "other" and len(body) == 1:
+            label = LABEL_RE.match(body[0])
+            plain = normalize(re.sub(r"[*_:\uff1a]", " ", body[0]))
+            if label:
+                self.label(body[0], label.group(1).lower(), label.group(2).strip())
+                return
+            if plain in PHASE_LABELS and OTHER_LABEL_RE.match(body[0]):
+                self.mode = PHASE_LABELS[plain]
+                self.named(body[0].strip().strip("*_:\uff1a ").strip("*_"))
+                return
+            if OTHER_LABEL_RE.match(body[0]):  # "**Files to Modify**:" — not the tasks
+                self.mode = "other"
+                self.rest += [*body, ""]
+                return
+        if self.mode == "deliverables":
+            self.deliverables += [*_body(lines).split("\n"), ""]
+        else:
+            self.rest += [*_body(lines).split("\n"), ""]
+
+    def label(self, line: str, mode: str, value: str) -> None:
+        if mode in ("estimated effort", "effort"):
+            self.mode = None
+            effort = _effort(value)
+            if self.effort_seen or (effort is None and not _no_effort(value)):
+                self.rest.append(line)  # a second effort line, or one that is no number
+            else:
+                self.phase.effort, self.effort_seen = effort, True
+            return
+        self.mode = mode
+        if mode == "deliverables" and value:
+            self.deliverables.append(value)
+        elif mode == "tasks" and value:
+            self.rest.append(line)  # "**Tasks:** text": no list, kept as it is
+
+    def listed(self, block: Block, segment: Segment) -> None:
+        """Each top-level item one task (its nested lines joined into its text)."""
+        for start, end in segment.items:
+            lines = [line for line in block.lines[start:end] if line.strip()]
+            read = _item_text(lines)
+            if read is None or len(read[0]) > max_length(Task, "text") or not read[0]:
+                self.rest += [*lines, ""]
+                continue
+            self.tasks.append(_new_task(read[0], bool(read[1])))
+
+    def labelled(self, lines: list[str]) -> None:
+        """A list of "- **Label:** value" items, with tasks or deliverables nested under them."""
+        indent: int | None = None  # the indent of the tasks under "**Tasks:**"
+        for line in lines:
+            label = LABEL_RE.match(line)
+            if label:
+                indent = None
+                self.label(line, label.group(1).lower(), label.group(2).strip())
+                continue
+            item = ITEM_RE.match(line)
+            if self.mode == "tasks" and item and len(item.group(3)) <= max_length(Task, "text"):
+                depth = len(item.group(1))
+                if indent is None or depth <= indent or not self.tasks:
+                    indent = depth
+                    done = (item.group(2) or " ") != " "
+                    self.tasks.append(_new_task(item.group(3).strip(), done))
+                    continue
+            nested = indent is not None and len(line) - len(line.lstrip()) > indent
+            if self.mode == "tasks" and line.strip() and self.tasks and nested:
+                task = self.tasks[-1]  # a nested line: part of the task
+                joined = f"{task.text} {line.strip()}"
+                if len(joined) <= max_length(Task, "text"):
+                    task.text = joined
+                    continue
+            if self.mode == "deliverables" and (line.startswith(("  ", "\t")) or not line.strip()):
+                self.deliverables.append(line[2:] if line.startswith("  ") else line.lstrip("\t"))
+            elif line.strip():
+                self.mode = None
+                self.rest.append(line)
+
+
+APPROVAL_FIELDS = ("role", "name", "date", "signature")
+CHANGELOG_HEADINGS = ("Date", "Version", "Changes", "Author")  # as the export writes them
+
+CANONICAL_HEADINGS = {
+    "Overview", "Goals and Requirements", "Primary Goals", "Success Criteria", "User Stories",
+    "Technical Specifications", "Architecture", "Data Models", "API Endpoints", "Dependencies",
+    "Implementation Phases", "Testing Strategy", "Unit Tests", "Integration Tests",
+    "User Acceptance Testing", "Rollout Plan", "Deployment Strategy", "Feature Flags",
+    "Rollback Plan", "Risks and Mitigations", "Resources and Timeline", "Team Members",
+    "Timeline", "Documentation Updates", "Open Questions", "Approval", "Changelog",
+    "Additional Notes",
+}  # fmt: skip
+
+
+# Sections whose lines that fit no row stay in the section (see writer.content_lines).
+SECTION_NOTE_KEYS = {key for keys in NOTE_KEYS.values() for key in keys}
+
+
+def _effort(value: str) -> Decimal | None:
+    """Person-days written as a number ("3", "2.5 days", "4 person-days"), else None."""
+    effort = re.match(r"^(\d{1,5}(?:\.\d{1,2})?)\s*(?:person[- ]days?|days?|pd)?$", value, re.I)
+    try:
+        return Decimal(effort.group(1)) if effort else None
+    except InvalidOperation:
+        return None
+
+
+def _no_effort(value: str) -> bool:
+    """No effort written: nothing, or the template's "[X person-days]"."""
+    return not value or (value.startswith("[") and _words(value) <= {"X", "person", "days"})
+
+
+def _date(value: str) -> dt.date | None:
+    """A date written YYYY-MM-DD, or None for no date yet ("TBD", the template's placeholders);
+    anything else raises ValueError, so that its line is kept as it is."""
+    if value.upper() in ("TBD", "TBA", "?", "-", "—"):
+        return None
+    if value.startswith("[") and _words(value) <= {"Start", "End", "Target", "date"}:
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(value)
+    return dt.date.fromisoformat(value)
+
+
+# A long real plan has a few thousand lines and a hundred headings; reading costs about a
+# microsecond a line but far more a heading (1 MB of "# a" lines took 6 s). Past these, the
+# document is refused before it is read, as one that could never be a plan.
+MAX_LINES = 50_000
+MAX_HEADINGS = 5_000
+_HEADING = re.compile(r"^ {0,3}#", re.MULTILINE)
+# The parser spends about 0.1 ms on a list item, table row or quoted line (50,000 list items
+# took 4 s, 7,900 table rows 3 s on a busy machine): a plan has at most ten sections of
+# MAX_ROWS rows, so past this many such lines, or this many of them and headings together,
+# the document is refused before it is read.
+MAX_ROW_LINES = 5_000
+MAX_BLOCKS = 7_000
+_ROW_LINE = re.compile(r"^[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])|\|)", re.MULTILINE)
+
+
+def parse_plan(
+    text: str, filename: str = "", overrides: dict[int, str] | None = None
+) -> ImportResult:
+    """The document as a plan's content; ImportError_ if a section (or a phase) holds more rows
+    than its form takes, since such a section could never be saved again."""
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        raise ImportError_(f"The document has {lines:,} lines; a plan has at most {MAX_LINES:,}.")
+    headings = len(_HEADING.findall(text))
+    if headings > MAX_HEADINGS:
+        raise ImportError_(
+            f"The document has {headings:,} headings; a plan has at most {MAX_HEADINGS:,}."
+        )
+    rows = len(_ROW_LINE.findall(text))
+    if rows > MAX_ROW_LINES:
+        raise ImportError_(
+            f"The document has {rows:,} list items, table rows and quoted lines; "
+            f"a plan has at most {MAX_ROW_LINES:,}."
+        )
+    if rows + headings > MAX_BLOCKS:
+        raise ImportError_(
+            f"The document has {rows + headings:,} headings, list items, table rows and "
+            f"quoted lines; a plan has at most {MAX_BLOCKS:,}."
+        )
+    result = Importer(text, filename, overrides).run()
+    for section in SECTIONS:
+        for key in section.rows:
+            count = len(result.content.rows(key))
+            if count > MAX_ROWS:
+                raise ImportError_(
+                    f"{section.title} has {count:,} rows; a section holds at most {MAX_ROWS:,}."
+                )
+    for phase in result.content.phases:
+        if len(phase.tasks) > MAX_ROWS:
+            raise ImportError_(
+                f"Phase “{phase.phase.name}” has {len(phase.tasks):,} tasks; "
+                f"a phase holds at most {MAX_ROWS:,}."
+            )
+    return result
