@@ -152,3 +152,36 @@ document.addEventListener("click", (event) => {
     cancel.closest("form").remove();
   }
 });
+
+// Messages that only say something went well fade after a few seconds instead of piling up:
+// the page's messages, and "Saved as version N" after an in-place save. Warnings and errors
+// stay until closed. A pointer or focus on a message keeps it.
+const FADE_AFTER_MS = 6000;
+
+function fadeLater(message) {
+  if (message.dataset.fading) return;
+  message.dataset.fading = "1";
+  const fade = () => {
+    if (message.matches(":hover, :focus-within")) {
+      window.setTimeout(fade, 2000);
+      return;
+    }
+    message.classList.add("fading");
+    window.setTimeout(() => message.remove(), 700);
+  };
+  window.setTimeout(fade, FADE_AFTER_MS);
+}
+
+function fadeMessages(root) {
+  root.querySelectorAll(".messages [data-fade], .plan-section > .alert-success[role=status]").forEach(fadeLater);
+}
+
+fadeMessages(document);
+document.addEventListener("htmx:afterSettle", (event) => fadeMessages(event.target.parentElement || document));
+
+// The outline folds away on narrow screens, where it would fill the first screen.
+if (window.matchMedia("(max-width: 991.98px)").matches) {
+  document.querySelectorAll("details[data-outline]").forEach((outline) => {
+    outline.open = false;
+  });
+}
