@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
 from plans.markdown import render_inline_markdown, render_markdown
+from plans.search import Snippet, snippet
 
 register = template.Library()
 
@@ -74,3 +75,9 @@ def ago(moment: datetime | None) -> str:
 def get_item(mapping: Any, key: Any) -> Any:
     """mapping[key], or an empty list: for lookups by a value, which template syntax lacks."""
     return mapping.get(key, []) if hasattr(mapping, "get") else []
+
+
+@register.filter
+def search_hit(plan: Any, query: str | None) -> Snippet | None:
+    """Where a listed plan matched the search: a section's title and a quote around a word."""
+    return snippet(getattr(plan, "search_sections", None), query or "")
