@@ -15,8 +15,6 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.db.models import (
     Case,
     ExpressionWrapper,
@@ -28,6 +26,8 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from plans.models import Plan
 from plans.sections import SECTIONS
