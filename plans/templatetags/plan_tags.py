@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
 from plans.markdown import render_inline_markdown, render_markdown
@@ -49,7 +49,7 @@ def avatar(user: object, size: str = "") -> SafeString:
     name), beside the name, which says who it is: the circle is decoration for readers."""
     name = person(user)
     if user is None or name == "—":
-        return format_html("")
+        return mark_safe("")
     key = str(getattr(user, "username", name))
     colour = sum(key.encode()) % AVATAR_COLOURS
     return format_html(
