@@ -185,3 +185,24 @@ if (window.matchMedia("(max-width: 991.98px)").matches) {
     outline.open = false;
   });
 }
+
+// History: tick two versions to compare them; the form's two numbers follow the ticks (and
+// still work alone, without JavaScript). A third tick replaces the older of the two.
+let comparePicks = [];
+
+document.addEventListener("change", (event) => {
+  const pick = event.target.closest("[data-compare-pick]");
+  if (!pick) return;
+  const form = document.getElementById(pick.getAttribute("form"));
+  if (comparePicks.length === 0) {
+    comparePicks = Array.from(document.querySelectorAll("[data-compare-pick]:checked")).filter((p) => p !== pick);
+  }
+  comparePicks = comparePicks.filter((p) => p !== pick && p.checked);
+  if (pick.checked) comparePicks.push(pick);
+  while (comparePicks.length > 2) comparePicks.shift().checked = false;
+  if (comparePicks.length === 2) {
+    const [a, b] = comparePicks.map((p) => Number(p.value)).sort((x, y) => x - y);
+    form.elements.from.value = a;
+    form.elements.to.value = b;
+  }
+});
