@@ -3,14 +3,18 @@ the screenshots walk this one list."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from approvals.services import request_signoff
+from plans.content import PlanContent
 from plans.models import Plan
-from plans.sections import SECTIONS
+from plans.sections import SECTIONS, SECTIONS_BY_KEY
+from plans.services import save_section
 from threads.services import start_thread
 
 
@@ -27,6 +31,20 @@ def review_under_way() -> Plan:
     users = get_user_model().objects
     alice, bob = users.get(username="alice"), users.get(username="bob")
     plan = Plan.objects.get(title="Offline Sync")
+    content = PlanContent.from_plan(plan)
+    overview = content.plan.overview + "\n\n- [x] Field trial with two teams\n- [ ] Sign-off"
+    edited = copy.copy(content.plan)
+    edited.overview = overview
+    new = dataclasses.replace(content, plan=edited)
+    save_section(
+        plan=plan,
+        section=SECTIONS_BY_KEY["overview"],
+        new=new,
+        user=alice,
+        opened_version=plan.version,
+        summary="Tasks for the field trial",
+    )
+    plan.refresh_from_db()
     start_thread(plan=plan, user=bob, section_key="risks", body="Is clock skew **really** low?")
     request_signoff(plan=plan, user=alice, summary="First full draft for review.")
     return plan
@@ -40,7 +58,7 @@ def page_types() -> list[PageType]:
         PageType("password-reset", reverse("password_reset"), None),
         PageType("dashboard", reverse("dashboard"), "alice"),
         PageType("plan-list", reverse("plans:list"), "alice"),
-        PageType("search", reverse("plans:list") + "?q=mitigat", "alice"),
+        PageType("search", reverse("plans:list") + "?q=clock+sk", "alice"),
         PageType("plan-new", reverse("plans:create"), "alice"),
         PageType("import", reverse("plans:import"), "alice"),
         PageType("plan", plan.get_absolute_url(), "alice"),
