@@ -131,7 +131,8 @@ def _quote(text: str, at: int, pattern: re.Pattern[str]) -> SafeString:
     if end < len(text):
         space = text.rfind(" ", at, end)
         end = space if space > at else end
-    window = " ".join(text[start:end].split())  # lines and runs of spaces read as one space
+    # Lines and runs of spaces read as one space; Markdown's strong marks are not words.
+    window = " ".join(text[start:end].replace("**", "").split())
     parts, last = [], 0
     for match in pattern.finditer(window):
         parts += [escape(window[last : match.start()]), f"<mark>{escape(match.group())}</mark>"]
