@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -26,7 +27,7 @@ def e2e_password() -> str:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_page_type_fits_a_phone_and_is_photographed(browser, live_server, demo, scheme):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    pages: dict[tuple[str | None, str], object] = {}
+    pages: dict[tuple[str | None, str], Any] = {}
     too_wide = []
     for page_type in page_types():
         for size in SHOTS_TAKEN[scheme]:
@@ -52,5 +53,5 @@ def test_every_page_type_fits_a_phone_and_is_photographed(browser, live_server, 
                 if widths[0] > widths[1]:
                     too_wide.append(f"{name}: {widths[0]} px wide in {widths[1]} px")
     for page in pages.values():
-        page.context.close()  # type: ignore[attr-defined]
+        page.context.close()
     assert not too_wide, "\n".join(too_wide)
