@@ -23,13 +23,33 @@ class Bar:
 
 
 @dataclass
+class Tick:
+    x: float
+    label: str
+
+
+@dataclass
 class Timeline:
     bars: list[Bar] = field(default_factory=list)
     markers: list[Bar] = field(default_factory=list)  # deployment and today (width 0)
+    ticks: list[Tick] = field(default_factory=list)  # the date axis under the bars
     missing: list[str] = field(default_factory=list)
     height: int = 0
+    axis_y: int = 0
     start: dt.date | None = None
     end: dt.date | None = None
+
+    @property
+    def axis_end(self) -> int:
+        return WIDTH - 40
+
+    @property
+    def tick_label_y(self) -> int:
+        return self.axis_y + 15
+
+    @property
+    def marker_label_y(self) -> int:
+        return self.axis_y + 31
 
     @property
     def drawable(self) -> bool:
@@ -67,7 +87,9 @@ def timeline(plan: Any, today: dt.date) -> Timeline:
             f"{label}: {start.isoformat()} to {end.isoformat()} ({(end - start).days + 1} days)"
         )
         chart.bars.append(Bar(label, x(start), width, 8 + i * ROW, detail, label.lower()))
-    chart.height = 8 + len(spans) * ROW + 22
+    chart.axis_y = 8 + len(spans) * ROW
+    chart.height = chart.axis_y + 36
+    chart.ticks = [Tick(x(day), label) for day, label in axis_dates(chart.start, chart.end)]
     if plan.deployment_date:
         chart.markers.append(
             Bar(
@@ -85,6 +107,35 @@ def timeline(plan: Any, today: dt.date) -> Timeline:
         side = "before" if today < chart.start else "after"
         chart.missing.append(f"Today ({today.isoformat()}) is {side} the timeline")
     return chart
+
+
+MAX_TICKS = 8
+
+
+def axis_dates(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
+    """Dates to mark on the axis from start to end: Mondays over a short span, the first of
+    each month over a longer one, of each quarter over years; at most MAX_TICKS of them."""
+    days = (end - start).days
+    if days <= 60:
+        first = start + dt.timedelta(days=(7 - start.weekday()) % 7)
+        marks = [first + dt.timedelta(weeks=n) for n in range((end - first).days // 7 + 1)]
+        labelled = [(d, f"{d:%b} {d.day}") for d in marks]
+    else:
+        step = 1 if days <= 400 else 3
+        month = ((start.month - 1) // step) * step + 1
+        day = dt.date(start.year, month, 1)
+        marks = []
+        while day <= end:
+            if day >= start:
+                marks.append(day)
+            month_index = day.month - 1 + step
+            day = dt.date(day.year + month_index // 12, month_index % 12 + 1, 1)
+        labelled = [
+            (d, f"{d:%b} {d.year}" if d.month == 1 or i == 0 else f"{d:%b}")
+            for i, d in enumerate(marks)
+        ]
+    every = max(1, -(-len(labelled) // MAX_TICKS))  # ceiling: at most MAX_TICKS marks
+    return labelled[::every]
 
 
 @dataclass

@@ -1,13 +1,16 @@
 """Search over every word of a plan, behind one function for both databases.
 
 PostgreSQL: full-text search (stemming, ranking) on the plan's search text, with a GIN index on
-the same expression. SQLite: every term matched as a substring, ranked by the terms found.
-Either way a plan containing the whole phrase ranks above plans with only some of its words.
+the same expression; each word is also a prefix ("mitigat" finds "mitigation"). SQLite: every
+term matched as a substring, ranked by the terms found. Either way a plan containing the whole
+phrase ranks above plans with only some of its words. A result says where it matched: a snippet
+of the first section holding a word, read from the plan's per-section search text (no query).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -23,14 +26,33 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from plans.models import Plan
+from plans.sections import SECTIONS
 
 MAX_TERMS = 10
+MAX_TERM_CHARS = 50  # a "word" longer than any real one is cut: it still finds its prefix
 
 
 def terms_of(query: str) -> list[str]:
-    return re.findall(r"\w+", query.lower())[:MAX_TERMS]
+    return [t[:MAX_TERM_CHARS] for t in re.findall(r"\w+", query.lower())[:MAX_TERMS]]
+
+
+def prefix_tsquery(terms: list[str]) -> str:
+    """A raw tsquery matching any term as a word or a word's start. Terms are runs of \\w only,
+    so no tsquery operator (& | ! : * ( ) ') can reach it from the search box.
+
+    The vector holds stems ("mitigation" is 'mitig'), which a typed prefix may run past
+    ("mitigat"): a term of six letters or more also matches as its first letters but two,
+    as the stemmer cuts -ation, -ment, -ing to their stem."""
+    parts = []
+    for term in terms:
+        parts.append(f"{term}:*")
+        if len(term) >= 6:
+            parts.append(f"{term[:-2]}:*")
+    return " | ".join(parts)
 
 
 def search_plans(plans: QuerySet[Plan], query: str) -> QuerySet[Plan]:
@@ -41,7 +63,7 @@ def search_plans(plans: QuerySet[Plan], query: str) -> QuerySet[Plan]:
     phrase = " ".join(terms)
     if connection.vendor == "postgresql":
         vector = F("search_vector")
-        any_term = SearchQuery(" | ".join(terms), search_type="raw", config="english")
+        any_term = SearchQuery(prefix_tsquery(terms), search_type="raw", config="english")
         whole = SearchQuery(phrase, search_type="phrase", config="english")
         return plans.filter(search_vector=any_term).annotate(
             rank=SearchRank(vector, any_term) + 2 * SearchRank(vector, whole)
@@ -62,3 +84,59 @@ def refresh_search_vector(plan: Plan) -> None:
         Plan.objects.filter(pk=plan.pk).update(
             search_vector=SearchVector("search_text", config="english")
         )
+
+
+# Where a result matched --------------------------------------------------------------------
+
+SNIPPET_CHARS = 160  # of text around the first match shown under a result
+SNIPPET_BEFORE = 50
+SCANNED_CHARS = 20_000  # of each section's text: a match further on is not quoted
+SECTION_TITLES = {s.key: s.title for s in SECTIONS if s.editable} | {"notes": "Additional Notes"}
+
+
+@dataclass(frozen=True)
+class Snippet:
+    section: str  # the title of the section that matched
+    html: SafeString  # its text around the match, escaped, the words in <mark>
+
+
+def _pattern(words: list[str]) -> re.Pattern[str]:
+    longest_first = sorted({re.escape(w) for w in words}, key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(longest_first)})\w*", re.IGNORECASE)
+
+
+def snippet(sections: dict[str, str] | None, query: str) -> Snippet | None:
+    """The first section (in template order) holding a word of the query, as a word start,
+    quoted around it. PostgreSQL also matches stems ("mitigation" finds "mitigates"): when no
+    section holds a word as typed, its stem's first letters are looked for."""
+    terms = terms_of(query)
+    if not terms or not sections:
+        return None
+    stems = [t[: max(4, len(t) - 3)] for t in terms]
+    for pattern in (_pattern(terms), _pattern(stems)):
+        for key, title in SECTION_TITLES.items():
+            text = (sections.get(key) or "")[:SCANNED_CHARS]
+            found = pattern.search(text)
+            if found:
+                return Snippet(title, _quote(text, found.start(), pattern))
+    return None
+
+
+def _quote(text: str, at: int, pattern: re.Pattern[str]) -> SafeString:
+    start = max(0, at - SNIPPET_BEFORE)
+    if start:  # begin at a word
+        space = text.find(" ", start, at)
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", at, end)
+        end = space if space > at else end
+    # Lines and runs of spaces read as one space; Markdown's strong marks are not words.
+    window = " ".join(text[start:end].replace("**", "").split())
+    parts, last = [], 0
+    for match in pattern.finditer(window):
+        parts += [escape(window[last : match.start()]), f"<mark>{escape(match.group())}</mark>"]
+        last = match.end()
+    parts.append(escape(window[last:]))
+    html = "".join(parts)
+    return mark_safe(f"{'… ' if start else ''}{html}{' …' if end < len(text) else ''}")

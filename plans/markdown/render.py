@@ -120,7 +120,28 @@ def _render(text: str) -> SafeString:
         return mark_safe("")
     # A new extension for each text: it holds the text's work budget.
     html = md.markdown(text, extensions=[*EXTENSIONS, BoundsExtension()], output_format="html")
-    return mark_safe(sanitize(html))
+    return mark_safe(task_boxes(sanitize(html)))
+
+
+# "- [x] done" and "- [ ] to do", as GitHub shows them: a list item that starts with a box.
+# Read from the sanitized HTML, so that only this fixed markup is added: the box is shown, not
+# a control (disabled: the text is changed in the editor), and says its state to screen readers.
+_TASK = re.compile(r"<li>(\s*<p>)?\[([ xX])\]\s")
+_BOX = '<input type="checkbox" disabled{} aria-label="{}"> '
+
+
+def task_boxes(html: str) -> str:
+    if "[" not in html:
+        return html
+
+    def box(match: re.Match[str]) -> str:
+        done = match.group(2) != " "
+        return (
+            f'<li class="task-item">{match.group(1) or ""}'
+            f"{_BOX.format(' checked' if done else '', 'done' if done else 'not done')}"
+        )
+
+    return _TASK.sub(box, html)
 
 
 def sanitize(html: str) -> str:

@@ -5,11 +5,12 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
 from plans.markdown.render import render_inline_markdown, render_markdown
+from plans.search import Snippet, snippet
 from plans.sections import NOTE_KEYS
 
 register = template.Library()
@@ -32,6 +33,33 @@ def person(user: object) -> str:
         return "—"
     full_name = getattr(user, "get_full_name", lambda: "")()
     return full_name or getattr(user, "username", "") or "—"
+
+
+AVATAR_COLOURS = 8  # .avatar-0 … .avatar-7 in plansign.css: white initials at 4.5:1 or more
+
+
+def initials(name: str) -> str:
+    """Up to two letters for a person: "Alice Author" → "AA", "bob" → "B"."""
+    words = [w for w in name.replace("@", " ").replace(".", " ").split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+@register.simple_tag
+def avatar(user: object, size: str = "") -> SafeString:
+    """A person's initials on a colour of their own (the same on every page, from the user
+    name), beside the name, which says who it is: the circle is decoration for readers."""
+    name = person(user)
+    if user is None or name == "—":
+        return mark_safe("")
+    key = str(getattr(user, "username", name))
+    colour = sum(key.encode()) % AVATAR_COLOURS
+    return format_html(
+        '<span class="avatar avatar-{}{}" aria-hidden="true" title="{}">{}</span>',
+        colour,
+        f" avatar-{size}" if size in ("sm", "lg") else "",
+        name,
+        initials(name),
+    )
 
 
 @register.filter
@@ -68,3 +96,9 @@ def kept_notes(plan: Any, section_key: str) -> str:
     """The text an imported document held in this section that fits no row (section_notes)."""
     notes = getattr(plan, "section_notes", None) or {}
     return "\n\n".join(str(notes[k]) for k in NOTE_KEYS.get(section_key, ()) if notes.get(k))
+
+
+@register.filter
+def search_hit(plan: Any, query: str | None) -> Snippet | None:
+    """Where a listed plan matched the search: a section's title and a quote around a word."""
+    return snippet(getattr(plan, "search_sections", None), query or "")

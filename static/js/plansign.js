@@ -503,3 +503,57 @@ function startEditor() {
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startEditor);
 else startEditor();
+
+// Messages that only say something went well fade after a few seconds instead of piling up:
+// the page's messages, and "Saved as version N" after an in-place save. Warnings and errors
+// stay until closed. A pointer or focus on a message keeps it.
+const FADE_AFTER_MS = 6000;
+
+function fadeLater(message) {
+  if (message.dataset.fading) return;
+  message.dataset.fading = "1";
+  const fade = () => {
+    if (message.matches(":hover, :focus-within")) {
+      window.setTimeout(fade, 2000);
+      return;
+    }
+    message.classList.add("fading");
+    window.setTimeout(() => message.remove(), 700);
+  };
+  window.setTimeout(fade, FADE_AFTER_MS);
+}
+
+function fadeMessages(root) {
+  root.querySelectorAll(".messages [data-fade], .plan-section > .alert-success[role=status]").forEach(fadeLater);
+}
+
+fadeMessages(document);
+document.addEventListener("htmx:afterSettle", (event) => fadeMessages(event.target.parentElement || document));
+
+// The outline folds away on narrow screens, where it would fill the first screen.
+if (window.matchMedia("(max-width: 991.98px)").matches) {
+  document.querySelectorAll("details[data-outline]").forEach((outline) => {
+    outline.open = false;
+  });
+}
+
+// History: tick two versions to compare them; the form's two numbers follow the ticks (and
+// still work alone, without JavaScript). A third tick replaces the older of the two.
+let comparePicks = [];
+
+document.addEventListener("change", (event) => {
+  const pick = event.target.closest("[data-compare-pick]");
+  if (!pick) return;
+  const form = document.getElementById(pick.getAttribute("form"));
+  if (comparePicks.length === 0) {
+    comparePicks = Array.from(document.querySelectorAll("[data-compare-pick]:checked")).filter((p) => p !== pick);
+  }
+  comparePicks = comparePicks.filter((p) => p !== pick && p.checked);
+  if (pick.checked) comparePicks.push(pick);
+  while (comparePicks.length > 2) comparePicks.shift().checked = false;
+  if (comparePicks.length === 2) {
+    const [a, b] = comparePicks.map((p) => Number(p.value)).sort((x, y) => x - y);
+    form.elements.from.value = a;
+    form.elements.to.value = b;
+  }
+});

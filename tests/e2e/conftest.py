@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,32 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.path):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def _one_request_at_a_time(request: pytest.FixtureRequest) -> None:
+    """On SQLite the live server's threads share one in-memory connection, and the pages send
+    requests of their own (drafts, presence, threads) alongside htmx's: there the live server
+    answers one at a time, or a request meets "database table is locked". PostgreSQL serves
+    them side by side, as in production."""
+    if "live_server" not in request.fixturenames:
+        return
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    httpd = request.getfixturevalue("live_server").thread.httpd
+    app = httpd.get_app()
+    if getattr(app, "one_at_a_time", False):
+        return
+    lock = threading.Lock()
+
+    def serialized(environ: Any, start_response: Any) -> Any:
+        with lock:
+            return app(environ, start_response)
+
+    serialized.one_at_a_time = True  # type: ignore[attr-defined]
+    httpd.set_app(serialized)
 
 
 @pytest.fixture(scope="session")

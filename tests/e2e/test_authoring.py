@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -18,24 +17,6 @@ from tests.factories import make_content, make_team, make_user
 
 PARAGRAPH = "The sync queue stores changes offline and sends them when the device is online."
 PRESENCE_WAIT = 30_000  # a heartbeat on opening, then a poll every 8 s
-
-
-@pytest.fixture(autouse=True)
-def _one_request_at_a_time(live_server) -> None:
-    """The editor sends requests of its own (drafts, presence) alongside htmx's: the live
-    server answers one at a time, since its threads share one in-memory SQLite connection."""
-    httpd = live_server.thread.httpd
-    app = httpd.get_app()
-    if getattr(app, "one_at_a_time", False):
-        return
-    lock = threading.Lock()
-
-    def serialized(environ, start_response):
-        with lock:
-            return app(environ, start_response)
-
-    serialized.one_at_a_time = True  # type: ignore[attr-defined]
-    httpd.set_app(serialized)
 
 
 @pytest.fixture

@@ -165,8 +165,8 @@ def test_risk_matrix_and_timeline(page, demo):
     assert sum(counts) == table_rows.count() > 0
 
     # High impact, medium likelihood: a disclosure naming its count and severity.
-    summary = matrix.locator("summary").and_(
-        matrix.get_by_label(re.compile(r"^High impact, medium likelihood: "))
+    summary = matrix.locator("summary").filter(
+        has_text=re.compile(r"^High impact, medium likelihood: ")
     )
     expect(summary).to_have_count(1)
     expect(summary).to_have_accessible_name(re.compile(r"critical severity$"))

@@ -26,8 +26,12 @@ def test_the_risk_matrix_counts_risks_per_impact_and_likelihood():
 
 def test_the_plan_page_shows_the_matrix_readable_without_colour(as_alice, plan):
     html = as_alice.get(plan.get_absolute_url()).content.decode()
-    assert 'aria-label="High impact, low likelihood: 1 risk, medium severity"' in html
-    assert '<span class="count">1</span> <span class="sev-label">medium</span>' in html
+    # Its accessible name is its text, visible or not: speech users say what they see.
+    assert (
+        '<span class="visually-hidden">High impact, low likelihood: </span>'
+        '<span class="count">1</span><span class="visually-hidden"> risk,</span> '
+        '<span class="sev-label">medium<span class="visually-hidden"> severity</span></span>'
+    ) in html
     assert "<li>Risk 1</li>" in html
 
 
@@ -38,6 +42,19 @@ def test_the_timeline_draws_each_phase_and_marks_deployment_and_today(plan):
     assert development.width > chart.bars[0].width  # longer phase, longer bar
     assert [m.label for m in chart.markers] == ["Deployment", "Today"]
     assert chart.missing == []
+    assert chart.ticks and all(150 <= t.x <= 600 for t in chart.ticks)  # a date axis
+
+
+def test_the_date_axis_marks_weeks_months_or_quarters_by_the_span_never_crowded():
+    from plans.charts import MAX_TICKS, axis_dates
+
+    weeks = axis_dates(dt.date(2026, 3, 3), dt.date(2026, 4, 1))
+    assert [label for _, label in weeks] == ["Mar 9", "Mar 16", "Mar 23", "Mar 30"]
+    months = axis_dates(dt.date(2026, 3, 3), dt.date(2026, 6, 20))
+    assert [label for _, label in months] == ["Apr 2026", "May", "Jun"]
+    years = axis_dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1))
+    assert 0 < len(years) <= MAX_TICKS
+    assert axis_dates(dt.date(2026, 3, 3), dt.date(2026, 3, 3)) == []
 
 
 def test_the_timeline_says_what_is_missing_instead_of_drawing_nonsense(plan):

@@ -74,3 +74,36 @@ def test_row_text_renders_inline_markdown_without_a_paragraph(as_alice, team, al
     row = '<li>Ship <code>sync</code> <strong>fast</strong> <img src="x">'
     shown = re.escape(row) + r'(<a class="row-comment[^>]*></a>)?</li>'  # and its Comment link
     assert re.search(shown, html)
+
+
+def test_task_list_items_render_as_disabled_boxes_saying_their_state():
+    html = render_markdown("- [x] Write the runbook\n- [ ] Rehearse the rollback\n- plain [x]")
+    done = '<li class="task-item"><input type="checkbox" disabled checked aria-label="done">'
+    assert done in html
+    assert '<input type="checkbox" disabled aria-label="not done"> Rehearse the rollback' in html
+    assert "<li>plain [x]</li>" in html  # a box only where the item starts with one
+
+
+def test_a_task_box_is_never_made_from_code_and_typed_inputs_are_dropped():
+    html = render_markdown(
+        "```\n- [x] in a code block\n```\n\n"
+        '<input type="checkbox" onclick="alert(1)">\n\n- [x] <script>x()</script>'
+    )
+    assert html.count("<input") == 1  # the one list item's box; the typed input is dropped
+    assert "- [x] in a code block" in html
+    assert "onclick" not in html and "<script" not in html
+
+
+def test_inline_markdown_in_a_table_cell_shows_code_emphasis_and_links_never_scripts(
+    as_alice, team, alice
+):
+    from plans.models import Risk
+
+    plan = make_plan(team, alice)
+    Risk.objects.filter(plan=plan).update(
+        mitigation="Retry, `backoff`, *jitter*, [docs](https://example.com) <script>x()</script>"
+    )
+    html = as_alice.get(plan.get_absolute_url()).content.decode()
+    assert "<code>backoff</code>" in html and "<em>jitter</em>" in html
+    assert '<a href="https://example.com" rel="noopener noreferrer nofollow">docs</a>' in html
+    assert "<script>x()" not in html

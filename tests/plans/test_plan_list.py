@@ -11,7 +11,7 @@ from tests.factories import make_plan
 def test_it_lists_title_team_status_author_and_last_change(as_alice, plan):
     html = as_alice.get(reverse("plans:list")).content.decode()
     assert "Offline Sync" in html
-    assert "<td>Payments</td>" in html
+    assert '<td data-label="Team">Payments</td>' in html
     assert "Draft" in html
     assert "Alice Author" in html
     assert "just now</time>" in html

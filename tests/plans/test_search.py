@@ -149,3 +149,47 @@ def test_search_vectors_are_kept_in_the_plan_row_on_postgresql(db):
             "WHERE attrelid = 'plans_plan'::regclass AND attname = 'search_vector'"
         )
         assert cursor.fetchone() == ("m",)
+
+
+# Partial words and where a result matched ---------------------------------------------------
+
+
+def test_a_partial_word_finds_the_whole_word(library, as_alice):
+    skew = library[0]
+    Risk.objects.filter(plan=skew).update(mitigation="A mitigation nobody tried yet")
+    _reindex(skew)
+    html = as_alice.get(reverse("plans:list"), {"q": "mitigat"}).content.decode()
+    assert "Offline Sync" in titles(html)
+
+
+def test_a_result_says_which_section_matched_and_marks_the_words(library, as_alice):
+    html = as_alice.get(reverse("plans:list"), {"q": "clock ske"}).content.decode()
+    hits = re.findall(r'<p class="search-hit">(.*?)</p>', html, re.S)
+    assert len(hits) == 2
+    skew_hit = next(hit for hit in hits if "<mark>skew</mark>" in hit)
+    assert "Risks and Mitigations</span>" in skew_hit
+    assert "<mark>Clock</mark> <mark>skew</mark> between devices" in skew_hit
+
+
+def test_a_snippet_is_text_never_markup(team, alice, as_alice):
+    plan = make_plan(team, alice, title="Hostile", overview="A <script>alert(1)</script> probe")
+    _reindex(plan)
+    html = as_alice.get(reverse("plans:list"), {"q": "probe"}).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>probe</mark>" in html
+
+
+def test_search_box_operators_reach_no_query_syntax(library, as_alice):
+    for query in ["clock & | ! :* ( ) ' skew", "clock:*A", "'\\\\", "x" * 500]:
+        response = as_alice.get(reverse("plans:list"), {"q": query[:200]})
+        assert response.status_code == 200, query
+
+
+def test_a_long_section_is_quoted_around_its_match_not_whole(team, alice):
+    from plans.search import SNIPPET_CHARS, snippet
+
+    text = "filler " * 2000 + "the needle is here " + "filler " * 2000
+    hit = snippet({"overview": text}, "needle")
+    assert hit is not None and hit.section == "Overview"
+    assert "<mark>needle</mark>" in hit.html
+    assert len(hit.html) < SNIPPET_CHARS + 40
