@@ -171,12 +171,15 @@ INSTALLED_APPS = [
     "accounts",
     "threads",
     "notifications",
+    "api",
     "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the rest: whatever answers an /api/ address with an HTML error becomes JSON.
+    "api.problems.ApiProblemMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -331,6 +334,10 @@ SITE_URL = site_url_from(SITE_URL)
 TASKS = {
     "default": tasks_backend_from(env_str("TASKS_BACKEND", "immediate" if DEBUG else "database"))
 }
+
+# Requests a personal access token may make per minute (per token, counted in the default
+# cache: shared by every app server when CACHE_URL is db://); past it, 429 with Retry-After.
+API_TOKEN_RATE_PER_MINUTE = env_int("API_TOKEN_RATE_PER_MINUTE", 120)
 
 # Sessions in the database (shared by every app server), read with one SQL statement.
 SESSION_ENGINE = "config.sessions"

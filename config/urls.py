@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from api.api import urls as api_urls
 from config.health import healthz
 from plans import views as plan_views
 
@@ -14,6 +15,8 @@ urlpatterns = [
     path("inbox/", include("notifications.urls")),
     path("teams/", include("plans.team_urls")),
     path("accounts/", include("accounts.urls")),
+    path("account/tokens/", include("api.urls")),
+    path("api/", api_urls()),
     path("admin/password_change/", account_views.admin_password_change),
     path("admin/", admin.site.urls),
 ]
