@@ -172,6 +172,7 @@ INSTALLED_APPS = [
     "threads",
     "notifications",
     "api",
+    "webhooks",
     "django_tasks_db",
 ]
 
@@ -338,6 +339,10 @@ TASKS = {
 # Requests a personal access token may make per minute (per token, counted in the default
 # cache: shared by every app server when CACHE_URL is db://); past it, 429 with Retry-After.
 API_TOKEN_RATE_PER_MINUTE = env_int("API_TOKEN_RATE_PER_MINUTE", 120)
+
+# Webhooks post only to public hosts (webhooks/urls_check.py says why); turn this on to let a
+# team's webhooks reach hosts inside your own network (a chat bot next to the app).
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", False)
 
 # Sessions in the database (shared by every app server), read with one SQL statement.
 SESSION_ENGINE = "config.sessions"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("approvals/", include("approvals.urls")),
     path("inbox/", include("notifications.urls")),
     path("teams/", include("plans.team_urls")),
+    path("teams/<int:team_id>/webhooks/", include("webhooks.urls")),
     path("accounts/", include("accounts.urls")),
     path("account/tokens/", include("api.urls")),
     path("api/", api_urls()),

@@ -58,6 +58,7 @@ from tests.factories import PASSWORD, make_content, make_plan, make_team, make_u
 from tests.plans.editing import form_data
 from threads import services as thread_services
 from threads.models import Thread
+from webhooks.models import Webhook
 
 MARKER = "ZEBRA-SECRET-7731"
 SECRET_TEAM = "Secret ops"
@@ -319,6 +320,11 @@ def build_world() -> World:
     # Personal access tokens: Sky's, that nobody else may revoke, and Alice's.
     ApiToken.issue(user=sky, name=f"{MARKER} token")
     ApiToken.issue(user=alice, name="Alice's script")
+    # Webhooks: one on each team, to an address no delivery may reach (TEST-NET).
+    for team, who in ((payments_team, alice), (secret_team, sam)):
+        Webhook.objects.create(
+            team=team, url="https://192.0.2.10/hook", events=["ping"], created_by=who
+        )
     for plan in (payments, secret):
         plan.refresh_from_db()
     return World(alice, victor, carol, mallory, root, sky, payments, secret, secret_team)
@@ -452,6 +458,11 @@ def _values(name: str, route: Route, plan: Plan | None, world: World) -> list[An
     if name == "notification_id":  # Sky's, that nobody else may mark read, and Alice's
         mine = Notification.objects.filter(recipient__in=[world.sky, world.alice])
         return list(mine.order_by("recipient__username").values_list("pk", flat=True)[:2])
+    if name == "team_id":  # the other team's, then Alice's
+        return [world.secret_team.pk, world.payments.team_id]
+    if name == "webhook_id":  # each team's, with each team: another team's must be a 404
+        teams = [world.secret_team.pk, world.payments.team_id]
+        return [Webhook.objects.get(team_id=team_id).pk for team_id in teams]
     if name == "token_id":
         tokens = ApiToken.objects.filter(user__in=[world.sky, world.alice])
         return list(tokens.order_by("user__username").values_list("pk", flat=True))
