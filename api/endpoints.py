@@ -11,8 +11,8 @@ from django.db.models import Count, F, RowRange, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from ninja import Header, Query, Router, Status
 from ninja import Path as PathParam
-from ninja import Query, Router, Status
 
 from api import serialize
 from api.problems import Problem
@@ -26,6 +26,7 @@ from api.schemas import (
     PlanPage,
     ProblemOut,
     SectionIn,
+    SectionKey,
     SectionSaved,
     SignoffsOut,
     ThreadPage,
@@ -220,7 +221,7 @@ def plan_export(
 
 
 WRITE = {400: ProblemOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut}
-WRITE[429] = ProblemOut
+WRITE |= {413: ProblemOut, 429: ProblemOut}
 
 
 @router.post("plans/import", response={201: ImportOut, **WRITE}, summary="A new plan from Markdown")
@@ -249,8 +250,7 @@ def plan_import(request: HttpRequest, payload: ImportIn) -> Any:
 IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 
 
-def _opened_version(request: HttpRequest, plan: Plan) -> int:
-    header = request.headers.get("If-Match")
+def _opened_version(header: str | None, plan: Plan) -> int:
     if header is None:
         raise Problem(
             428,
@@ -278,20 +278,20 @@ def _opened_version(request: HttpRequest, plan: Plan) -> int:
 def section_update(
     request: HttpRequest,
     plan_id: int,
-    key: str,
+    key: SectionKey,
     payload: SectionIn,
     response: HttpResponse,
+    if_match: str | None = Header(
+        None, alias="If-Match", description='The version read, as "N" (required: 428 without)'
+    ),
 ) -> Any:
     """Save one section as a new version, checked as the edit page checks it. Needs If-Match
     (see the rules above); a row set sent replaces the section's rows in its order."""
     plan = _plan(request, plan_id, "edit", content=True)
-    section = SECTIONS_BY_KEY.get(key)
-    if section is None or not section.editable:
-        editable = ", ".join(k for k, s in SECTIONS_BY_KEY.items() if s.editable)
-        raise Problem(404, f"No editable section {key[:40]!r}: one of {editable}.")
+    section = SECTIONS_BY_KEY[key]
     if plan.is_archived:
         raise Problem(403, "This plan is archived and read-only: restore it to change it.")
-    opened = _opened_version(request, plan)
+    opened = _opened_version(if_match, plan)
     content = PlanContent.from_plan(plan)
     data = form_data(plan, content, section, payload.dict(), opened)
     form = SectionForm(plan, content, section, data)

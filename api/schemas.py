@@ -137,7 +137,9 @@ class CompareOut(Schema):
 class ImportIn(Schema):
     team: int = Field(..., description="The id of a team you edit in")
     markdown: str = Field(..., max_length=1_000_000)
-    filename: str = Field("", max_length=200)
+    filename: str = Field(
+        "", max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$", description="One line, no controls"
+    )
 
 
 class ReportLineOut(Schema):
@@ -149,6 +151,26 @@ class ReportLineOut(Schema):
 class ImportOut(Schema):
     plan: PlanSummary
     report: list[ReportLineOut]
+
+
+# The sections a PUT may replace: every one but the generated Approval and Changelog.
+SectionKey = Literal[
+    "overview",
+    "goals",
+    "success_criteria",
+    "user_stories",
+    "architecture",
+    "data_models",
+    "api_endpoints",
+    "dependencies",
+    "phases",
+    "testing",
+    "rollout",
+    "risks",
+    "resources",
+    "documentation",
+    "open_questions",
+]
 
 
 class SectionIn(Schema):

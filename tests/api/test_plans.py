@@ -121,6 +121,13 @@ def test_import_into_a_team_one_only_views_names_the_field(victor, team):
     assert response.json()["errors"][0]["field"] == "team"
 
 
+def test_a_filename_with_control_characters_is_refused_by_name(alice_api, team):
+    body = {"team": team.pk, "markdown": "# Implementation Plan: X\n", "filename": "a\x00.md"}
+    response = alice_api.post("/api/plans/import", body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "filename"
+
+
 def test_a_body_that_is_not_json_is_a_problem(alice_api, team):
     response = alice_api.post("/api/plans/import", "{nope", content_type="application/json")
     assert response.status_code in (400, 422)
@@ -137,3 +144,11 @@ def test_schema_and_docs_are_served_without_a_cdn(client):
 
 def test_unused_make_user_keeps_imports(db):
     assert make_user("zed").username == "zed"
+
+
+def test_a_body_over_the_upload_limit_is_413(alice_api, team, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = {"team": team.pk, "markdown": "x" * 2000}
+    response = alice_api.post("/api/plans/import", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"

@@ -115,7 +115,9 @@ def test_a_read_token_may_not_write(alice, plan):
 
 
 def test_generated_sections_are_not_editable(alice_api, plan):
-    assert put(alice_api, plan, "approval", {}).status_code == 404
+    response = put(alice_api, plan, "approval", {})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "key"
 
 
 def test_a_session_writes_with_csrf_only(alice, plan):
@@ -141,3 +143,12 @@ def test_nested_values_are_refused_by_name(alice_api, plan):
     response = put(alice_api, plan, "overview", {"fields": {"overview": {"a": 1}}})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "fields.overview"
+
+
+def test_the_editable_sections_are_the_schemas_keys(client):
+    from typing import get_args
+
+    from api.schemas import SectionKey
+    from plans.sections import SECTIONS
+
+    assert list(get_args(SectionKey)) == [s.key for s in SECTIONS if s.editable]
