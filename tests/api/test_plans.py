@@ -152,3 +152,28 @@ def test_a_body_over_the_upload_limit_is_413(alice_api, team, settings):
     response = alice_api.post("/api/plans/import", body, content_type="application/json")
     assert response.status_code == 413
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_the_list_costs_the_same_queries_for_many_plans(
+    alice_api, team, alice, django_assert_max_num_queries
+):
+    from plans.models import Plan
+
+    Plan.objects.bulk_create(
+        Plan(team=team, author=alice, title=f"Plan {n}", version=1) for n in range(40)
+    )
+    # The token (and its last use), the filter form's choices, the page with its count.
+    with django_assert_max_num_queries(6):
+        body = alice_api.get("/api/plans/", {"sort": "title", "page": 2}).json()
+    assert (body["count"], len(body["results"])) == (40, 15)
+
+
+def test_the_detail_costs_the_same_queries_for_many_rows(
+    alice_api, team, alice, django_assert_max_num_queries
+):
+    small, big = make_plan(team, alice, rows=1), make_plan(team, alice, title="Big", rows=30)
+    alice_api.get(f"/api/plans/{small.pk}")
+    with django_assert_max_num_queries(20) as small_queries:
+        alice_api.get(f"/api/plans/{small.pk}")
+    with django_assert_max_num_queries(len(small_queries.captured_queries)):
+        alice_api.get(f"/api/plans/{big.pk}")
