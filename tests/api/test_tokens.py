@@ -16,7 +16,9 @@ from tests.conftest import client_for
 def test_it_shows_a_new_token_once_and_keeps_only_its_hash(alice):
     client = client_for(alice)
     response = client.post(
-        "/account/tokens/", {"name": "release pipeline", "scope": "read", "expires_in": "30"}
+        "/account/tokens/",
+        {"name": "release pipeline", "scope": "read", "expires_in": "30"},
+        follow=True,
     )
     secret = response.context["secret"]
     token = ApiToken.objects.get(user=alice)
