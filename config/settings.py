@@ -56,14 +56,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def cache_from_url(url: str) -> dict[str, object]:
-    """Translate CACHE_URL: locmem:// (one process) or db://table (shared through the database)."""
+    """Translate CACHE_URL: locmem:// (one process), db://table (shared through the database) or
+    redis://host:6379/0 (shared through Redis)."""
     parts = urlsplit(url)
     if parts.scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if parts.scheme in {"redis", "rediss"} and parts.hostname:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if parts.scheme == "db" and parts.netloc:
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": parts.netloc}
     raise ImproperlyConfigured(
-        f"CACHE_URL must look like locmem:// or db://plansign_cache, not {url!r}."
+        f"CACHE_URL must look like locmem://, db://plansign_cache or redis://127.0.0.1:6379/0, "
+        f"not {url!r}."
     )
 
 

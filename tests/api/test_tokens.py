@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.test import override_settings
 from django.utils import timezone
 
 from api.models import ApiToken, digest
+from config.settings import cache_from_url
 from tests.api.conftest import bearer, token_for
 from tests.conftest import client_for
 
@@ -108,3 +110,33 @@ def test_anonymous_is_sent_to_sign_in_for_the_tokens_page(client):
     response = client.get("/account/tokens/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+REDIS_URL = "redis://127.0.0.1:6379/4"
+
+
+def _redis_up() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+def test_the_rate_is_counted_in_redis_where_every_process_sees_it(alice, plan, settings):
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    settings.CACHES = {**settings.CACHES, "default": cache_from_url(REDIS_URL)}
+    settings.API_TOKEN_RATE_PER_MINUTE = 2
+    caches["default"].clear()
+    secret = token_for(alice, "read")
+    client = bearer(secret)
+    assert [client.get("/api/plans/").status_code for _ in range(3)] == [200, 200, 429]
+    # Another process's connection to the same Redis reads the same count.
+    raw = RedisCache(REDIS_URL, {})._cache.get_client()
+    assert [int(raw.get(key)) for key in raw.keys("*rate:api-token*")] == [3]
+    caches["default"].clear()
