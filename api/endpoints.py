@@ -20,6 +20,8 @@ from api import serialize
 from api.problems import Problem
 from api.schemas import (
     ApprovalOut,
+    CommentIn,
+    CommentOut,
     CompareOut,
     ImportIn,
     ImportOut,
@@ -31,6 +33,8 @@ from api.schemas import (
     SectionKey,
     SectionSaved,
     SignoffsOut,
+    ThreadIn,
+    ThreadOut,
     ThreadPage,
     VersionDetail,
     VersionPage,
@@ -51,7 +55,8 @@ from plans.models import NamedVersion, Plan
 from plans.rendered import cached, load_version, version_facts, version_key
 from plans.sections import SECTIONS_BY_KEY
 from plans.services import EditConflict, PlanArchived, import_plan, save_section
-from threads.models import Thread
+from threads.models import Comment, Thread
+from threads.services import ThreadRefused, reply, start_thread
 
 router = Router()
 
@@ -459,6 +464,57 @@ def thread_list(request: HttpRequest, plan_id: int, page: int = Query(1, ge=1, l
     }
 
 
+@router.post(
+    "plans/{int:plan_id}/threads/", response={201: ThreadOut, **WRITE}, summary="Open a thread"
+)
+def thread_create(request: HttpRequest, plan_id: int, payload: ThreadIn) -> Any:
+    """A thread on a section, or on one of its rows, with its first comment: who may comment
+    is the plan page's rule (threads.rules)."""
+    plan = _plan(request, plan_id)
+    try:
+        thread = start_thread(
+            plan=plan,
+            user=_req(request).user,
+            section_key=payload.section,
+            body=payload.body,
+            row_id=payload.row_id,
+        )
+    except ThreadRefused as refused:
+        raise Problem(refused.status, refused.message) from None
+    threads = Thread.objects.select_related("created_by").prefetch_related("comments__author")
+    return Status(201, _thread(threads.get(pk=thread.pk)))
+
+
+@router.post(
+    "plans/{int:plan_id}/threads/{int:thread_id}/comments",
+    response={201: CommentOut, **WRITE},
+    summary="Reply in a thread",
+)
+def comment_create(request: HttpRequest, plan_id: int, thread_id: int, payload: CommentIn) -> Any:
+    plan = _plan(request, plan_id)
+    thread = Thread.objects.filter(plan=plan, pk=thread_id).first()
+    if thread is None:
+        raise Problem(404, "No such thread on this plan.")
+    thread.plan = plan
+    try:
+        comment = reply(thread=thread, user=_req(request).user, body=payload.body)
+    except ThreadRefused as refused:
+        raise Problem(refused.status, refused.message) from None
+    return Status(201, _comment(comment))
+
+
+def _comment(c: Comment) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "author": serialize.person(c.author),
+        "body": "" if c.is_deleted else c.body,
+        "version": c.version,
+        "created_at": serialize.value(c.created_at),
+        "edited_at": serialize.value(c.edited_at) if c.edited_at else None,
+        "deleted": c.is_deleted,
+    }
+
+
 def _thread(thread: Thread) -> dict[str, Any]:
     return {
         "id": thread.pk,
@@ -469,18 +525,7 @@ def _thread(thread: Thread) -> dict[str, Any]:
         "created_at": serialize.value(thread.created_at),
         "resolved": thread.is_resolved,
         "resolved_at": serialize.value(thread.resolved_at) if thread.resolved_at else None,
-        "comments": [
-            {
-                "id": c.pk,
-                "author": serialize.person(c.author),
-                "body": "" if c.is_deleted else c.body,
-                "version": c.version,
-                "created_at": serialize.value(c.created_at),
-                "edited_at": serialize.value(c.edited_at) if c.edited_at else None,
-                "deleted": c.is_deleted,
-            }
-            for c in thread.comments.all()
-        ],
+        "comments": [_comment(c) for c in thread.comments.all()],
     }
 
 

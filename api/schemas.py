@@ -255,6 +255,21 @@ class ThreadOut(Schema):
     comments: list[CommentOut]
 
 
+COMMENT_BODY = Field(
+    ..., min_length=1, max_length=10_000, pattern=r"^[^\x00]*$", description="Markdown"
+)
+
+
+class ThreadIn(Schema):
+    section: SectionKey
+    row_id: int | None = Field(None, ge=1, description="A row of that section, to comment on it")
+    body: str = COMMENT_BODY
+
+
+class CommentIn(Schema):
+    body: str = COMMENT_BODY
+
+
 class ThreadPage(Schema):
     count: int
     page: int

@@ -101,3 +101,44 @@ def test_threads_are_listed_with_their_comments(victor_api, plan, alice):
     thread = body["results"][0]
     assert (thread["section"], thread["resolved"]) == ("overview", False)
     assert thread["comments"][0]["body"] == "Why **offline**?"
+
+
+def test_an_editor_opens_a_thread_on_a_row_and_replies(alice_api, plan, alice):
+    from plans.models import Risk
+
+    risk = Risk.objects.get(plan=plan)
+    body = {"section": "risks", "row_id": risk.pk, "body": "What if **both** fail?"}
+    response = alice_api.post(
+        f"/api/plans/{plan.pk}/threads/", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    thread = response.json()
+    assert thread["about"].startswith("Risks and Mitigations")
+    reply = alice_api.post(
+        f"/api/plans/{plan.pk}/threads/{thread['id']}/comments",
+        json.dumps({"body": "Then we roll back."}),
+        content_type="application/json",
+    )
+    assert reply.status_code == 201
+    assert reply.json()["body"] == "Then we roll back."
+
+
+def test_a_reader_may_not_open_a_thread(victor, plan):
+    from tests.api.conftest import bearer, token_for
+
+    response = bearer(token_for(victor, "write")).post(
+        f"/api/plans/{plan.pk}/threads/",
+        json.dumps({"section": "overview", "body": "Hi"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+
+
+def test_a_row_of_another_section_is_refused_with_a_reason(alice_api, plan):
+    response = alice_api.post(
+        f"/api/plans/{plan.pk}/threads/",
+        json.dumps({"section": "overview", "row_id": 1, "body": "Hi"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "no rows" in response.json()["detail"]
