@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from http import HTTPStatus
-from typing import Any
+from typing import Any, get_args
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -23,6 +23,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from api import endpoints
 from api.auth import authenticate
 from api.problems import PROBLEM_JSON, Problem, from_problem, problem_response
+from api.schemas import SectionKey
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,9 @@ class PlansignAPI(NinjaAPI):
                     content = response.get("content")
                     if content and int(status) >= 400 and "application/json" in content:
                         content[PROBLEM_JSON] = content.pop("application/json")
+                for parameter in operation.get("parameters", []):
+                    if (parameter["name"], parameter["in"]) == ("key", "path"):
+                        parameter["schema"]["enum"] = list(get_args(SectionKey))
                 if operation.get("operationId") == "api_endpoints_plan_export":
                     ok = operation["responses"].get(200) or operation["responses"]["200"]
                     ok["content"] = {"text/markdown": {"schema": {"type": "string"}}}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, get_args
 
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
@@ -292,9 +292,11 @@ def _opened_version(header: str | None, plan: Plan) -> int:
 def section_update(
     request: HttpRequest,
     plan_id: int,
-    key: SectionKey,
     payload: SectionIn,
     response: HttpResponse,
+    # Checked after the plan (404 or 403 first, as the pages answer); its values are listed in
+    # the schema (api.api.PlansignAPI).
+    key: str = PathParam(..., max_length=40),
     if_match: str | None = Header(
         None, alias="If-Match", description='The version read, as "N" (required: 428 without)'
     ),
@@ -302,7 +304,10 @@ def section_update(
     """Save one section as a new version, checked as the edit page checks it. Needs If-Match
     (see the rules above); a row set sent replaces the section's rows in its order."""
     plan = _plan(request, plan_id, "edit", content=True)
-    section = SECTIONS_BY_KEY[key]
+    section = SECTIONS_BY_KEY.get(key)
+    if section is None or not section.editable:
+        editable = ", ".join(get_args(SectionKey))
+        raise Problem(404, f"No editable section {key[:40]!r}: one of {editable}.")
     if plan.is_archived:
         raise Problem(403, "This plan is archived and read-only: restore it to change it.")
     opened = _opened_version(if_match, plan)

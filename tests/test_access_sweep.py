@@ -108,6 +108,8 @@ EDITOR_CHANGES = {
     "tokens:list",
     "api:plan_import",
     "api:section_update",
+    "api:thread_create",
+    "api:comment_create",
 }
 # Models whose admin may change them (a superuser's POST there may write); the admin shows plan
 # content, versions and sign-offs read-only: their changes are versions written by the services.
@@ -634,10 +636,17 @@ def payload(route: Route, fill: Fill, world: World) -> dict[str, Any]:
 
 def api_payload(fill: Fill, world: World) -> dict[str, Any]:
     """The JSON the API's writes take, valid for the editor of the Payments plan: a document
-    to import, and a section with one change (its first row set emptied, or a text extended)."""
+    to import, a comment, and a section with one change (its first row set emptied, or a text
+    extended)."""
     key = fill.kwargs.get("key")
     if key is None or not SECTIONS_BY_KEY[key].editable:
-        return {"team": world.payments.team_id, "markdown": IMPORT_DOCUMENT}
+        # Every field of the import, a new thread and a reply: each takes what it knows.
+        return {
+            "team": world.payments.team_id,
+            "markdown": IMPORT_DOCUMENT,
+            "section": "overview",
+            "body": "Swept.",
+        }
     section = SECTIONS_BY_KEY[key]
     if section.rows:
         return {"summary": "Swept", "rows": {section.rows[0]: []}}
