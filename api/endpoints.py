@@ -91,7 +91,7 @@ def _number(plan: Plan, raw: int | None, name: str = "version") -> int:
 def _content(plan: Plan, number: int) -> str:
     """Version `number` as JSON text, kept as the pages keep a version's sections: a version
     never changes. (Read and serialized each time, the 500-row plan's JSON answered fewer
-    requests a second than its HTML page: bench/api.py.)"""
+    requests a second than its HTML page: bench/api_serve.py.)"""
 
     def write() -> str:
         content = load_version(plan, number)

@@ -2,7 +2,7 @@
 list's queries at 2,000 plans against 20.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/plansign_bench_api \\
-        .venv/bin/python bench/api.py [--seconds 10] [--plans 2000] [--smoke]
+        .venv/bin/python bench/api_serve.py [--seconds 10] [--plans 2000] [--smoke]
 
 Builds a plan of about 500 rows (bench/history.py's builder) and --plans more plans, starts
 gunicorn on 127.0.0.1 with DEBUG off (bench/server.py), and runs wrk (bench/serve.py's runner)
@@ -83,7 +83,7 @@ def list_queries(secret: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if not shutil.which("wrk"):
-        sys.exit("bench/api.py needs wrk: apt-get install -y wrk")
+        sys.exit("bench/api_serve.py needs wrk: apt-get install -y wrk")
     started = time.perf_counter()
     fresh_bench_database()
     from django.conf import settings
