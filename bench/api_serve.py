@@ -106,9 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     add_plans(team, editor, args.plans - 20)
     many = list_queries(secret)
     print(f"Built in {time.perf_counter() - started:.0f} s: plan of {rows} rows, {args.plans} more")
-    print(
-        f"GET /api/plans/?q=offline+sync&page=2: {few} queries at 20 plans, {many} at {args.plans}"
-    )
+    print(f"GET /api/plans/?q=offline+sync: {few} queries at 20 plans, {many} at {args.plans}")
 
     from server import login, running_gunicorn
 
