@@ -31,6 +31,8 @@ from plans.markdown.writer import ApprovalRow, content_hash
 from plans.models import EDITING_ROLES, Membership, NamedVersion, Plan
 from plans.recording import fit, writing_version
 from plans.rendered import VersionFacts, cached, version_key
+from webhooks.models import Event
+from webhooks.services import emit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -303,6 +305,8 @@ def request_signoff(
     )
     _move(locked, "request_signoff", user=user, reason=f"Sign-off requested ({label})")
     plan.status = locked.status
+    data = {"named_version": label, "summary": summary, "roles": [r.name for r in roles]}
+    emit(event=Event.SIGNOFF_REQUESTED, plan=locked, actor=user, data=data)
     leads = {r.assignee for r in roles if r.assignee is not None}
     for lead in leads:
         names = ", ".join(r.name for r in roles if r.assignee == lead)
@@ -436,6 +440,8 @@ def _record_decision(
         named = f"{signoff.named_version.label} " if signoff.named_version else ""
         text = f"{_name(user)} approved “{locked.title}” {named}(version {locked.version}) "
         text += f"as {role.name}"
+    decided = {"role": role.name, "decision": decision, "comment": signoff.comment}
+    emit(event=Event.SIGNOFF_DECIDED, plan=locked, actor=user, data=decided)
     notify(
         recipients=[locked.author],
         kind=Notification.Kind.DECIDED,
@@ -448,6 +454,8 @@ def _record_decision(
     )
     if decision == Signoff.Decision.APPROVED and others_approved:
         _move(locked, "approve", user=user, reason="Approved by every role")
+        label = signoff.named_version.label if signoff.named_version else None
+        emit(event=Event.PLAN_APPROVED, plan=locked, actor=user, data={"named_version": label})
         notify(
             recipients=_people_on(locked),
             kind=Notification.Kind.PLAN_APPROVED,
@@ -517,6 +525,7 @@ def _name(user: User) -> str:
 def tell_back_in_review(*, plan: Plan, user: User) -> None:
     """An approved plan was edited: everyone who had approved it hears it is back in review.
     Called by the save (plans.services) in its transaction."""
+    emit(event=Event.PLAN_BACK_IN_REVIEW, plan=plan, actor=user)
     approvers = plan.signoff_roles.current().filter(latest__decision=Signoff.Decision.APPROVED)
     notify(
         recipients=[r.latest.user for r in approvers.select_related("latest__user") if r.latest],

@@ -207,6 +207,8 @@ INSTALLED_APPS = [
     "accounts",
     "threads",
     "notifications",
+    "api",
+    "webhooks",
     "django_tasks_db",
 ]
 
@@ -214,6 +216,8 @@ MIDDLEWARE = [
     "operations.requestlog.RequestLogMiddleware",  # first: it times all the others
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the rest: whatever answers an /api/ address with an HTML error becomes JSON.
+    "api.problems.ApiProblemMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -373,6 +377,14 @@ SITE_URL = site_url_from(SITE_URL)
 TASKS = {
     "default": tasks_backend_from(env_str("TASKS_BACKEND", "immediate" if DEBUG else "database"))
 }
+
+# Requests a personal access token may make per minute (per token, counted in the default cache:
+# shared by every app server when CACHE_URL is redis:// or db://); past it, 429 with Retry-After.
+API_TOKEN_RATE_PER_MINUTE = env_int("API_TOKEN_RATE_PER_MINUTE", 120)
+
+# Webhooks post only to public hosts (webhooks/urls_check.py says why); turn this on to let a
+# team's webhooks reach hosts inside your own network (a chat bot next to the app).
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", False)
 
 # Sessions are rows in the database, shared by every app server. With a shared cache (Redis)
 # each is read from the cache and written to both (Django's cached_db); with a per-process cache

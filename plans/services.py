@@ -13,6 +13,8 @@ from plans.models import Membership, Plan, PlanRow, PlanVersion, Task, Team
 from plans.recording import fit, writing_version
 from plans.search import refresh_search_vector
 from plans.sections import SECTIONS, Section
+from webhooks.models import Event
+from webhooks.services import emit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -60,6 +62,7 @@ def create_plan(
         summary=fit(summary, SUMMARY_LENGTH),
         changed_sections=[s.key for s in SECTIONS if s.editable and content.section_filled(s)],
     )
+    emit(event=Event.PLAN_CREATED, plan=plan, actor=author)
     return plan
 
 
@@ -198,7 +201,7 @@ def _write_sections(
         from approvals.services import tell_back_in_review  # approvals builds on plans
 
         tell_back_in_review(plan=locked, user=user)
-    return PlanVersion.objects.create(
+    version = PlanVersion.objects.create(
         plan=locked,
         number=number,
         author=user,
@@ -206,6 +209,9 @@ def _write_sections(
         summary=fit(summary, SUMMARY_LENGTH),
         changed_sections=changed_sections,
     )
+    data = {"summary": version.summary, "changed_sections": changed_sections}
+    emit(event=Event.VERSION_SAVED, plan=locked, actor=user, data=data)
+    return version
 
 
 @transaction.atomic

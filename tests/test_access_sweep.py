@@ -43,6 +43,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from api.models import ApiToken
 from approvals.models import Signoff, SignoffRole
 from approvals.services import assign_roles, request_signoff
 from notifications.models import Notification
@@ -57,6 +58,7 @@ from tests.factories import PASSWORD, make_content, make_plan, make_team, make_u
 from tests.plans.editing import form_data
 from threads import services as thread_services
 from threads.models import Thread
+from webhooks.models import Webhook
 
 MARKER = "ZEBRA-SECRET-7731"
 SECRET_TEAM = "Secret ops"
@@ -72,6 +74,8 @@ PUBLIC_ROUTES = {
     "accounts/reset/<uidb64>/<token>/",
     "accounts/reset/done/",
     "admin/login/",
+    "api/openapi.json",  # the API's schema and its docs page: no data in either
+    "api/docs",
 }
 # Pages that change a plan: a reader (viewer, manager) gets 403 on GET too.
 EDIT_PAGES = {"plans:section_edit", "approvals:roles", "threads:new", "threads:comment_edit"}
@@ -79,8 +83,12 @@ EDIT_PAGES = {"plans:section_edit", "approvals:roles", "threads:new", "threads:c
 READER_POSTS = {"approvals:decide"}
 # POSTs with which anyone signed in changes what is theirs alone: their notifications (marked
 # read) and their e-mail preferences. These tables, and no other, may change.
-OWN_POSTS = {"notifications:read_all", "notifications:settings"}
-OWN_TABLES = {"notifications_notification", "notifications_notificationpreference"}
+OWN_POSTS = {"notifications:read_all", "notifications:settings", "tokens:list"}
+OWN_TABLES = {
+    "notifications_notification",
+    "notifications_notificationpreference",
+    "api_apitoken",
+}
 # POSTs with which the editor must change the Payments plan: proof that the sweep's payload
 # would work, so that it changing nothing for the others means something.
 EDITOR_CHANGES = {
@@ -97,6 +105,11 @@ EDITOR_CHANGES = {
     "threads:resolve",
     "threads:comment_edit",
     "threads:comment_delete",
+    "tokens:list",
+    "api:plan_import",
+    "api:section_update",
+    "api:thread_create",
+    "api:comment_create",
 }
 # Models whose admin may change them (a superuser's POST there may write); the admin shows plan
 # content, versions and sign-offs read-only: their changes are versions written by the services.
@@ -306,6 +319,14 @@ def build_world() -> World:
         row_id=ROW_MODELS["risks"]._default_manager.filter(plan=secret).order_by("pk")[0].pk,
         body=f"{MARKER} what if the {SECRET_WORD} leaks? @sky",
     )
+    # Personal access tokens: Sky's, that nobody else may revoke, and Alice's.
+    ApiToken.issue(user=sky, name=f"{MARKER} token")
+    ApiToken.issue(user=alice, name="Alice's script")
+    # Webhooks: one on each team, to an address no delivery may reach (TEST-NET).
+    for team, who in ((payments_team, alice), (secret_team, sam)):
+        Webhook.objects.create(
+            team=team, url="https://192.0.2.10/hook", events=["ping"], created_by=who
+        )
     for plan in (payments, secret):
         plan.refresh_from_db()
     return World(alice, victor, carol, mallory, root, sky, payments, secret, secret_team)
@@ -409,7 +430,7 @@ def _admin_object(model: Any, world: World) -> Any:
 def _values(name: str, route: Route, plan: Plan | None, world: World) -> list[Any]:
     """The values the sweep tries for one parameter of a route."""
     model = _admin_model(route)
-    if name == "pk" and plan is not None:
+    if name in {"pk", "plan_id"} and plan is not None:
         return [plan.pk]
     if name == "key":
         return [s.key for s in SECTIONS]
@@ -439,6 +460,14 @@ def _values(name: str, route: Route, plan: Plan | None, world: World) -> list[An
     if name == "notification_id":  # Sky's, that nobody else may mark read, and Alice's
         mine = Notification.objects.filter(recipient__in=[world.sky, world.alice])
         return list(mine.order_by("recipient__username").values_list("pk", flat=True)[:2])
+    if name == "team_id":  # the other team's, then Alice's
+        return [world.secret_team.pk, world.payments.team_id]
+    if name == "webhook_id":  # each team's, with each team: another team's must be a 404
+        teams = [world.secret_team.pk, world.payments.team_id]
+        return [Webhook.objects.get(team_id=team_id).pk for team_id in teams]
+    if name == "token_id":
+        tokens = ApiToken.objects.filter(user__in=[world.sky, world.alice])
+        return list(tokens.order_by("user__username").values_list("pk", flat=True))
     if name == "token":
         return [default_token_generator.make_token(world.alice), "set-password"]
     raise Unfillable(f"<{name}>")
@@ -456,7 +485,8 @@ def fills(route: Route, world: World) -> list[Fill]:
     templates = [_template(p) for p in route.patterns]
     template = "".join(t for t, _ in templates)
     names = [n for _, ns in templates for n in ns]
-    plans: list[Plan | None] = [world.payments, world.secret] if "pk" in names else [None]
+    for_plans = {"pk", "plan_id"} & set(names)
+    plans: list[Plan | None] = [world.payments, world.secret] if for_plans else [None]
     result = []
     for plan in plans:
         choices = [_values(name, route, plan, world) for name in names]
@@ -591,6 +621,9 @@ def payload(route: Route, fill: Fill, world: World) -> dict[str, Any]:
         "roles-MAX_NUM_FORMS": "20",
         "roles-0-name": "Swept Lead",
         "roles-0-assignee": "",  # nobody may make themselves a lead
+        "name": "Swept token",  # tokens:list
+        "scope": "read",
+        "expires_in": "30",
     }
     key = fill.kwargs.get("key")
     if key and SECTIONS_BY_KEY[key].editable:
@@ -599,6 +632,27 @@ def payload(route: Route, fill: Fill, world: World) -> dict[str, Any]:
     if model is not None and {"object_id", "id"} & set(fill.kwargs):
         data.update(_object_change(_admin_object(model, world)))
     return data
+
+
+def api_payload(fill: Fill, world: World) -> dict[str, Any]:
+    """The JSON the API's writes take, valid for the editor of the Payments plan: a document
+    to import, a comment, and a section with one change (its first row set emptied, or a text
+    extended)."""
+    key = fill.kwargs.get("key")
+    if key is None or not SECTIONS_BY_KEY[key].editable:
+        # Every field of the import, a new thread and a reply: each takes what it knows.
+        return {
+            "team": world.payments.team_id,
+            "markdown": IMPORT_DOCUMENT,
+            "section": "overview",
+            "body": "Swept.",
+        }
+    section = SECTIONS_BY_KEY[key]
+    if section.rows:
+        return {"summary": "Swept", "rows": {section.rows[0]: []}}
+    plan = fill.plan or world.payments
+    field_name = section.fields[0]
+    return {"summary": "Swept", "fields": {field_name: f"{getattr(plan, field_name)} Swept."}}
 
 
 def _object_change(obj: Any) -> dict[str, Any]:
@@ -666,6 +720,11 @@ class Sweep:
         probe = f"{fill.url}?{_probe_query(fill, self.world)}"
         data = payload(self.route, fill, self.world)
         htmx = {"HX-Request": "true"}
+        is_api = self.route.route.startswith("api/")
+        if is_api:  # the API takes JSON, and a section with the version it was read at
+            data = api_payload(fill, self.world)
+            plan = fill.plan or self.world.payments
+            api_headers = {"If-Match": f'"{plan.version}"'}
         for user in USERS:
             client = self.world.client(user)
             requests: list[tuple[str, Client, str, dict[str, Any] | None, dict[str, str]]] = [
@@ -676,11 +735,18 @@ class Sweep:
                 no_csrf = self.world.client("alice without CSRF token")
                 requests.append(("POST csrf", no_csrf, probe, data, {}))
             requests.append(("POST", client, probe, data, {}))
-            if user == "alice":  # the partial answers, and a second save: an edit conflict
+            if user == "alice" and not is_api:  # the partial, and a second save: a conflict
                 requests.append(("POST htmx", client, probe, data, htmx))
+            if is_api:
+                requests.append(("PUT", client, fill.url, data, api_headers))
             for method, sender, url, body, headers in requests:
                 if body is None:
                     response = sender.get(url, headers=headers)
+                elif is_api:
+                    send = sender.put if method == "PUT" else sender.post
+                    response = send(
+                        url, json.dumps(body), content_type="application/json", headers=headers
+                    )
                 else:
                     response = sender.post(url, body, headers=headers)
                 self.requests += 1
@@ -715,7 +781,7 @@ class Sweep:
         model = _admin_model(self.route)
         tables = {t for t in before if before[t] != after[t]}
         own = self.route.name in OWN_POSTS and tables <= OWN_TABLES
-        may_change = method in {"POST", "POST htmx"} and (
+        may_change = method in {"POST", "POST htmx", "PUT"} and (
             own
             or user == "alice"
             or (user == "root" and model is not None and model._meta.label_lower in ADMIN_WRITABLE)
@@ -723,7 +789,8 @@ class Sweep:
         if changed and not may_change:
             self.problem(user, method, url, f"changed the database: {', '.join(changed)}")
         if (
-            (user, method) == ("alice", "POST")
+            user == "alice"
+            and method == ("PUT" if self.route.name == "api:section_update" else "POST")
             and not changed
             and self.route.name in EDITOR_CHANGES
             and fill.plan in (None, self.world.payments)
@@ -731,7 +798,8 @@ class Sweep:
         ):
             self.problem(user, method, url, "the editor's POST changed nothing: fix payload()")
         if method == "POST csrf":
-            expect(status == 403, "a POST without CSRF token must be refused (403)")
+            refusals = {403, 405} if self.route.route.startswith("api/") else {403}
+            expect(status in refusals, "a POST without CSRF token must be refused (403)")
         self.expect_answer(user, method, fill, response, expect)
 
     def expect_answer(self, user: str, method: str, fill: Fill, response, expect) -> None:
@@ -739,6 +807,12 @@ class Sweep:
         location = response.get("Location", "")
         if user == "anonymous":
             if route.route in PUBLIC_ROUTES:
+                return
+            if route.route.startswith("api/"):  # the API answers for itself, as JSON
+                expect(
+                    status in {401, 404, 405} and "json" in response.get("Content-Type", ""),
+                    "anonymous must get a JSON 401 from the API",
+                )
                 return
             # The admin site's own views send to the admin's login; its model pages, which
             # LoginRequiredMiddleware guards first, to the app's.
@@ -772,7 +846,7 @@ class Sweep:
             return
         if user == "alice":
             return
-        if method == "POST" and route.name not in READER_POSTS:
+        if method in {"POST", "PUT"} and route.name not in READER_POSTS:
             expect(status in {403, 405}, "a reader's POST to a plan must be 403")
         if method.startswith("GET") and route.name in EDIT_PAGES:
             expect(status == 403, "a reader may not open an edit page (403)")

@@ -22,6 +22,8 @@ from plans.recording import fit
 from plans.sections import SECTIONS_BY_KEY
 from threads import rules
 from threads.models import Comment, Thread
+from webhooks.models import Event
+from webhooks.services import emit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -120,7 +122,13 @@ def start_thread(
     thread.save()
     comment = _add_comment(thread, user, body, version, now)
     _tell_mentioned(thread, comment, _mentioned(plan, body, user))
+    _emit_thread(Event.THREAD_OPENED, thread, user)
     return thread
+
+
+def _emit_thread(event: str, thread: Thread, user: User) -> None:
+    data = {"thread": thread.pk, "section": thread.section_key, "about": thread.about}
+    emit(event=event, plan=thread.plan, actor=user, data=data)
 
 
 @transaction.atomic
@@ -177,6 +185,7 @@ def resolve_thread(*, thread: Thread, user: User) -> Thread:
     _refuse_if(rights.resolve_refusal(thread))
     _refuse_if("This thread is resolved already." if thread.is_resolved else None)
     thread.resolve(user)
+    _emit_thread(Event.THREAD_RESOLVED, thread, user)
     return thread
 
 
@@ -208,6 +217,7 @@ def open_decision_thread(*, plan: Plan, user: User, body: str, version: int) -> 
     thread.save()
     comment = _add_comment(thread, user, _clean_body(body), version, now)
     _tell_mentioned(thread, comment, _mentioned(plan, body, user))
+    _emit_thread(Event.THREAD_OPENED, thread, user)
     return thread
 
 
