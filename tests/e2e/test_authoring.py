@@ -206,10 +206,6 @@ def tab_to(page: Page, name: str, limit: int = 120) -> None:
     raise AssertionError(f"Tab never reached {name!r}")
 
 
-def focused_id(page: Page) -> str:
-    return page.evaluate("document.activeElement.id")
-
-
 def test_a_section_is_edited_with_the_keyboard_alone(plan, open_as):
     alice = open_as("alice")
     alice.goto(plan.get_absolute_url())
@@ -218,9 +214,9 @@ def test_a_section_is_edited_with_the_keyboard_alone(plan, open_as):
     tab_to(alice, "Edit Overview")
     alice.keyboard.press("Enter")
     expect(alice.locator("section#overview form")).to_have_count(1)
-    assert focused_id(alice) == "id_title"  # focus moved to the first field
+    expect(alice.locator("#id_title")).to_be_focused()  # focus moved to the first field
     alice.keyboard.press("Tab")
-    assert focused_id(alice) == "id_overview"
+    expect(alice.locator("#id_overview")).to_be_focused()
     alice.keyboard.press("End")
     alice.keyboard.type(" Typed by keyboard.")
     alice.keyboard.press("Escape")  # changed: asks first, and stays on refusal
@@ -228,13 +224,13 @@ def test_a_section_is_edited_with_the_keyboard_alone(plan, open_as):
     expect(alice.locator("section#overview form")).to_have_count(1)
     alice.keyboard.press("Control+Enter")
     expect(alice.locator("section#overview [role=status]")).to_have_text("Saved as version 2.")
-    assert focused_id(alice) == "overview-h"  # focus on the saved section's heading
+    expect(alice.locator("#overview-h")).to_be_focused()  # on the saved section's heading
     expect(alice.locator("#editor-live")).to_have_text("Saved as version 2.")
     expect(alice.locator("#plan-meta")).to_contain_text("version 2")
 
     tab_to(alice, "Edit Risks and Mitigations")
     alice.keyboard.press("Enter")
-    expect(alice.locator("section#risks form")).to_have_count(1)
+    expect(alice.locator("section#risks form :focus")).to_have_count(1)
     tab_to(alice, "Remove risk 2")
     alice.keyboard.press("Enter")
     expect(alice.locator("section#risks [data-row]:visible")).to_have_count(2)
@@ -249,10 +245,10 @@ def test_a_section_is_edited_with_the_keyboard_alone(plan, open_as):
 
     tab_to(alice, "Edit Primary Goals")
     alice.keyboard.press("Enter")
-    expect(alice.locator("section#goals form")).to_have_count(1)
+    expect(alice.locator("section#goals form :focus")).to_have_count(1)
     alice.keyboard.press("Escape")  # unchanged: closes at once, focus back on its Edit link
     expect(alice.locator("section#goals form")).to_have_count(0)
-    assert alice.evaluate("document.activeElement.innerText").startswith("Edit")
+    expect(alice.locator("section#goals .edit-link")).to_be_focused()
     assert len(seen) == 1
 
 

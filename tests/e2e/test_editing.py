@@ -81,9 +81,10 @@ def test_alice_creates_a_plan_and_fills_every_section(page, demo):
 
     section = edit(page, "user-stories", "User Stories")
     story = add_row(section, "user_stories")
-    story.get_by_label("User type").fill("plan author")
-    story.get_by_label("Action").fill("edit one section at a time")
-    story.get_by_label("Benefit").fill("my changes are small and reviewable")
+    story.get_by_label("User story").fill(
+        "As a plan author, I want to edit one section at a time"
+        " so that my changes are small and reviewable"
+    )
     save(section, "User Stories")
 
     section = edit(page, "architecture", "Architecture")
@@ -136,7 +137,7 @@ def test_alice_creates_a_plan_and_fills_every_section(page, demo):
     section.get_by_label("Rollback plan").fill("Turn the flag off.")
     flag = add_row(section, "feature_flags")
     flag.get_by_label("Name").fill("section_editing")
-    flag.get_by_label("Description").fill("Shows the Edit links")
+    flag.get_by_label("Purpose").fill("Shows the Edit links")
     screenshot(page, "editing-rollout-form")
     save(section, "Rollout Plan")
 
@@ -223,7 +224,10 @@ def test_alice_creates_a_plan_and_fills_every_section(page, demo):
     expect(rollout.locator(".md")).to_have_text(
         ["Behind a flag, team by team.", "Turn the flag off."]
     )
-    expect(rollout.locator("tbody td")).to_have_text(["section_editing", "Shows the Edit links"])
+    # Name, default, purpose, owner: a flag typed without a default or an owner leaves them blank.
+    expect(rollout.locator("tbody td")).to_have_text(
+        ["section_editing", "", "Shows the Edit links", ""]
+    )
     risk_rows = page.locator("#risks table.risks tbody tr")
     expect(risk_rows).to_have_count(2)
     for n, (text, impact, likelihood, mitigation) in enumerate(RISKS):
