@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
 from plans.markdown import render_inline_markdown, render_markdown
+from plans.row_fields import render_hidden_fields, render_row_columns
 
 register = template.Library()
 
@@ -60,3 +61,15 @@ def word_diff(parts: Any) -> SafeString:
     return mark_safe(  # every text is escaped here
         "".join(_DIFF_TAGS.get(op, "{}").format(conditional_escape(text)) for op, text in parts)
     )
+
+
+@register.filter
+def hidden_fields(form: Any) -> SafeString:
+    """A form's (or one field's) hidden inputs, written without a template per input."""
+    return render_hidden_fields(form)
+
+
+@register.filter
+def row_columns(row: Any, compact: bool) -> SafeString:
+    """A row form's visible fields, each in its grid column, as crispy shows them."""
+    return render_row_columns(row, bool(compact))
