@@ -4,7 +4,8 @@ Builds one plan with --rows rows in every row set (--tasks tasks per phase), the
 Django's test client with htmx's header, times GETs of the Risks, Implementation Phases and
 Primary Goals editors, and saves of one Risks field, printing the p50 of each with its
 queries. Server time only (no HTTP, no gunicorn): a quick before/after figure for the editor
-and the save; bench/scale.py measures the pages against the bare signed-in view.
+and the save. Each editor is also given as a ratio of bench/scale.py's bare signed-in view
+timed the same way (a ratio of server times; bench/scale.py's are of wrk throughput).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/plansign_bench_perf \\
         .venv/bin/python bench/editor_speed.py [--rows 100] [--repeat 15]
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     from tests.factories import make_plan, make_team, make_user
     from tests.plans.editing import edit_url, form_data
@@ -56,6 +57,14 @@ def main(argv: list[str] | None = None) -> int:
         return elapsed, len(captured), response
 
     failed = False
+    with override_settings(ROOT_URLCONF="bench.scale_urls"):  # bench/scale.py's bare view
+        bare = []
+        for _ in range(args.repeat * 3):
+            ms, _queries, response = timed(lambda: client.get("/bench/bare/"))
+            bare.append(ms)
+            failed |= response.status_code != 200  # type: ignore[attr-defined]
+    bare_p50 = statistics.median(bare)
+    print(f"bare signed-in view: p50 {bare_p50:6.1f} ms")
     for key in EDITORS:
         times, queries = [], 0
         for _ in range(args.repeat):
@@ -66,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             failed |= response.status_code != 200  # type: ignore[attr-defined]
         print(
             f"editor {key:8} ({args.rows} rows): p50 {statistics.median(times):6.1f} ms, "
-            f"min {min(times):6.1f} ms, {queries} queries, {len(response.content) // 1024} KB"  # type: ignore[attr-defined]
+            f"min {min(times):6.1f} ms, {queries} queries, {len(response.content) // 1024} KB, "  # type: ignore[attr-defined]
+            f"{bare_p50 / statistics.median(times):.3f} of the bare view"
         )
     times, counts = [], []
     for n in range(args.repeat):
