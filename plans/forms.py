@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.forms.formsets import BaseFormSet, formset_factory
+from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 
 from plans.content import ROW_MODELS, PhaseContent, PlanContent
@@ -106,15 +107,15 @@ class RowFormSet(BaseFormSet):
     model: type[PlanRow]
     allowed_ids: set[int]
 
-    @property
+    @cached_property
     def label(self) -> str:
         return str(self.model._meta.verbose_name_plural).capitalize()
 
-    @property
+    @cached_property
     def noun(self) -> str:
         return str(self.model._meta.verbose_name)
 
-    @property
+    @cached_property
     def compact(self) -> bool:
         """One-field rows (goals, tasks…) show their label to screen readers only."""
         return len([f for f in self.model.content_fields if f != "done"]) == 1

@@ -228,6 +228,33 @@ def save_section(
 
     Raises EditConflict when someone saved this section after `opened_version`.
     """
+    return _save_section(plan, section, new, user, opened_version, summary)[1]
+
+
+@transaction.atomic(savepoint=False)  # a caller's transaction is its own: no savepoint
+def save_section_read_back(
+    *,
+    plan: Plan,
+    section: Section,
+    new: PlanContent,
+    user: User,
+    opened_version: int,
+    summary: str = "",
+) -> tuple[PlanVersion | None, PlanContent | None]:
+    """save_section, and the whole content of the version it wrote (None when nothing
+    changed), read in the save's own transaction: the plan's row is still locked, so no other
+    save can come between, and the content is exactly that version's without reading it
+    again after the commit and checking no save came in between. Called in a transaction,
+    it adds no savepoint: an EditConflict must end the caller's transaction too."""
+    locked, version = _save_section(plan, section, new, user, opened_version, summary)
+    if version is None:
+        return None, None
+    return version, PlanContent.from_plan(locked)
+
+
+def _save_section(
+    plan: Plan, section: Section, new: PlanContent, user: User, opened_version: int, summary: str
+) -> tuple[Plan, PlanVersion | None]:
     locked = _lock_for_change(plan)
     if opened_version > locked.version:
         raise ValueError("The form's version is newer than the plan.")
@@ -237,7 +264,7 @@ def save_section(
     version = _write_sections(locked, [section], new, user=user, summary=summary)
     for name in (*own_fields(section), "version", "updated_at"):
         setattr(plan, name, getattr(locked, name))
-    return version
+    return locked, version
 
 
 @transaction.atomic

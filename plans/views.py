@@ -10,6 +10,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -63,6 +64,7 @@ from plans.services import (
     keep_import_draft,
     own_fields,
     save_section,
+    save_section_read_back,
     set_archived,
 )
 from plans.templatetags.plan_tags import person
@@ -282,18 +284,25 @@ def section_edit(request: AuthenticatedRequest, pk: int, key: str) -> HttpRespon
     if not form.is_valid():
         return _render_section(request, plan, page_content(), section, form, status=422)
     try:
-        version = save_section(
-            plan=plan,
-            section=section,
-            new=form.desired_content(),
-            user=request.user,
-            opened_version=form.version,
-            summary=form.summary,
-        )
+        # One transaction: the save, the draft it makes obsolete, and (for the page's
+        # out-of-band refresh) the whole version it wrote, read while the plan is locked.
+        with transaction.atomic():
+            save: dict[str, Any] = {
+                "plan": plan,
+                "section": section,
+                "new": form.desired_content(),
+                "user": request.user,
+                "opened_version": form.version,
+                "summary": form.summary,
+            }
+            if request.htmx:
+                version, whole = save_section_read_back(**save)
+            else:  # a redirect: the page that follows reads what it shows
+                version, whole = save_section(**save), None
+            # Saved (or nothing to save): the editor is closed, its draft done with.
+            SectionDraft.objects.filter(plan=plan, user=request.user, section=section.key).delete()
     except EditConflict as conflict:
         return _render_conflict(request, conflict, section, form)
-    # Saved (or nothing to save): the editor is closed, its draft done with.
-    SectionDraft.objects.filter(plan=plan, user=request.user, section=section.key).delete()
     presence.heartbeat(plan.pk, request.user.pk, person(request.user), None)
     if not request.htmx:
         if version is None:
@@ -306,7 +315,7 @@ def section_edit(request: AuthenticatedRequest, pk: int, key: str) -> HttpRespon
         return _render_section(request, plan, content, section, unchanged=True)
     # The response also refreshes, out of band, all else on the page the save changed: the
     # outline's tally and badges, status, meta and review, all from the new version, read once.
-    whole = lazy_version(plan, plan.version)
+    assert whole is not None  # a version was written
     marks = outline(whole)
     return _render_section(
         request,

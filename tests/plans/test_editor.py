@@ -221,3 +221,35 @@ def test_a_draft_outlives_signing_out_and_in(plan, alice):
     first.logout()
     page = client_for(alice).get(edit_url(plan, "overview"), **HTMX).text
     assert "Restore your unsaved draft from" in page
+
+
+def test_what_a_save_keeps_of_its_version_is_that_version_as_stored(as_alice, team, alice):
+    """The response's facts (hash for sign-offs, unresolved questions) come from the content
+    read in the save's transaction, and are kept under the version: they must be the ones
+    the stored version gives, to the digit (an effort of 2.5 is stored as 2.50)."""
+    from plans.rendered import facts_of, version_facts
+    from plans.versions import content_at
+
+    plan = make_plan(team, alice, rows=3)
+    data = {**form_data(plan, "phases"), "phases-0-effort": "2.5", "phases-0-name": "Pilot"}
+    page = as_alice.post(edit_url(plan, "phases"), data, **HTMX).text
+    assert "Saved as version 2." in page
+    plan.refresh_from_db()
+    kept = version_facts(plan, 2)
+    assert kept == facts_of(content_at(plan, 2))
+    assert "Pilot" in page and "<strong>" in page
+
+
+def test_a_save_leaves_no_draft_and_nothing_half_done_when_it_conflicts(as_alice, team, alice):
+    from plans.models import Plan
+
+    plan = make_plan(team, alice, rows=2)
+    stale = form_data(plan, "risks")
+    first = {**stale, "risks-0-mitigation": "Mine"}
+    assert "Saved as version 2." in as_alice.post(edit_url(plan, "risks"), first, **HTMX).text
+    as_alice.post(draft_url(plan, "risks"), {**stale, "risks-0-mitigation": "Theirs"})
+    clash = {**stale, "risks-0-mitigation": "Theirs"}
+    response = as_alice.post(edit_url(plan, "risks"), clash, **HTMX)
+    assert response.status_code == 409
+    assert Plan.objects.get(pk=plan.pk).version == 2
+    assert SectionDraft.objects.filter(plan=plan, section="risks").exists()

@@ -1,0 +1,80 @@
+"""Row fields are written in Python (plans/row_fields.py) with crispy-forms' markup: a screen
+reader, the editor's script and the error display see what crispy's templates gave them."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+from plans.content import ROW_MODELS
+from plans.forms import FORMSETS
+from plans.row_fields import render_hidden_fields, render_row_field
+
+MESSY = "a \"quoted\" <b>bold</b> &amp; 'single' "
+
+
+class _Tags(HTMLParser):
+    """Tags, their attributes (in any order) and text, whitespace folded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[object] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.seen.append((tag, sorted((k, " ".join((v or "").split())) for k, v in attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.seen.append(f"/{tag}")
+
+    def handle_data(self, data: str) -> None:
+        if text := " ".join(data.split()):
+            self.seen.append(text)
+
+
+def tags(html: object) -> list[object]:
+    parser = _Tags()
+    parser.feed(str(html))
+    return parser.seen
+
+
+def formsets(key: str) -> list[object]:
+    fields = [name for name in FORMSETS[key].form.base_fields if name != "id"]
+    data = {f"{key}-TOTAL_FORMS": "3", f"{key}-INITIAL_FORMS": "0"}
+    for name in fields:
+        data[f"{key}-0-{name}"] = MESSY  # kept as typed, escaped
+        data[f"{key}-1-{name}"] = ""  # required fields: an error each
+        data[f"{key}-2-{name}"] = "on" if name == "resolved" else "-1"  # bad choices, numbers
+    bound = FORMSETS[key](data, prefix=key)
+    bound.is_valid()
+    return [FORMSETS[key](initial=[{"id": 5}], prefix=key), bound]
+
+
+@pytest.mark.parametrize("key", [*ROW_MODELS, "tasks"])
+def test_every_row_field_reads_as_crispy_wrote_it_with_values_and_errors(key):
+    compared = 0
+    for formset in formsets(key):
+        for row in [*formset.forms, formset.empty_form]:
+            for field in row.visible_fields():
+                if field.name in ("ORDER", "DELETE"):
+                    continue
+                ours = tags(render_row_field(field))  # first: crispy changes widget attrs
+                assert ours == tags(as_crispy_field(field)), field.html_name
+                compared += 1
+    assert compared >= 6  # two formsets, five rows, at least one field each
+
+
+def test_typed_markup_is_kept_as_text_in_the_field():
+    formset = formsets("risks")[1]
+    html = str(render_row_field(formset.forms[0]["risk"]))
+    assert "<b>" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
+    errors = str(render_row_field(formset.forms[1]["risk"]))
+    assert 'aria-invalid="true"' in errors and "This field is required." in errors
+
+
+@pytest.mark.parametrize("key", ["risks", "phases"])
+def test_hidden_inputs_read_as_django_wrote_them(key):
+    for formset in formsets(key):
+        for part in (formset.management_form, formset.forms[0]["id"], formset.empty_form["id"]):
+            assert tags(render_hidden_fields(part)) == tags(str(part))
