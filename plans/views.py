@@ -70,6 +70,7 @@ from plans.services import (
 from plans.templatetags.plan_tags import person
 from plans.versions import content_at
 from threads.rules import rights_for
+from threads.views import section_threads_oob
 
 PLANS_PER_PAGE = 25
 LAST_PAGE = 100_000  # a page number past it reads as it: its offset fits any database
@@ -315,9 +316,10 @@ def section_edit(request: AuthenticatedRequest, pk: int, key: str) -> HttpRespon
         return _render_section(request, plan, content, section, unchanged=True)
     # The response also refreshes, out of band, all else on the page the save changed: the
     # outline's tally and badges, status, meta and review, all from the new version, read once.
+    # The section's threads come with it too (a save may outdate them): one save, one request.
     assert whole is not None  # a version was written
     marks = outline(whole)
-    return _render_section(
+    response = _render_section(
         request,
         plan,
         whole,
@@ -327,6 +329,8 @@ def section_edit(request: AuthenticatedRequest, pk: int, key: str) -> HttpRespon
         outline=marks["outline"],
         completeness=marks["completeness"],
     )
+    response.write(section_threads_oob(request, plan, section.key))
+    return response
 
 
 def render_editor(

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from plans.access import AuthenticatedRequest, get_plan_for
@@ -27,6 +28,14 @@ BOX = "threads/thread_detail.html#thread"
 def _context(request: AuthenticatedRequest, plan: Plan, **extra: Any) -> dict[str, Any]:
     rights = rights_for(plan, request.user)
     return {"plan": plan, "rights": rights, "body_length": services.BODY_LENGTH, **extra}
+
+
+def section_threads_oob(request: AuthenticatedRequest, plan: Plan, section_key: str) -> str:
+    """A section's threads (and the page's thread summary) as out-of-band swaps, for the answer
+    to a save of that section: a save may outdate its threads, and one request says so."""
+    page = selectors.page_threads(plan, plan.version, section_key)
+    context = _context(request, plan, page=page, old=False)
+    return render_to_string("threads/_page_threads.html", context, request=request)
 
 
 def _deny(refusal: str | None) -> None:

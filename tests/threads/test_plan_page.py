@@ -59,10 +59,14 @@ def test_an_old_versions_page_asks_for_the_threads_of_that_version(as_alice, pla
     assert "comment-link" not in html and "row-comment" not in html
 
 
-def test_a_section_saved_in_place_reloads_its_own_threads(as_alice, plan):
+def test_a_section_saved_in_place_brings_its_own_threads_in_the_same_answer(as_alice, plan):
     data = form_data(plan, "overview") | {"overview": "New."}
     html = as_alice.post(edit_url(plan, "overview"), data, **HTMX).text
-    assert f'hx-get="/plans/{plan.pk}/threads/page/?section=overview" hx-trigger="load"' in html
+    # A save may outdate the section's threads: they come out of band with the save's answer,
+    # and the section's box keeps them (hx-preserve) instead of asking again.
+    assert '<div class="threads d-print-none" id="threads-overview" hx-swap-oob="true">' in html
+    assert 'id="threads-overview" hx-preserve="true"' in html
+    assert "threads/page/" not in html
 
 
 def many_threads(plan, user, count):
