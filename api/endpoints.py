@@ -11,8 +11,6 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, F, RowRange, Window
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from ninja import Header, Query, Router, Status
 from ninja import Path as PathParam
 
@@ -222,16 +220,10 @@ def plan_export(
     request: HttpRequest, plan_id: int, version: int | None = Query(None, ge=1)
 ) -> HttpResponse:
     """The template's Markdown document of the plan (or of `version`), as the page's export."""
-    from plans.views import export_document
+    from plans.views import export_response
 
     plan = _plan(request, plan_id)
-    number = _number(plan, version)
-    document = export_document(plan, number)
-    response = HttpResponse(document, content_type="text/markdown; charset=utf-8")
-    title = plan.title if number == plan.version else version_facts(plan, number).title
-    filename = f"{slugify(title, allow_unicode=True) or 'plan'}-v{number}.md"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return export_response(plan, _number(plan, version))
 
 
 WRITE = {400: ProblemOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut}

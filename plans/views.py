@@ -451,8 +451,14 @@ def plan_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             raise Http404("No such version.") from None
         if not 1 <= number <= plan.version:
             raise Http404("No such version.")
-    document = export_document(plan, number)
-    response = HttpResponse(document, content_type="text/markdown; charset=utf-8")
+    return export_response(plan, number)
+
+
+def export_response(plan: Plan, number: int) -> HttpResponse:
+    """The plan at version `number` as a Markdown download named after its title then."""
+    response = HttpResponse(
+        export_document(plan, number), content_type="text/markdown; charset=utf-8"
+    )
     title = plan.title if number == plan.version else version_facts(plan, number).title
     filename = f"{slugify(title, allow_unicode=True) or 'plan'}-v{number}.md"
     response["Content-Disposition"] = content_disposition_header(True, filename)
