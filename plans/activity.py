@@ -158,7 +158,7 @@ def _comments(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]:
     rows = _filtered(comments, plans, "author", "created_at", f, plan="thread__plan")
     rows = rows.select_related("thread__plan__team", "author")
     for c in rows[:limit]:
-        words = " ".join(c.body.split())
+        words = " ".join(c.body.replace("**", "").split())  # a quote, not Markdown: no bold marks
         text = f"commented: “{words[:140]}{'…' if len(words) > 140 else ''}”"
         yield Event(c.created_at, "comment", c.thread.plan, c.author, text, thread_url(c.thread))
 

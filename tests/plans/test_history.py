@@ -302,6 +302,14 @@ def test_activity_lists_review_requests_decisions_approval_and_comments(plan, al
         assert text in html, text
 
 
+def test_activity_quotes_a_comment_without_its_bold_marks(plan, alice, as_carol):
+    from threads.services import start_thread
+
+    start_thread(plan=plan, user=alice, section_key="risks", body="Is clock skew **really** low?")
+    html = as_carol.get(reverse("plans:activity")).text
+    assert "commented: “Is clock skew really low?”" in html
+
+
 def test_every_section_is_compared(edited):
     from plans.diff import diff_plans
 
