@@ -263,7 +263,8 @@ def test_print_to_pdf(page, demo):
     risk_words = r"(?s)" + r"\b.{1,300}?\b".join(CLOCK_SKEW_RISK.split())
     risks_text = text[text.index("Risks and Mitigations") :]
     assert re.search(risk_words, risks_text), "the risks table is not in the PDF"
-    # The PDF starts with the plan: no navigation bar, outline or buttons.
-    assert lines[0].startswith(plan.team.name), lines[:3]
+    # The PDF starts with the plan's header: no navigation bar, outline, buttons or icons.
+    assert lines[0].startswith(f"Implementation Plan: {plan.title}"), lines[:3]
+    assert lines[1] == plan.team.name or lines[1].startswith(f"{plan.team.name} "), lines[:3]
     for screen_only in ("Sign out", "Edit Overview", "sections written", "Export Markdown"):
         assert screen_only not in text, f"{screen_only!r} should not be printed"
