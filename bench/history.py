@@ -39,7 +39,7 @@ TASKS_PER_PHASE = 2
 ROW_TEXT_FIELD = {
     "goals": "text",
     "success_criteria": "text",
-    "user_stories": "action",
+    "user_stories": "sentence",
     "api_endpoints": "description",
     "phases": "deliverables",
     "feature_flags": "description",
