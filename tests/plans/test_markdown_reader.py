@@ -258,6 +258,7 @@ def test_documents_in_chinese_japanese_korean_and_spanish(document, goals):
     [
         "# P\n" + "- x\n" * 6_000,
         "# P\n| a |\n|---|\n" + "| x |\n" * 6_000,
+        "# P\n" + "a|b\n-|-\n" * 3_000,  # table rows need no leading pipe
         "# P\n" + "> x\n" * 6_000,
         "# a\n- b\n" * 3_600,
     ],
