@@ -50,9 +50,10 @@ class AxeReport:
         return "\n".join(lines)
 
 
-def check(page: Any, name: str) -> AxeReport:
-    """The page's violations, each counted once per element it was found on."""
-    results = _axe.run(page, options=OPTIONS)
+def check(page: Any, name: str, context: str | None = None) -> AxeReport:
+    """The page's violations (or those of the part `context` selects), each counted once per
+    element it was found on."""
+    results = _axe.run(page, context=context, options=OPTIONS)
     report = AxeReport(name)
     for violation in results.response["violations"]:
         report.violations.append(violation)

@@ -153,7 +153,12 @@ def edit(page: Any, anchor: str, title: str) -> Any:
 def save(section: Any, title: str) -> None:
     from playwright.sync_api import expect
 
-    section.get_by_role("button", name=f"Save {title}", exact=True).click()
+    with section.page.expect_response(
+        lambda r: r.request.method == "POST" and "/edit/" in r.url, timeout=30_000
+    ) as saved:
+        section.get_by_role("button", name=f"Save {title}", exact=True).click()
+    response = saved.value
+    assert response.status == 200, f"Save {title}: {response.status}\n{response.text()[:3000]}"
     expect(section.get_by_role("status")).to_have_text(SAVED)
     expect(section.locator("form")).to_have_count(0)
     # A save refreshes the Approval section with a request of its own: let it finish, so

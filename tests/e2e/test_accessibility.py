@@ -35,7 +35,7 @@ def test_no_page_type_has_a_serious_accessibility_violation(browser, live_server
         response = page.goto(page_type.url)
         assert response is not None and response.status == 200, page_type.name
         expect(page.locator("main")).to_be_visible()
-        reports.append(check(page, f"{page_type.name} ({scheme})"))
+        reports.append(check(page, f"{page_type.name} ({scheme})", context=page_type.part))
     for page in pages.values():
         page.context.close()
     print("\naxe violations per page type (elements):")

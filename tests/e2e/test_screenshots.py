@@ -46,7 +46,10 @@ def test_every_page_type_fits_a_phone_and_is_photographed(browser, live_server, 
             page.goto(page_type.url)
             expect(page.locator("main")).to_be_visible()
             name = f"{page_type.name}-{size}-{scheme}"
-            page.screenshot(path=SHOTS / f"{name}.png", full_page=True, timeout=90_000)
+            if page_type.part:
+                page.locator(page_type.part).screenshot(path=SHOTS / f"{name}.png", timeout=90_000)
+            else:
+                page.screenshot(path=SHOTS / f"{name}.png", full_page=True, timeout=90_000)
             page.screenshot(path=SHOTS / f"{name}-first-screen.png")  # what one sees first
             if size == "phone":
                 widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
