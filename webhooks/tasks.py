@@ -3,10 +3,12 @@ backoff (1, 2, 4, 8, 16 minutes…) until MAX_ATTEMPTS, as notifications.tasks r
 
 from __future__ import annotations
 
+import http.client
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.tasks import task
@@ -23,15 +25,44 @@ EXCERPT = 200  # characters of the answer kept in the log
 READ_AT_MOST = 1024  # bytes of the answer read at all
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is the receiver's answer, not a new address to post to (it could point
-    inside the network the host check keeps out)."""
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """A connection to `address`, the IP the host check vetted, however the host's name resolves
+    now; the request still names the host (its Host header, and for https its certificate and
+    SNI), so the receiver sees an ordinary request."""
 
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
+    def __init__(self, host: str, port: int | None, *, address: str | None, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address or self.host, self.port), self.timeout)
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+class _PinnedHTTPSConnection(_PinnedHTTPConnection):
+    default_port = http.client.HTTPS_PORT
+    context = ssl.create_default_context()
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock = self.context.wrap_socket(self.sock, server_hostname=self.host)
+
+
+def post(url: str, body: bytes, headers: dict[str, str], *, address: str | None) -> tuple[int, str]:
+    """POST `body` to `url` over a connection to `address` (see check_url); the answer's status
+    and its first READ_AT_MOST bytes. A redirect is an answer like any other, never followed
+    (it could point inside the network the host check keeps out)."""
+    parts = urlsplit(url)
+    connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    connection = connection_class(
+        parts.hostname or "", parts.port, address=address, timeout=TIMEOUT_SECONDS
+    )
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read(READ_AT_MOST).decode("utf-8", "replace")
+    finally:
+        connection.close()
 
 
 def backoff(attempt: int) -> timedelta:
@@ -47,32 +78,22 @@ def deliver_webhook(*, delivery_id: int, attempt: int = 1) -> str:
     if not hook.active and delivery.event != "ping":
         return _finish(delivery, Delivery.Status.FAILED, attempt, outcome="Webhook turned off.")
     body = delivery.body.encode()
-    request = urllib.request.Request(
-        hook.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "Plansign-Webhook/1",
-            "X-Plansign-Event": delivery.event,
-            "X-Plansign-Delivery": str(delivery.pk),
-            "X-Plansign-Signature": signature(hook.secret, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Plansign-Webhook/1",
+        "X-Plansign-Event": delivery.event,
+        "X-Plansign-Delivery": str(delivery.pk),
+        "X-Plansign-Signature": signature(hook.secret, body),
+    }
     started = time.monotonic()
     code: int | None = None
     try:
-        check_url(hook.url)
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            code = response.status
-            excerpt = response.read(READ_AT_MOST).decode("utf-8", "replace")
+        address = check_url(hook.url)
+        code, excerpt = post(hook.url, body, headers, address=address)
     except UnsafeUrl as error:
         # An address that became internal is not retried: it will not become public by itself.
         return _finish(delivery, Delivery.Status.FAILED, attempt, outcome=str(error))
-    except urllib.error.HTTPError as error:
-        code = error.code
-        excerpt = error.read(READ_AT_MOST).decode("utf-8", "replace") if error.fp else ""
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, http.client.HTTPException) as error:
         excerpt = f"{type(error).__name__}: {error}"
     duration = int((time.monotonic() - started) * 1000)
     if code is not None and 200 <= code < 300:

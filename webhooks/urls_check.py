@@ -4,8 +4,10 @@ A webhook makes Plansign's server send a request where an editor says. Refused: 
 http(s), credentials in the URL, and (unless WEBHOOK_ALLOW_PRIVATE_HOSTS is on, for a chat bot
 inside the company network) any host that is or resolves to a loopback, private, link-local,
 multicast or reserved address, such as a cloud's metadata service at 169.254.169.254. The host
-is checked when the webhook is saved and again before each delivery (its address may change);
-redirects are not followed; the timeout is short and only a short excerpt of the answer is kept.
+is checked when the webhook is saved and again before each delivery (its address may change),
+and the delivery connects to the very address checked: a name that resolves to a public address
+for the check and to an internal one a moment later (DNS rebinding) cannot redirect the post.
+Redirects are not followed; the timeout is short and only a short excerpt of the answer is kept.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ class UnsafeUrl(ValueError):
     pass
 
 
-def check_url(url: str, *, resolve: bool = True) -> None:
-    """Raise UnsafeUrl, saying why, for an address Plansign will not post to."""
+def check_url(url: str, *, resolve: bool = True) -> str | None:
+    """Raise UnsafeUrl, saying why, for an address Plansign will not post to; else the IP
+    address checked, to connect to (None where none was resolved: the host is connected to by
+    name)."""
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"}:
         raise UnsafeUrl("Only http:// and https:// addresses.")
@@ -35,7 +39,7 @@ def check_url(url: str, *, resolve: bool = True) -> None:
     except ValueError:
         raise UnsafeUrl("The port is not a number from 0 to 65535.") from None
     if settings.WEBHOOK_ALLOW_PRIVATE_HOSTS or not resolve:
-        return
+        return None
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
@@ -47,3 +51,4 @@ def check_url(url: str, *, resolve: bool = True) -> None:
                 f"{parts.hostname} is an internal address ({address}): Plansign posts only to "
                 "public hosts."
             )
+    return str(infos[0][4][0])

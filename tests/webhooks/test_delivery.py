@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import socket
 
 import pytest
 from django.core.management import call_command
@@ -17,8 +18,9 @@ from approvals.services import assign_roles, request_signoff
 from plans.models import OpenQuestion
 from tests.factories import make_plan, sign_as
 from threads.services import resolve_thread, start_thread
+from webhooks import tasks
 from webhooks.models import Delivery
-from webhooks.tasks import backoff, deliver_webhook
+from webhooks.tasks import backoff, deliver_webhook, post
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -121,4 +123,41 @@ def test_an_internal_address_is_refused_at_delivery(hook, team, alice, receiver,
     delivery = Delivery.objects.get()
     assert delivery.status == "failed"
     assert "internal address" in delivery.outcome
+    assert receiver.received == []
+
+
+def test_the_post_goes_to_the_address_checked_and_names_the_host(receiver):
+    port = receiver.url.split(":")[2].split("/")[0]
+    # hooks.invalid resolves nowhere: only the address given is connected to.
+    code, excerpt = post(
+        f"http://hooks.invalid:{port}/hook?x=1", b"{}", {"X-Test": "1"}, address="127.0.0.1"
+    )
+    assert code == 200 and excerpt.startswith("thanks")
+    headers, body = receiver.received[0]
+    assert headers["Host"] == f"hooks.invalid:{port}"
+    assert body == b"{}"
+
+
+def test_a_name_that_turns_internal_after_the_check_is_not_posted_to(
+    hook, team, alice, receiver, settings, monkeypatch
+):
+    """DNS rebinding: the name is public when checked, then points at an internal server."""
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+    port = int(receiver.url.split(":")[2].split("/")[0])
+    hook.url = f"http://rebinding.example:{port}/hook"
+    hook.save()
+    answers = iter(["1.1.1.1"])  # the first lookup public, every later one loopback
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host != "rebinding.example":
+            return real_getaddrinfo(host, *args, **kwargs)
+        ip = next(answers, "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))]
+
+    real_getaddrinfo = socket.getaddrinfo
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(tasks, "TIMEOUT_SECONDS", 1)  # 1.1.1.1 is out of reach here
+    make_plan(team, alice)
+    delivery = Delivery.objects.get()
+    assert delivery.status == "failed"
     assert receiver.received == []
