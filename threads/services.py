@@ -227,6 +227,7 @@ def settle_decision_threads(*, plan: Plan, user: User) -> None:
     threads = Thread.objects.filter(plan=plan, section_key="approval", created_by=user)
     for thread in threads.unresolved().select_for_update():
         thread.resolve(user)
+        _emit_thread(Event.THREAD_RESOLVED, thread, user)
 
 
 def _locked(thread: Thread) -> Thread:

@@ -61,6 +61,27 @@ def test_each_event_of_a_review_is_posted_once(hook, team, alice, bob, quinn, re
     ]
 
 
+def test_approving_settles_the_leads_change_request_thread_and_says_so(
+    hook, team, alice, bob, receiver
+):
+    plan = make_plan(team, alice)
+    OpenQuestion.objects.filter(plan=plan).update(resolved=True)
+    assign_roles(plan=plan, user=alice, assignments=[("Product Owner", bob)])
+    request_signoff(plan=plan, user=alice, label="1.0")
+    role = SignoffRole.objects.get(plan=plan)
+    sign_as(role, bob, "changes_requested", comment="Rollback?")
+    request_signoff(plan=plan, user=alice, label="1.1")
+    sign_as(role, bob)
+    assert events(receiver)[2:] == [
+        "thread.opened",  # the request for changes, as a thread on the Approval section
+        "signoff.decided",
+        "signoff.requested",
+        "thread.resolved",  # settled by the lead's approval
+        "signoff.decided",
+        "plan.approved",
+    ]
+
+
 def test_the_delivery_is_logged_with_code_and_duration(hook, team, alice, receiver):
     make_plan(team, alice)
     delivery = Delivery.objects.get()
