@@ -140,6 +140,26 @@ def test_presence_goes_stale_after_a_minute_without_heartbeat(plan, alice, bob, 
     assert presence.editing(plan.pk, bob.pk) == {}
 
 
+def test_a_closed_editor_stays_closed_whatever_a_heartbeat_at_the_same_instant_writes(
+    plan, alice, bob, victor
+):
+    presence.heartbeat(plan.pk, alice.pk, "Alice", "risks")
+    presence.heartbeat(plan.pk, bob.pk, "Bob", "overview")
+    index = cache.get(f"presence:{plan.pk}")
+    presence.heartbeat(plan.pk, alice.pk, "Alice", None)  # alice closes her editor…
+    cache.set(f"presence:{plan.pk}", index)  # …as bob's heartbeat writes the list it read
+    assert presence.editing(plan.pk, victor.pk) == {"overview": ["Bob"]}
+
+
+def test_the_plans_list_of_editors_drops_those_gone(plan, alice, bob, victor, monkeypatch):
+    presence.heartbeat(plan.pk, alice.pk, "Alice", "risks")
+    later = __import__("time").time() + presence.STALE_SECONDS + 1
+    monkeypatch.setattr(presence.time, "time", lambda: later)
+    presence.heartbeat(plan.pk, bob.pk, "Bob", "overview")
+    assert cache.get(f"presence:{plan.pk}") == [str(bob.pk)]
+    assert presence.editing(plan.pk, victor.pk) == {"overview": ["Bob"]}
+
+
 def test_a_save_clears_its_editors_presence(as_alice, plan, bob):
     as_alice.post(presence_url(plan), {"section": "overview"})
     as_alice.post(
