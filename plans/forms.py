@@ -97,6 +97,19 @@ def plan_fields_form(section: Section) -> type[PlanFieldsForm] | None:
     )
 
 
+class SharedFields(dict):
+    """A form class's fields that each of its forms uses as they are, not deep copies.
+
+    A form deep-copies its class's fields so that one form may change its own; row forms
+    never do (their fields come from the model, their formset adds ORDER and DELETE to each
+    form's own dict), and copying the choices and validators of a 100-row section's
+    hundreds of fields was most of the time it took to build, or validate, its form
+    (bench/editor_speed.py)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return dict(self)
+
+
 class RowForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
@@ -172,6 +185,7 @@ def row_formset(model: type[PlanRow]) -> type[RowFormSet]:
             model, fields=model.content_fields, formfield_callback=row_formfield
         ),
     )
+    form.base_fields = SharedFields(form.base_fields)  # type: ignore[attr-defined]
     return formset_factory(  # type: ignore[return-value]
         form,
         formset=type(f"{model.__name__}FormSet", (RowFormSet,), {"model": model}),

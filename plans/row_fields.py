@@ -10,6 +10,7 @@ widget, a field with help text or a grouped choice list goes through crispy as b
 
 from __future__ import annotations
 
+import copy
 import html
 from typing import Any
 
@@ -110,6 +111,9 @@ def render_row_field(field: BoundField) -> SafeString:
     if html is None:
         from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
+        # crispy writes its classes into the widget's attrs; a row form's fields are shared
+        # by every row (forms.SharedFields), so it gets a copy of its own.
+        field = BoundField(field.form, copy.deepcopy(field.field), field.name)
         return as_crispy_field(field)
     div_id = escape(f"div_{field.auto_id}")
     if isinstance(widget, forms.CheckboxInput):
