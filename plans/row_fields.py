@@ -131,6 +131,8 @@ def render_row_field(field: BoundField) -> SafeString:
 def render_hidden_fields(form: forms.BaseForm | BoundField) -> SafeString:
     """A form's hidden inputs (a row's id, a formset's management form) as Django's
     hidden-input template writes them, without a template per input."""
+    if not isinstance(form, BoundField) and (quick := _unbound_hidden(form)) is not None:
+        return mark_safe(quick)  # escaped there
     fields = [form] if isinstance(form, BoundField) else form.hidden_fields()
     out = []
     for field in fields:
@@ -180,15 +182,18 @@ def render_row_controls(
 ) -> SafeString:
     """A row's position, move and remove controls (the editor's script finds them by their
     data- attributes and keeps the accessible names, "Move risk 2 up", numbered)."""
-    order, delete = row["ORDER"], row["DELETE"]
-    value = order.value()
+    if row.is_bound:
+        value, delete = row["ORDER"].value(), row["DELETE"].value()
+    else:  # as BoundField.value() gives them, without a BoundField each
+        value, delete = _initial(row, "ORDER"), _initial(row, "DELETE")
     name = escape(f"{noun} {number}")
     noun = escape(noun)
-    checked = " checked" if delete.value() else ""
+    checked = " checked" if delete else ""
+    order_name, delete_name = escape(row.add_prefix("ORDER")), escape(row.add_prefix("DELETE"))
     return mark_safe(  # every value is escaped
         f'<div class="col-md-auto row-controls{"" if compact else " pt-md-4"}">\n'
         f'      <label class="order-input small">Position <input type="number" '
-        f'name="{escape(order.html_name)}" value="{escape("" if value is None else value)}" '
+        f'name="{order_name}" value="{escape("" if value is None else value)}" '
         f'min="0" class="form-control form-control-sm d-inline-block" data-order></label>\n'
         f'      <button type="button" class="btn btn-sm btn-light border" data-move="up" '
         f'title="Move up"><span aria-hidden="true">↑</span><span class="visually-hidden">Move '
@@ -197,7 +202,7 @@ def render_row_controls(
         f'title="Move down"><span aria-hidden="true">↓</span><span class="visually-hidden">Move '
         f"<span data-row-name>{name}</span> down</span></button>\n"
         f'      <label class="btn btn-sm btn-light border remove-label" title="Remove this {noun}">'
-        f'<input type="checkbox" name="{escape(delete.html_name)}" class="form-check-input me-1" '
+        f'<input type="checkbox" name="{delete_name}" class="form-check-input me-1" '
         f"data-delete{checked}>Remove</label>\n"
         f'      <button type="button" class="btn btn-sm btn-light border" data-remove hidden>Remove'
         f'<span class="visually-hidden"> <span data-row-name>{name}</span></span></button>\n'
@@ -331,13 +336,28 @@ def _unbound_columns(row: forms.BaseForm, compact: bool) -> str | None:
     return "\n".join(out)
 
 
-def _unbound_id(row: forms.BaseForm) -> str:
-    """render_hidden_fields(row["id"]) for an unbound row form."""
-    shown = row.fields["id"].widget.format_value(_initial(row, "id"))
-    value_attr = f' value="{escape(shown)}"' if shown is not None else ""
-    html_name = row.add_prefix("id")
-    auto_id = row.auto_id % html_name  # type: ignore[operator]
-    return f'<input type="hidden" name="{escape(html_name)}"{value_attr} id="{escape(auto_id)}">'
+def _unbound_hidden(form: forms.BaseForm, only: str | None = None) -> str | None:
+    """render_hidden_fields for an unbound form (a formset's management form, or with `only`
+    a row's id), or None where the general path must write them: plain hidden inputs have no
+    attribute but their id when the form has no data."""
+    if form.is_bound or not isinstance(form.auto_id, str) or "%s" not in form.auto_id:
+        return None
+    out = []
+    for name in [only] if only else form.fields:
+        field = form.fields[name]
+        widget = field.widget
+        if not widget.is_hidden:
+            continue
+        if type(widget) is not forms.HiddenInput or widget.attrs or field.disabled:
+            return None
+        shown = widget.format_value(_initial(form, name))
+        value_attr = f' value="{escape(shown)}"' if shown is not None else ""
+        html_name = form.add_prefix(name)
+        auto_id = form.auto_id % html_name
+        out.append(
+            f'<input type="hidden" name="{escape(html_name)}"{value_attr} id="{escape(auto_id)}">'
+        )
+    return "".join(out)
 
 
 def _fast(row: forms.BaseForm) -> bool:
@@ -348,18 +368,15 @@ def _fast(row: forms.BaseForm) -> bool:
         and not row.use_required_attribute
         and isinstance(row.auto_id, str)
         and "%s" in row.auto_id
-        and type(row.fields["id"].widget) is forms.HiddenInput
-        and not row.fields["id"].widget.attrs
     )
 
 
 def render_row_body(row: forms.BaseForm, noun: str, number: object, compact: bool) -> str:
     """A row form's id, fields and controls."""
     columns = _unbound_columns(row, compact) if _fast(row) else None
-    if columns is None:
+    hidden = _unbound_hidden(row, "id") if columns is not None else None
+    if columns is None or hidden is None:
         hidden, columns = render_hidden_fields(row["id"]), render_row_columns(row, compact)
-    else:
-        hidden = _unbound_id(row)
     return (
         f"{hidden}\n"
         '  <div class="row g-2 align-items-start">\n'
