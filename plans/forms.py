@@ -16,9 +16,15 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
-from django.forms.formsets import BaseFormSet, formset_factory
+from django.forms.formsets import (
+    DELETION_FIELD_NAME,
+    ORDERING_FIELD_NAME,
+    BaseFormSet,
+    formset_factory,
+)
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from plans.content import ROW_MODELS, PhaseContent, PlanContent
 from plans.models import (
@@ -141,6 +147,18 @@ class RowFormSet(BaseFormSet):
         self.allowed_ids = allowed_ids or set()
         super().__init__(*args, **kwargs)
 
+    # Every row's position and removal fields, shared as its own fields are (SharedFields):
+    # a formset makes two new fields a row, a good part of building a 500-row section. The
+    # position a row opens with is its form's initial value instead of its own field's.
+    order_field = forms.IntegerField(label=_("Order"), required=False, widget=forms.NumberInput)
+    delete_field = forms.BooleanField(label=_("Delete"), required=False)
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        form.fields[ORDERING_FIELD_NAME] = self.order_field
+        if index is not None and index < self.initial_form_count():
+            form.initial = {**form.initial, ORDERING_FIELD_NAME: index + 1}
+        form.fields[DELETION_FIELD_NAME] = self.delete_field
+
     def clean(self) -> None:
         seen: set[int] = set()
         for form in self.forms:
@@ -230,6 +248,9 @@ class SectionForm:
         }
         self.task_formsets: list[RowFormSet] = []
         if "phases" in section.rows:
+            self.task_ids = {t.pk for p in content.phases for t in p.tasks} | (
+                self.ids_when_opened.get("tasks", set())
+            )
             self.task_formsets = [
                 self._task_formset(form.prefix, i) for i, form in enumerate(self.formsets["phases"])
             ]
@@ -265,16 +286,13 @@ class SectionForm:
     def _task_formset(self, phase_prefix: str, index: int | None) -> RowFormSet:
         phases = self.content.phases
         tasks = phases[index].tasks if index is not None and index < len(phases) else []
-        all_task_ids = {t.pk for p in phases for t in p.tasks} | self.ids_when_opened.get(
-            "tasks", set()
-        )
         initial = [{"id": t.pk, "text": t.text, "done": t.done} for t in tasks]
         bound = self.data is not None and index is not None
         return FORMSETS["tasks"](
             self.data if bound else None,
             initial=None if bound else initial,
             prefix=f"{phase_prefix}-tasks",
-            allowed_ids=all_task_ids,
+            allowed_ids=self.task_ids,
         )
 
     @property
