@@ -243,6 +243,8 @@ def _make_layout(field: BoundField, compact: bool) -> _Layout | None:
     css = _CLASSES.get(type(widget))
     if css is None or field.help_text or field.is_hidden or "id" in widget.attrs:
         return None
+    if not field.name.isidentifier():  # written unescaped into its name and id
+        return None
     attrs = dict(widget.attrs)
     own = attrs.get("class")
     attrs["class"] = f"{own} {css}" if own else css
@@ -254,7 +256,7 @@ def _make_layout(field: BoundField, compact: bool) -> _Layout | None:
         for group, choices, _ in widget.optgroups(field.html_name, []):
             if group is not None:
                 return None
-            options.extend((str(o["value"]), escape(o["label"])) for o in choices)
+            options.extend((escape(o["value"]), escape(o["label"])) for o in choices)
     label_css = "form-check-label" if isinstance(widget, forms.CheckboxInput) else "form-label"
     required = field.field.required
     classes = f"{label_css} requiredField" if required else label_css
@@ -284,12 +286,28 @@ def _initial(form: forms.BaseForm, name: str) -> Any:
     return field.prepare_value(form.get_initial_for_field(field, name))
 
 
-def _unbound_field(form: forms.BaseForm, name: str, layout: _Layout) -> str:
+def _plain_names(form: forms.BaseForm) -> bool:
+    """Whether the form's names and ids are its prefix and id pattern with a field's name."""
+    auto_id = form.auto_id
+    return (
+        isinstance(auto_id, str)
+        and auto_id.count("%") == 1
+        and "%s" in auto_id
+        and "%" not in (form.prefix or "")
+    )
+
+
+def _escaped_names(form: forms.BaseForm) -> tuple[str, str]:
+    """A form's name and id patterns, escaped once: with a field's name (an identifier, which
+    needs no escaping) in place of %s, its name and id attributes."""
+    prefix = f"{escape(form.prefix)}-%s" if form.prefix else "%s"
+    return prefix, escape(form.auto_id) % prefix  # type: ignore[operator]
+
+
+def _unbound_field(form: forms.BaseForm, name: str, layout: _Layout, names: tuple[str, str]) -> str:
     """The field as render_row_field writes it for an unbound row form."""
     widget = form.fields[name].widget
-    html_name = form.add_prefix(name)
-    auto_id = escape(form.auto_id % html_name)  # type: ignore[operator]
-    name_attr = escape(html_name)
+    name_attr, auto_id = names[0] % name, names[1] % name
     label = f'<label for="{auto_id}{layout.label}'
     attrs = f'{layout.attrs} id="{auto_id}"'
     value = _initial(form, name)
@@ -303,15 +321,13 @@ def _unbound_field(form: forms.BaseForm, name: str, layout: _Layout) -> str:
             f"{label}</div></div>"
         )
     if layout.kind == "select":
-        chosen = set(widget.format_value(value))
+        chosen = {escape(v) for v in widget.format_value(value)}  # as the layout's values
         options, found = [], False
         for option_value, option_label in layout.options:
             selected = ""
             if not found and option_value in chosen:
                 selected, found = " selected", True
-            options.append(
-                f'<option value="{escape(option_value)}"{selected}>{option_label}</option>'
-            )
+            options.append(f'<option value="{option_value}"{selected}>{option_label}</option>')
         html = f'<select name="{name_attr}"{attrs}>{"".join(options)}</select>'
     elif layout.kind == "textarea":
         shown = widget.format_value(value)
@@ -325,6 +341,7 @@ def _unbound_field(form: forms.BaseForm, name: str, layout: _Layout) -> str:
 
 def _unbound_columns(row: forms.BaseForm, compact: bool) -> str | None:
     """render_row_columns for an unbound row form, or None if a field needs the general path."""
+    names = _escaped_names(row)
     out = []
     for name, field in row.fields.items():
         if name in ("ORDER", "DELETE") or field.widget.is_hidden:
@@ -332,7 +349,7 @@ def _unbound_columns(row: forms.BaseForm, compact: bool) -> str | None:
         layout = _layout(row, name, compact)
         if layout is None:
             return None
-        out.append(f'<div class="{layout.column}">{_unbound_field(row, name, layout)}</div>')
+        out.append(f'<div class="{layout.column}">{_unbound_field(row, name, layout, names)}</div>')
     return "\n".join(out)
 
 
@@ -340,8 +357,9 @@ def _unbound_hidden(form: forms.BaseForm, only: str | None = None) -> str | None
     """render_hidden_fields for an unbound form (a formset's management form, or with `only`
     a row's id), or None where the general path must write them: plain hidden inputs have no
     attribute but their id when the form has no data."""
-    if form.is_bound or not isinstance(form.auto_id, str) or "%s" not in form.auto_id:
+    if form.is_bound or not _plain_names(form):
         return None
+    names, ids = _escaped_names(form)
     out = []
     for name in [only] if only else form.fields:
         field = form.fields[name]
@@ -350,25 +368,18 @@ def _unbound_hidden(form: forms.BaseForm, only: str | None = None) -> str | None
             continue
         if type(widget) is not forms.HiddenInput or widget.attrs or field.disabled:
             return None
+        if not name.isidentifier():
+            return None
         shown = widget.format_value(_initial(form, name))
         value_attr = f' value="{escape(shown)}"' if shown is not None else ""
-        html_name = form.add_prefix(name)
-        auto_id = form.auto_id % html_name
-        out.append(
-            f'<input type="hidden" name="{escape(html_name)}"{value_attr} id="{escape(auto_id)}">'
-        )
+        out.append(f'<input type="hidden" name="{names % name}"{value_attr} id="{ids % name}">')
     return "".join(out)
 
 
 def _fast(row: forms.BaseForm) -> bool:
     """Whether a row form can take the unbound path: no data, so no errors, and the
     attributes its layout was worked out with."""
-    return (
-        not row.is_bound
-        and not row.use_required_attribute
-        and isinstance(row.auto_id, str)
-        and "%s" in row.auto_id
-    )
+    return not row.is_bound and not row.use_required_attribute and _plain_names(row)
 
 
 def render_row_body(row: forms.BaseForm, noun: str, number: object, compact: bool) -> str:
