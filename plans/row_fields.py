@@ -301,7 +301,7 @@ def _escaped_names(form: forms.BaseForm) -> tuple[str, str]:
     """A form's name and id patterns, escaped once: with a field's name (an identifier, which
     needs no escaping) in place of %s, its name and id attributes."""
     prefix = f"{escape(form.prefix)}-%s" if form.prefix else "%s"
-    return prefix, escape(form.auto_id) % prefix  # type: ignore[operator]
+    return prefix, escape(form.auto_id) % prefix
 
 
 def _unbound_field(form: forms.BaseForm, name: str, layout: _Layout, names: tuple[str, str]) -> str:
@@ -312,7 +312,7 @@ def _unbound_field(form: forms.BaseForm, name: str, layout: _Layout, names: tupl
     attrs = f'{layout.attrs} id="{auto_id}"'
     value = _initial(form, name)
     if layout.kind == "checkbox":
-        checked = " checked" if widget.check_test(value) else ""  # type: ignore[attr-defined]
+        checked = " checked" if widget.check_test(value) else ""
         shown = widget.format_value(value)
         value_attr = f' value="{escape(shown)}"' if shown is not None else ""
         return (
