@@ -16,9 +16,15 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
-from django.forms.formsets import BaseFormSet, formset_factory
+from django.forms.formsets import (
+    DELETION_FIELD_NAME,
+    ORDERING_FIELD_NAME,
+    BaseFormSet,
+    formset_factory,
+)
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from plans.content import ROW_MODELS, PhaseContent, PlanContent
 from plans.models import (
@@ -97,6 +103,19 @@ def plan_fields_form(section: Section) -> type[PlanFieldsForm] | None:
     )
 
 
+class SharedFields(dict):
+    """A form class's fields that each of its forms uses as they are, not deep copies.
+
+    A form deep-copies its class's fields so that one form may change its own; row forms
+    never do (their fields come from the model, their formset adds ORDER and DELETE to each
+    form's own dict), and copying the choices and validators of a 100-row section's
+    hundreds of fields was most of the time it took to build, or validate, its form
+    (bench/editor_speed.py)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return dict(self)
+
+
 class RowForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
@@ -127,6 +146,18 @@ class RowFormSet(BaseFormSet):
     def __init__(self, *args: Any, allowed_ids: set[int] | None = None, **kwargs: Any) -> None:
         self.allowed_ids = allowed_ids or set()
         super().__init__(*args, **kwargs)
+
+    # Every row's position and removal fields, shared as its own fields are (SharedFields):
+    # a formset makes two new fields a row, a good part of building a 500-row section. The
+    # position a row opens with is its form's initial value instead of its own field's.
+    order_field = forms.IntegerField(label=_("Order"), required=False, widget=forms.NumberInput)
+    delete_field = forms.BooleanField(label=_("Delete"), required=False)
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        form.fields[ORDERING_FIELD_NAME] = self.order_field
+        if index is not None and index < self.initial_form_count():
+            form.initial = {**form.initial, ORDERING_FIELD_NAME: index + 1}
+        form.fields[DELETION_FIELD_NAME] = self.delete_field
 
     def clean(self) -> None:
         seen: set[int] = set()
@@ -172,6 +203,7 @@ def row_formset(model: type[PlanRow]) -> type[RowFormSet]:
             model, fields=model.content_fields, formfield_callback=row_formfield
         ),
     )
+    form.base_fields = SharedFields(form.base_fields)  # type: ignore[attr-defined]
     return formset_factory(  # type: ignore[return-value]
         form,
         formset=type(f"{model.__name__}FormSet", (RowFormSet,), {"model": model}),
@@ -216,6 +248,9 @@ class SectionForm:
         }
         self.task_formsets: list[RowFormSet] = []
         if "phases" in section.rows:
+            self.task_ids = {t.pk for p in content.phases for t in p.tasks} | (
+                self.ids_when_opened.get("tasks", set())
+            )
             self.task_formsets = [
                 self._task_formset(form.prefix, i) for i, form in enumerate(self.formsets["phases"])
             ]
@@ -251,16 +286,13 @@ class SectionForm:
     def _task_formset(self, phase_prefix: str, index: int | None) -> RowFormSet:
         phases = self.content.phases
         tasks = phases[index].tasks if index is not None and index < len(phases) else []
-        all_task_ids = {t.pk for p in phases for t in p.tasks} | self.ids_when_opened.get(
-            "tasks", set()
-        )
         initial = [{"id": t.pk, "text": t.text, "done": t.done} for t in tasks]
         bound = self.data is not None and index is not None
         return FORMSETS["tasks"](
             self.data if bound else None,
             initial=None if bound else initial,
             prefix=f"{phase_prefix}-tasks",
-            allowed_ids=all_task_ids,
+            allowed_ids=self.task_ids,
         )
 
     @property

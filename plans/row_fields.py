@@ -10,7 +10,10 @@ widget, a field with help text or a grouped choice list goes through crispy as b
 
 from __future__ import annotations
 
+import copy
 import html
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -110,6 +113,9 @@ def render_row_field(field: BoundField) -> SafeString:
     if html is None:
         from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
+        # crispy writes its classes into the widget's attrs; a row form's fields are shared
+        # by every row (forms.SharedFields), so it gets a copy of its own.
+        field = BoundField(field.form, copy.deepcopy(field.field), field.name)
         return as_crispy_field(field)
     div_id = escape(f"div_{field.auto_id}")
     if isinstance(widget, forms.CheckboxInput):
@@ -125,6 +131,8 @@ def render_row_field(field: BoundField) -> SafeString:
 def render_hidden_fields(form: forms.BaseForm | BoundField) -> SafeString:
     """A form's hidden inputs (a row's id, a formset's management form) as Django's
     hidden-input template writes them, without a template per input."""
+    if not isinstance(form, BoundField) and (quick := _unbound_hidden(form)) is not None:
+        return mark_safe(quick)  # escaped there
     fields = [form] if isinstance(form, BoundField) else form.hidden_fields()
     out = []
     for field in fields:
@@ -174,15 +182,18 @@ def render_row_controls(
 ) -> SafeString:
     """A row's position, move and remove controls (the editor's script finds them by their
     data- attributes and keeps the accessible names, "Move risk 2 up", numbered)."""
-    order, delete = row["ORDER"], row["DELETE"]
-    value = order.value()
+    if row.is_bound:
+        value, delete = row["ORDER"].value(), row["DELETE"].value()
+    else:  # as BoundField.value() gives them, without a BoundField each
+        value, delete = _initial(row, "ORDER"), _initial(row, "DELETE")
     name = escape(f"{noun} {number}")
     noun = escape(noun)
-    checked = " checked" if delete.value() else ""
+    checked = " checked" if delete else ""
+    order_name, delete_name = escape(row.add_prefix("ORDER")), escape(row.add_prefix("DELETE"))
     return mark_safe(  # every value is escaped
         f'<div class="col-md-auto row-controls{"" if compact else " pt-md-4"}">\n'
         f'      <label class="order-input small">Position <input type="number" '
-        f'name="{escape(order.html_name)}" value="{escape("" if value is None else value)}" '
+        f'name="{order_name}" value="{escape("" if value is None else value)}" '
         f'min="0" class="form-control form-control-sm d-inline-block" data-order></label>\n'
         f'      <button type="button" class="btn btn-sm btn-light border" data-move="up" '
         f'title="Move up"><span aria-hidden="true">↑</span><span class="visually-hidden">Move '
@@ -191,9 +202,254 @@ def render_row_controls(
         f'title="Move down"><span aria-hidden="true">↓</span><span class="visually-hidden">Move '
         f"<span data-row-name>{name}</span> down</span></button>\n"
         f'      <label class="btn btn-sm btn-light border remove-label" title="Remove this {noun}">'
-        f'<input type="checkbox" name="{escape(delete.html_name)}" class="form-check-input me-1" '
+        f'<input type="checkbox" name="{delete_name}" class="form-check-input me-1" '
         f"data-delete{checked}>Remove</label>\n"
         f'      <button type="button" class="btn btn-sm btn-light border" data-remove hidden>Remove'
         f'<span class="visually-hidden"> <span data-row-name>{name}</span></span></button>\n'
         f"    </div>"
     )
+
+
+# An unbound row form (an editor as opened, or the rows merged after a conflict) has no
+# errors and, in a formset, no `required` attributes: each of its fields shows what every
+# other row shows but for its name, id and value. That part is worked out once per form
+# class and field (_Layout), so a row costs a few string joins and no BoundField.
+
+
+@dataclass(frozen=True)
+class _Layout:
+    column: str  # the grid column's classes
+    kind: str  # "checkbox", "select", "textarea" or "input"
+    label: str  # the label's class attribute and text, escaped: '" class="…">Risk<span…'
+    attrs: str  # the widget's attributes but its id, escaped
+    input_type: str
+    options: tuple[tuple[str, str], ...]  # a select's (value, label), escaped
+
+
+_LAYOUTS: dict[tuple[type[forms.BaseForm], str, bool], _Layout | None] = {}
+
+
+def _layout(form: forms.BaseForm, name: str, compact: bool) -> _Layout | None:
+    """How this field shows in any unbound row of the form's class, or None where the
+    general path must render it (help text, a hidden or unusual widget, grouped choices)."""
+    key = (type(form), name, compact)
+    if key not in _LAYOUTS:
+        _LAYOUTS[key] = _make_layout(form[name], compact)
+    return _LAYOUTS[key]
+
+
+def _make_layout(field: BoundField, compact: bool) -> _Layout | None:
+    widget = field.field.widget
+    css = _CLASSES.get(type(widget))
+    if css is None or field.help_text or field.is_hidden or "id" in widget.attrs:
+        return None
+    if not field.name.isidentifier():  # written unescaped into its name and id
+        return None
+    attrs = dict(widget.attrs)
+    own = attrs.get("class")
+    attrs["class"] = f"{own} {css}" if own else css
+    attrs = field.build_widget_attrs(attrs, widget)
+    if "id" in attrs:
+        return None
+    options: list[tuple[str, str]] = []
+    if isinstance(widget, forms.Select):
+        for group, choices, _ in widget.optgroups(field.html_name, []):
+            if group is not None:
+                return None
+            options.extend((escape(o["value"]), escape(o["label"])) for o in choices)
+    label_css = "form-check-label" if isinstance(widget, forms.CheckboxInput) else "form-label"
+    required = field.field.required
+    classes = f"{label_css} requiredField" if required else label_css
+    star = '<span class="asteriskField">*</span>' if required else ""
+    kind = (
+        "checkbox"
+        if isinstance(widget, forms.CheckboxInput)
+        else "select"
+        if isinstance(widget, forms.Select)
+        else "textarea"
+        if isinstance(widget, forms.Textarea)
+        else "input"
+    )
+    return _Layout(
+        column=_column(field, compact),
+        kind=kind,
+        label=f'" class="{classes}">{escape(field.label)}{star}</label>',
+        attrs=_attrs(attrs),
+        input_type=escape(getattr(widget, "input_type", "")),
+        options=tuple(options),
+    )
+
+
+def _initial(form: forms.BaseForm, name: str) -> Any:
+    """What BoundField.value() gives for an unbound form's field."""
+    field = form.fields[name]
+    return field.prepare_value(form.get_initial_for_field(field, name))
+
+
+def _plain_names(form: forms.BaseForm) -> bool:
+    """Whether the form's names and ids are its prefix and id pattern with a field's name."""
+    auto_id = form.auto_id
+    return (
+        isinstance(auto_id, str)
+        and auto_id.count("%") == 1
+        and "%s" in auto_id
+        and "%" not in (form.prefix or "")
+    )
+
+
+def _escaped_names(form: forms.BaseForm) -> tuple[str, str]:
+    """A form's name and id patterns, escaped once: with a field's name (an identifier, which
+    needs no escaping) in place of %s, its name and id attributes."""
+    prefix = f"{escape(form.prefix)}-%s" if form.prefix else "%s"
+    return prefix, escape(form.auto_id) % prefix
+
+
+def _unbound_field(form: forms.BaseForm, name: str, layout: _Layout, names: tuple[str, str]) -> str:
+    """The field as render_row_field writes it for an unbound row form."""
+    widget = form.fields[name].widget
+    name_attr, auto_id = names[0] % name, names[1] % name
+    label = f'<label for="{auto_id}{layout.label}'
+    attrs = f'{layout.attrs} id="{auto_id}"'
+    value = _initial(form, name)
+    if layout.kind == "checkbox":
+        checked = " checked" if widget.check_test(value) else ""
+        shown = widget.format_value(value)
+        value_attr = f' value="{escape(shown)}"' if shown is not None else ""
+        return (
+            f'<div class="mb-3"><div id="div_{auto_id}" class="form-check">'
+            f'<input type="checkbox" name="{name_attr}"{value_attr}{attrs}{checked}>'
+            f"{label}</div></div>"
+        )
+    if layout.kind == "select":
+        chosen = {escape(v) for v in widget.format_value(value)}  # as the layout's values
+        options, found = [], False
+        for option_value, option_label in layout.options:
+            selected = ""
+            if not found and option_value in chosen:
+                selected, found = " selected", True
+            options.append(f'<option value="{option_value}"{selected}>{option_label}</option>')
+        html = f'<select name="{name_attr}"{attrs}>{"".join(options)}</select>'
+    elif layout.kind == "textarea":
+        shown = widget.format_value(value)
+        html = f'<textarea name="{name_attr}"{attrs}>\n{escape(shown) if shown else ""}</textarea>'
+    else:
+        shown = widget.format_value(value)
+        value_attr = f' value="{escape(shown)}"' if shown is not None else ""
+        html = f'<input type="{layout.input_type}" name="{name_attr}"{value_attr}{attrs}>'
+    return f'<div id="div_{auto_id}" class="mb-3">{label}{html}</div>'
+
+
+def _unbound_columns(row: forms.BaseForm, compact: bool) -> str | None:
+    """render_row_columns for an unbound row form, or None if a field needs the general path."""
+    names = _escaped_names(row)
+    out = []
+    for name, field in row.fields.items():
+        if name in ("ORDER", "DELETE") or field.widget.is_hidden:
+            continue
+        layout = _layout(row, name, compact)
+        if layout is None:
+            return None
+        out.append(f'<div class="{layout.column}">{_unbound_field(row, name, layout, names)}</div>')
+    return "\n".join(out)
+
+
+def _unbound_hidden(form: forms.BaseForm, only: str | None = None) -> str | None:
+    """render_hidden_fields for an unbound form (a formset's management form, or with `only`
+    a row's id), or None where the general path must write them: plain hidden inputs have no
+    attribute but their id when the form has no data."""
+    if form.is_bound or not _plain_names(form):
+        return None
+    names, ids = _escaped_names(form)
+    out = []
+    for name in [only] if only else form.fields:
+        field = form.fields[name]
+        widget = field.widget
+        if not widget.is_hidden:
+            continue
+        if type(widget) is not forms.HiddenInput or widget.attrs or field.disabled:
+            return None
+        if not name.isidentifier():
+            return None
+        shown = widget.format_value(_initial(form, name))
+        value_attr = f' value="{escape(shown)}"' if shown is not None else ""
+        out.append(f'<input type="hidden" name="{names % name}"{value_attr} id="{ids % name}">')
+    return "".join(out)
+
+
+def _fast(row: forms.BaseForm) -> bool:
+    """Whether a row form can take the unbound path: no data, so no errors, and the
+    attributes its layout was worked out with."""
+    return not row.is_bound and not row.use_required_attribute and _plain_names(row)
+
+
+def render_row_body(row: forms.BaseForm, noun: str, number: object, compact: bool) -> str:
+    """A row form's id, fields and controls."""
+    columns = _unbound_columns(row, compact) if _fast(row) else None
+    hidden = _unbound_hidden(row, "id") if columns is not None else None
+    if columns is None or hidden is None:
+        hidden, columns = render_hidden_fields(row["id"]), render_row_columns(row, compact)
+    return (
+        f"{hidden}\n"
+        '  <div class="row g-2 align-items-start">\n'
+        f"    {columns}\n"
+        f"    {render_row_controls(row, noun, number, compact)}\n"
+        "  </div>"
+    )
+
+
+def render_formset(
+    formset: Any,
+    rows: Iterable[tuple[forms.BaseForm, Any]],
+    empty_children: Any = None,
+    *,
+    children_of: bool = False,
+    legend_hidden: bool = False,
+) -> SafeString:
+    """A row set's fieldset: its management form, its rows (a phase with its tasks' fieldset),
+    and the empty row the editor's script copies to add one. One call for a whole section:
+    a template included per row (and per phase's tasks) was most of a 100-phase editor's time.
+    """
+    noun = "task" if children_of else escape(formset.noun)
+    legend = "Tasks" if children_of else escape(formset.label)
+    hidden = " visually-hidden" if legend_hidden and not children_of else ""
+    prefix = escape(formset.prefix)
+    errors = formset.non_form_errors()
+    error_html = (
+        f'<div class="alert alert-danger py-1 small">{" ".join(escape(e) for e in errors)}</div>'
+        if errors
+        else ""
+    )
+    items = []
+    count = 0
+    for count, (row, children) in enumerate(rows, start=1):
+        items.append(_row_item(formset, row, children, count))
+    empty = _row_item(formset, formset.empty_form, empty_children, count + 1)
+    return mark_safe(  # every value is escaped
+        f'<fieldset class="formset mb-3" data-formset="{prefix}" data-noun="{noun}">\n'
+        f'  <legend class="h6 mb-2{hidden}">{legend}</legend>\n'
+        f"  {render_hidden_fields(formset.management_form)}\n"
+        f"  {error_html}\n"
+        '  <ol class="formset-rows list-unstyled mb-2" data-rows>\n'
+        f"    {''.join(items)}\n"
+        "  </ol>\n"
+        f"  <template data-empty>{empty}</template>\n"
+        f'  <button type="submit" name="add_row" value="{prefix}" class="btn btn-sm '
+        f'btn-outline-primary" data-add>+ Add {noun}</button>\n'
+        "</fieldset>\n"
+    )
+
+
+def _row_item(formset: Any, row: forms.BaseForm, children: Any, number: int) -> str:
+    classes = "formset-row"
+    if children is not None:
+        classes += " has-children"
+    if formset.compact:
+        classes += " compact"
+    body = render_row_body(row, formset.noun, number, formset.compact)
+    nested = (
+        '\n    <div class="ms-md-4 mt-2">'
+        f"{render_formset(children, children.row_pairs, children_of=True)}</div>\n  "
+        if children is not None
+        else ""
+    )
+    return f'\n<li class="{classes}" data-row>\n  {body}\n  {nested}\n</li>\n'

@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
 from plans.markdown.render import render_inline_markdown, render_markdown
-from plans.row_fields import render_hidden_fields, render_row_columns, render_row_controls
+from plans.row_fields import render_formset
 from plans.search import Snippet, snippet
 from plans.sections import NOTE_KEYS
 
@@ -105,29 +105,11 @@ def search_hit(plan: Any, query: str | None) -> Snippet | None:
     return snippet(getattr(plan, "search_sections", None), query or "")
 
 
-@register.filter
-def hidden_fields(form: Any) -> SafeString:
-    """A form's (or one field's) hidden inputs, written without a template per input."""
-    return render_hidden_fields(form)
-
-
-@register.filter
-def row_columns(row: Any, compact: bool) -> SafeString:
-    """A row form's visible fields, each in its grid column, as crispy shows them."""
-    return render_row_columns(row, bool(compact))
-
-
-@register.simple_tag(takes_context=True)
-def row_body(context: template.Context, row: Any, formset: Any) -> SafeString:
-    """A row form's id, fields and controls in one call: a template per row of a 500-row
-    section (phases and their tasks) was most of its editor's time (bench/editor_speed.py)."""
-    compact = formset.compact
-    loop = context.get("forloop")
-    number = loop["counter"] if loop else ""
-    return mark_safe(  # each part escapes its values
-        f"{render_hidden_fields(row['id'])}\n"
-        '  <div class="row g-2 align-items-start">\n'
-        f"    {render_row_columns(row, compact)}\n"
-        f"    {render_row_controls(row, formset.noun, number, compact)}\n"
-        "  </div>"
-    )
+@register.simple_tag
+def row_set(part: Any, form: Any) -> SafeString:
+    """A section form's row set (plans.forms.RowSet) as its fieldset, rows and all, written
+    in Python: a template per row of a 500-row section (phases and their tasks) was most of
+    its editor's time (bench/editor_speed.py). The legend is for screen readers only where
+    the row set is all the section holds."""
+    alone = form.fields is None and len(form.section.rows) == 1
+    return render_formset(part.formset, part.rows, part.empty_children, legend_hidden=alone)

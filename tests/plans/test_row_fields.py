@@ -3,14 +3,22 @@ reader, the editor's script and the error display see what crispy's templates ga
 
 from __future__ import annotations
 
+import copy
 from html.parser import HTMLParser
 
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django.forms.boundfield import BoundField
 
 from plans.content import ROW_MODELS
 from plans.forms import FORMSETS
-from plans.row_fields import render_hidden_fields, render_row_field
+from plans.row_fields import (
+    render_hidden_fields,
+    render_row_body,
+    render_row_columns,
+    render_row_controls,
+    render_row_field,
+)
 
 MESSY = "a \"quoted\" <b>bold</b> &amp; 'single' "
 
@@ -59,8 +67,11 @@ def test_every_row_field_reads_as_crispy_wrote_it_with_values_and_errors(key):
             for field in row.visible_fields():
                 if field.name in ("ORDER", "DELETE"):
                     continue
-                ours = tags(render_row_field(field))  # first: crispy changes widget attrs
-                assert ours == tags(as_crispy_field(field)), field.html_name
+                ours = tags(render_row_field(field))
+                # crispy writes its classes into the widget, and a row form's fields are
+                # shared by its rows (forms.SharedFields): it gets a copy, as row_fields does.
+                theirs = BoundField(row, copy.deepcopy(field.field), field.name)
+                assert ours == tags(as_crispy_field(theirs)), field.html_name
                 compared += 1
     assert compared >= 6  # two formsets, five rows, at least one field each
 
@@ -78,3 +89,39 @@ def test_hidden_inputs_read_as_django_wrote_them(key):
     for formset in formsets(key):
         for part in (formset.management_form, formset.forms[0]["id"], formset.empty_form["id"]):
             assert tags(render_hidden_fields(part)) == tags(str(part))
+
+
+def general_path(row, noun, number, compact):
+    """A row's body as rendered field by field, through BoundFields."""
+    return (
+        f"{render_hidden_fields(row['id'])}\n"
+        '  <div class="row g-2 align-items-start">\n'
+        f"    {render_row_columns(row, compact)}\n"
+        f"    {render_row_controls(row, noun, number, compact)}\n"
+        "  </div>"
+    )
+
+
+@pytest.mark.parametrize("key", [*ROW_MODELS, "tasks"])
+def test_an_unbound_row_reads_as_its_fields_rendered_one_by_one(key):
+    fields = [name for name in FORMSETS[key].form.base_fields if name != "id"]
+    initial = [{"id": 5, **dict.fromkeys(fields, MESSY)}, {"id": 6}]
+    formset = FORMSETS[key](initial=initial, prefix=key)
+    for number, row in enumerate([*formset.forms, formset.empty_form], start=1):
+        for compact in (True, False):
+            ours = render_row_body(row, formset.noun, number, compact)
+            assert ours == general_path(row, formset.noun, number, compact)
+    assert MESSY not in ours and "&lt;b&gt;" in render_row_body(formset.forms[0], "x", 1, False)
+
+
+def test_crispy_leaves_the_rows_shared_fields_as_they_were():
+    formset = FORMSETS["risks"](initial=[{"id": 5}], prefix="risks")
+    widget = formset.forms[0].fields["risk"].widget
+    before = dict(widget.attrs)
+    render_row_field(formset.forms[0]["risk"])  # the general path
+    formset.forms[0].fields["risk"].help_text = "forces crispy"
+    try:
+        render_row_field(formset.forms[0]["risk"])
+    finally:
+        formset.forms[0].fields["risk"].help_text = ""
+    assert widget.attrs == before
