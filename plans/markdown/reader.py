@@ -628,7 +628,6 @@ class Importer:
             block.heading
             and section_of(block.key)
             and block.heading not in CANONICAL_HEADINGS
-            and not phase_name(block.heading)
             and not any(n.startswith(block.raw_heading) for n in self.notes[notes:])
         ):
             self.renamed.append(block.heading)
@@ -667,6 +666,8 @@ class Importer:
         target = chosen or section_of(block.key)
         self.placed[i] = target or ""
         name = phase_name(block.heading) if target is None else None
+        if name and (normalize(name) in PHASE_PART_NAMES or self.in_other_section(i)):
+            name = None  # "Week 1 Deliverables", or a rollout's "Phase 2": not a phase of work
         inside = block.level > self.phases_level
         if name and (inside or block.level == self.phases_level or not self.has_phases_group):
             self.placed[i] = "phase"
@@ -704,6 +705,19 @@ class Importer:
         return following
 
     # Sections ---------------------------------------------------------------------------
+
+    def in_other_section(self, i: int) -> bool:
+        """Whether the heading at i sits under a section of the template that is not the
+        phases' (a rollout's "Phase 1..5" are its stages; a test plan's "Phase 1" its runs),
+        unless that heading says it holds phases ("Rollout Phases", "Release Stages")."""
+        level = self.blocks[i].level
+        for parent in reversed(self.blocks[:i]):
+            if parent.level < level:
+                words = set(normalize(parent.heading).split())
+                return section_of(parent.key) in NOT_PHASE_SECTIONS and not (
+                    words & PHASE_GROUP_WORDS
+                )
+        return False
 
     def text_section(self, block: Block, children: list[Block], name: str, i: int, end: int) -> int:
         """A Markdown field takes its body and every sub-heading that is not a section itself.
@@ -1173,7 +1187,8 @@ PHASE_LABELS = {
     normalize(name): mode
     for mode, names in {
         "tasks": ("tasks", "task list", "todo", "to do", "work items", "work", "changes",
-                  "steps", "delivered", "任务", "工作内容", "实施步骤", "タスク", "作業",
+                  "steps", "delivered", "activities", "任务", "工作内容", "实施步骤", "タスク",
+                  "作業",
                   "実装内容", "変更内容", "작업", "작업 내용", "tareas", "trabajo", "actividades",
                   "pasos"),
         "deliverables": ("deliverables", "outputs", "交付物", "成果物", "산출물", "entregables"),
@@ -1196,6 +1211,22 @@ NOT_TASKS = tuple(
     )
 )  # fmt: skip
 
+
+# Sections whose sub-headings named "Phase N" are that section's stages, not phases of work.
+NOT_PHASE_SECTIONS = {
+    "rollout", "deployment_strategy", "rollback_plan", "feature_flags", "testing", "unit_tests",
+    "integration_tests", "acceptance_tests", "risks",
+}  # fmt: skip
+# Words by which a heading says that what it holds are phases.
+PHASE_GROUP_WORDS = {"phases", "stages", "milestones", "sprints", "steps", "iterations"}
+# What follows "Week 1" or "Phase 2" in a heading that is a part of a phase, not a phase:
+# "Week 1 Deliverables", "Phase 3 Checklist".
+PHASE_PART_NAMES = {
+    normalize(name)
+    for name in ("tasks", "task list", "checklist", "deliverables", "outputs", "success criteria",
+                 "exit criteria", "acceptance criteria", "completion criteria",
+                 "definition of done")
+}  # fmt: skip
 
 WRITTEN_LABEL_WORDS = {"tasks", "task", "deliverables", "estimated", "effort"}
 
