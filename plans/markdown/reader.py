@@ -154,8 +154,8 @@ def section_of(key: str) -> str | None:
         return ALIASES[key]
     name = phase_name(key)
     if name is not None:  # "Phase 2.5 Goals": the goals of the plan, written for a phase
-        named = ALIASES.get(normalize(name))
-        return named if named in ("goals", "success_criteria") else None
+        named = section_of(normalize(name)) if normalize(name) != key else None
+        return named if named in PHASE_ROW_SECTIONS else None
     for prefix in PREFIXES:
         if key.startswith(prefix) and (
             len(key) == len(prefix) or key[len(prefix)] == " " or not prefix[-1].isascii()
@@ -163,6 +163,10 @@ def section_of(key: str) -> str | None:
             return ALIASES[prefix]
     return None
 
+
+# Row sets a phase heading may name as its own ("Phase 2 Risks", "Sprint 3 Success Criteria"):
+# those are rows of the plan, written for one phase. ("Phase 4: Testing" is a phase.)
+PHASE_ROW_SECTIONS = {"goals", "success_criteria", "risks", "team_members"}
 
 # Where a heading may be placed, as the import preview offers it.
 TARGETS: dict[str, str] = {
@@ -210,6 +214,11 @@ OTHER_LABEL_RE = re.compile(r"^\s*(?:\*\*[^*]+\*\*\s*:?|[^\s].{0,60}:)\s*$")
 RISK_FACT_RE = re.compile(
     r"^\**(impact|likelihood|probability|severity|mitigation)\**\s*[:\uff1a]\s*\**\s*(.+)$", re.I
 )
+RISK_LABEL_RE = re.compile(
+    r"^[-*]?\s*\**(impact|likelihood|probability|severity|mitigation)\**\s*[:\uff1a]\s*\**\s*(.*)$",
+    re.I,
+)
+RISK_FACT_NAMES = {"probability": "likelihood", "severity": "impact"}
 BOLD_LINE_RE = re.compile(r"^\s{0,3}(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
 LEVELS = {normalize(word): level for level, words in LEVEL_WORDS.items() for word in words}
 
@@ -669,7 +678,11 @@ class Importer:
         if name and (normalize(name) in PHASE_PART_NAMES or self.in_other_section(i)):
             name = None  # "Week 1 Deliverables", or a rollout's "Phase 2": not a phase of work
         inside = block.level > self.phases_level
-        if name and (inside or block.level == self.phases_level or not self.has_phases_group):
+        if name and self.phase_group(block, children, name):
+            target = "phases"  # a group of phases: its children are the phases
+            self.placed[i] = target
+            self.renamed.append(block.heading)
+        elif name and (inside or block.level == self.phases_level or not self.has_phases_group):
             self.placed[i] = "phase"
             self.phase(block, children, name)
             return end
@@ -712,12 +725,21 @@ class Importer:
         unless that heading says it holds phases ("Rollout Phases", "Release Stages")."""
         level = self.blocks[i].level
         for parent in reversed(self.blocks[:i]):
-            if parent.level < level:
+            if parent.level >= level or not parent.heading:
+                continue
+            level = parent.level
+            section = section_of(parent.key)
+            if section is not None:  # the nearest heading of a section decides
                 words = set(normalize(parent.heading).split())
-                return section_of(parent.key) in NOT_PHASE_SECTIONS and not (
-                    words & PHASE_GROUP_WORDS
-                )
+                return section in NOT_PHASE_SECTIONS and not words & PHASE_GROUP_WORDS
         return False
+
+    def phase_group(self, block: Block, children: list[Block], name: str) -> bool:
+        """Whether a phase heading holds phases ("Phase 2 Sprints" over "Sprint 3: …"): its name
+        says so, and phase headings sit under it."""
+        return bool(set(normalize(name).split()) & PHASE_GROUP_WORDS) and any(
+            phase_name(c.heading) for c in children
+        )
 
     def text_section(self, block: Block, children: list[Block], name: str, i: int, end: int) -> int:
         """A Markdown field takes its body and every sub-heading that is not a section itself.
@@ -894,6 +916,8 @@ class Importer:
         """Risks written as a list: "**Risk:** … **Mitigation:** …", "Outage — mitigation: …";
         or one risk a sub-heading names, with "Impact: …", "Mitigation: …" lines under it."""
         items, rest = _items(block)
+        if block.key not in ALIASES and self._risk_of_heading(block, items, rest):
+            return
         facts = [RISK_FACT_RE.match(text) for text, _ in items]
         if section_of(block.key) is None and any(facts):
             values = {"risk": _plain(block.heading).strip(), "mitigation": ""}
@@ -952,6 +976,40 @@ class Importer:
                 rest.append(f"- {text}")
         self.report.append(ReportLine(block.heading, f"→ {made} risks (written as a list)"))
         self.keep_here(block, rest, "lines that are not risks kept verbatim")
+
+    def _risk_of_heading(
+        self, block: Block, items: list[tuple[str, bool | None]], rest: list[str]
+    ) -> bool:
+        """One risk a sub-heading names ("### Risk 1: Outage"), its facts written as lines
+        ("**Likelihood**: Low", "**Mitigation**:" over a list of measures). False when no line
+        under it is a fact."""
+        values = {"risk": _plain(block.heading).strip() or block.heading, "mitigation": ""}
+        values |= {"impact": "medium", "likelihood": "medium"}
+        kept: list[str] = []
+        found = False
+        for line in rest:
+            fact = RISK_LABEL_RE.match(line.strip())
+            name = fact and RISK_FACT_NAMES.get(fact.group(1).lower(), fact.group(1).lower())
+            value = fact.group(2).strip() if fact else ""
+            if name in ("impact", "likelihood") and level(value):
+                values[name] = level(value) or "medium"
+                if normalize(value) != values[name]:
+                    kept.append(line)  # a level written otherwise, kept as written
+            elif name == "mitigation" and not values["mitigation"] and (value or items):
+                # the measures listed under the label, when it has none on its line
+                values["mitigation"] = value or "; ".join(text for text, _ in items)
+                items = [] if not value else items
+            else:
+                kept.append(line)
+                continue
+            found = True
+        if not found or not _fits(Risk, values):
+            return False
+        self.content.risks.append(Risk(**values))
+        self.report.append(ReportLine(block.heading, "→ 1 risk (written as a heading)"))
+        kept += [f"- {text}" for text, _ in items]
+        self.keep_here(block, kept, "lines that are not the risk's facts kept verbatim")
+        return True
 
     def section_feature_flags(self, block: Block) -> None:
         def build(v: dict[str, str]) -> FeatureFlag | None:

@@ -1,0 +1,95 @@
+"""More shapes of real plans, each read into the rows a person counts, and no phantom row."""
+
+from __future__ import annotations
+
+from tests.plans.test_markdown_reader import phases, read
+
+
+def test_a_rollouts_phases_are_its_stages_not_phases_of_work():
+    document = (
+        "# Plan: P\n\n## Detailed Phases\n\n### Phase 1: Build\n\n- Code\n\n"
+        "## Rollout Checklist\n\n### Phase 1 Checklist\n\n- [ ] Flag on\n- [ ] Watch\n"
+    )
+    assert phases(read(document)) == [("Build", ["Code"])]
+
+
+def test_a_test_plans_phases_are_not_phases_of_work():
+    document = (
+        "# Plan: P\n\n### Week 1: Setup\n\n- Install\n\n## Testing Plan\n\n"
+        "### Execution\n\n#### Phase 1: Smoke tests\n\n- Run them\n"
+    )
+    assert phases(read(document)) == [("Setup", ["Install"])]
+
+
+def test_rollout_phases_are_the_phases_when_the_heading_says_so():
+    document = "# Plan: P\n\n## Rollout Phases\n\n### Phase 0: Pre-rollout\n\n- Prepare\n"
+    assert phases(read(document)) == [("Pre-rollout", ["Prepare"])]
+
+
+def test_a_weeks_deliverables_heading_is_no_phase():
+    document = (
+        "# Plan: P\n\n### Week 1: Setup\n\n- Install\n\n## Outputs\n\n"
+        "### Week 1 Deliverables\n\n- A build\n"
+    )
+    assert phases(read(document)) == [("Setup", ["Install"])]
+
+
+def test_completion_criteria_of_a_stage_are_success_criteria():
+    content = read("# Plan: P\n\n## Stage 1 Completion Criteria\n\n- [ ] Tests pass\n")
+    assert [c.text for c in content.success_criteria] == ["Tests pass"]
+    assert content.phases == []
+
+
+def test_phase_headings_over_sprints_group_them():
+    document = (
+        "# Plan: P\n\n## Phase 2 Sprints (Weeks 5-8)\n\n### Sprint 2: Search\n\n- Index\n\n"
+        "### Sprint 3: Export\n\n- CSV\n"
+    )
+    assert phases(read(document)) == [("Search", ["Index"]), ("Export", ["CSV"])]
+
+
+def test_a_phases_risks_are_risks_of_the_plan():
+    document = (
+        "# Plan: P\n\n### Phase 1: Build\n\n- Code\n\n## Risk Management\n\n"
+        "#### Phase 2 Risks\n\n| Risk | Impact | Mitigation |\n|---|---|---|\n"
+        "| Outage | High | Failover |\n"
+    )
+    content = read(document)
+    assert [(r.risk, r.impact) for r in content.risks] == [("Outage", "high")]
+    assert len(content.phases) == 1
+
+
+def test_a_risk_named_by_a_heading_with_its_facts_on_lines():
+    document = (
+        "# Plan: P\n\n## Risk Mitigation\n\n### Risk 1: Budget exceeded\n"
+        "**Likelihood**: Low\n**Impact**: High (breaks small models)\n**Mitigation**:\n"
+        "- Cap the size\n- Alert\n\n### Risk 2: Drift\n**Likelihood**: Medium\n"
+        "**Mitigation**: Re-index nightly\n"
+    )
+    risks = [(r.risk, r.impact, r.likelihood, r.mitigation) for r in read(document).risks]
+    assert risks == [
+        ("Risk 1: Budget exceeded", "high", "low", "Cap the size; Alert"),
+        ("Risk 2: Drift", "medium", "medium", "Re-index nightly"),
+    ]
+
+
+def test_activities_of_a_phase_are_its_tasks():
+    document = (
+        "# Plan: P\n\n### Phase 1: Beta\n**Duration**: 1 week\n\n**Configuration**:\n"
+        "```yaml\nx: 1\n```\n\n**Activities**:\n- [ ] Enable in dev\n- [x] Test\n\n"
+        "**Go/No-Go Decision**:\n- [ ] No bugs\n"
+    )
+    assert phases(read(document)) == [("Beta", ["Enable in dev", "Test"])]
+
+
+def test_a_feature_toggle_inventory_is_the_feature_flags():
+    document = (
+        "# Plan: P\n\n## Feature Toggle Inventory\n\n### Core\n\n"
+        "| Toggle | Default | Purpose |\n|---|---|---|\n| `new_ui` | false | New screens |\n"
+    )
+    assert [(f.name, f.default) for f in read(document).feature_flags] == [("new_ui", "false")]
+
+
+def test_key_objectives_under_the_summary_are_goals():
+    document = "# Plan: P\n\n## Summary\n\nWhy.\n\n### Key Objectives\n\n- Faster\n- Safer\n"
+    assert [g.text for g in read(document).goals] == ["Faster", "Safer"]
