@@ -20,6 +20,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from plans.content import ROW_MODELS, PhaseContent, PlanContent
+from plans.markdown.fences import nested_fences
 from plans.models import (
     ApiEndpoint,
     DocumentationUpdate,
@@ -220,6 +221,8 @@ RISK_LABEL_RE = re.compile(
 )
 RISK_FACT_NAMES = {"probability": "likelihood", "severity": "impact"}
 BOLD_LINE_RE = re.compile(r"^\s{0,3}(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
+# A level as the writer writes it or as the template shows it: read back as written.
+_LEVEL_AS_WRITTEN = {"low", "medium", "high", "Low", "Medium", "High"}
 LEVELS = {normalize(word): level for level, words in LEVEL_WORDS.items() for word in words}
 
 
@@ -242,13 +245,18 @@ def read_document(data: bytes) -> str:
 PARSER = MarkdownIt("commonmark", {"maxNesting": 20}).enable("table").disable("inline")
 
 
+def parse_blocks(text: str) -> list[Any]:
+    """The parser's block tokens of a document (see plans.markdown.fences.nested_fences)."""
+    return PARSER.parse(nested_fences(text))
+
+
 def split_blocks(text: str) -> tuple[list[str], list[Block]]:
     """Lines before the first heading, and one block per heading. Headings, lists, tables,
     fences and HTML come from the parser (a heading in a fence or a quote is no heading); a
     paragraph that is one bold "Phase N" line (``**Phase 2: Build**``) is read as a heading
     below every other. Bodies are the source lines, exactly as written."""
     lines = text.split("\n")
-    tokens = PARSER.parse(text)
+    tokens = parse_blocks(text)
     preamble: list[str] = []
     blocks: list[Block] = []
     spans: list[tuple[str, int, int, list[tuple[int, int]]]] = []  # kind, start, end, items
@@ -889,7 +897,7 @@ class Importer:
                     if read is None:
                         return None
                     values[name] = read
-                    if normalize(v[name]) != read:
+                    if v[name].strip() not in (read, read.capitalize()):
                         written.append(f"{name.capitalize()} {_one_line(v[name])}")
                 else:  # not written: the middle level, and the report says so
                     values[name] = "medium"
@@ -933,7 +941,7 @@ class Importer:
                 else:
                     rest.append(f"- {text}")
                     continue
-                if name != "mitigation" and fact and normalize(fact.group(2)) != values[name]:
+                if name != "mitigation" and fact and fact.group(2).strip() not in _LEVEL_AS_WRITTEN:
                     rest.append(f"- {text}")  # a level written otherwise, kept as written
             if values["risk"] and _fits(Risk, values):
                 self.content.risks.append(Risk(**values))
@@ -993,7 +1001,7 @@ class Importer:
             value = fact.group(2).strip() if fact else ""
             if name in ("impact", "likelihood") and level(value):
                 values[name] = level(value) or "medium"
-                if normalize(value) != values[name]:
+                if value not in _LEVEL_AS_WRITTEN:
                     kept.append(line)  # a level written otherwise, kept as written
             elif name == "mitigation" and not values["mitigation"] and (value or items):
                 # the measures listed under the label, when it has none on its line
@@ -1104,7 +1112,7 @@ class Importer:
         for part in [block, *children]:
             if part is not block:
                 key = normalize(part.heading)
-                work = not labelled and not section_of(key) and not _not_tasks(key)
+                work = not labelled and key not in ALIASES and not _not_tasks(key)
                 if key in PHASE_LABELS:
                     reading.mode = PHASE_LABELS[key]
                     reading.named(part.heading)

@@ -93,3 +93,29 @@ def test_a_feature_toggle_inventory_is_the_feature_flags():
 def test_key_objectives_under_the_summary_are_goals():
     document = "# Plan: P\n\n## Summary\n\nWhy.\n\n### Key Objectives\n\n- Faster\n- Safer\n"
     assert [g.text for g in read(document).goals] == ["Faster", "Safer"]
+
+
+def test_a_fence_inside_a_fenced_sample_does_not_end_it():
+    document = (
+        "# Plan: P\n\n## Data Model\n\n```yaml\ncontext: |\n  Text.\n\n  ```python\n"
+        "  code()\n  ```\n```\n\n## Primary Goals\n\n- Faster\n"
+    )
+    content = read(document)
+    assert [g.text for g in content.goals] == ["Faster"]
+    assert "code()" in content.plan.data_models
+
+
+def test_sub_headings_of_a_phase_that_start_like_a_section_are_its_work():
+    document = (
+        "# Plan: P\n\n### Week 1: Setup\n\n#### 1.1 API Testing Framework\n"
+        "- [ ] Install Supertest\n- [ ] Seed data\n"
+    )
+    assert phases(read(document)) == [("Setup", ["Install Supertest", "Seed data"])]
+
+
+def test_risk_levels_in_capitals_are_kept_as_written():
+    document = (
+        "# Plan: P\n\n## Risks and Mitigations\n\n| Risk | Impact | Likelihood | Mitigation |\n"
+        "|---|---|---|---|\n| XSS | CRITICAL | LOW | Sanitize |\n"
+    )
+    assert [(r.impact, r.likelihood) for r in read(document).risks] == [("high", "low")]
