@@ -220,6 +220,12 @@ RISK_LABEL_RE = re.compile(
     re.I,
 )
 RISK_FACT_NAMES = {"probability": "likelihood", "severity": "impact"}
+# An endpoint written as a line or a heading: "POST /api/login - Sign in", "`GET /users`".
+ENDPOINT_RE = re.compile(
+    r"^`?(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+`?(/[^\s`]*)`?\s*(?:[-—\u2013:|]\s*(.*))?$"
+)
+# A numbered sub-heading: "1.2 Build", "3. Screens", "4a: Imports", "A.1 Reconcile".
+NUMBERED_HEADING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*[a-z]?|[A-Z]\.\d+(?:\.\d+)*)[.:)]?\s+\S")
 BOLD_LINE_RE = re.compile(r"^\s{0,3}(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
 # A level as the writer writes it or as the template shows it: read back as written.
 _LEVEL_AS_WRITTEN = {"low", "medium", "high", "Low", "Medium", "High"}
@@ -882,7 +888,19 @@ class Importer:
             self.content.api_endpoints.append(row)
             return row
 
-        self._table_rows(block, "api_endpoints", build, "API endpoints")
+        if any(seg.kind == "table" for seg in block.segments):
+            self._table_rows(block, "api_endpoints", build, "API endpoints")
+            return
+        items, rest = _items(block, ticks=False)
+        made = 0
+        for text, _ in items:  # "POST /api/login - Sign in", "`GET /users`: the list"
+            endpoint = ENDPOINT_RE.match(text)
+            if endpoint and build(_endpoint_values(endpoint)):
+                made += 1
+            else:
+                rest.append(f"- {text}")
+        self.report.append(ReportLine(block.heading, f"→ {made} API endpoints (written as a list)"))
+        self.keep_here(block, rest, "lines that are not endpoints kept verbatim")
 
     def section_risks(self, block: Block) -> None:
         assumed = []
@@ -1113,10 +1131,26 @@ class Importer:
             if part is not block:
                 key = normalize(part.heading)
                 work = not labelled and key not in ALIASES and not _not_tasks(key)
-                if key in PHASE_LABELS:
+                endpoint = ENDPOINT_RE.match(part.heading.strip())
+                if endpoint and _fits(ApiEndpoint, _endpoint_values(endpoint)):
+                    # "##### POST /api/start" in a phase: an endpoint the phase builds
+                    self.content.api_endpoints.append(ApiEndpoint(**_endpoint_values(endpoint)))
+                    reading.mode = "other"
+                    reading.rest += [part.raw_heading, ""]
+                elif key in PHASE_LABELS:
                     reading.mode = PHASE_LABELS[key]
                     reading.named(part.heading)
-                elif work and any(seg.kind == "list" for seg in part.segments):
+                elif (
+                    work
+                    and NUMBERED_HEADING_RE.match(part.heading)
+                    and not _has_boxes(part)
+                    and len(part.heading) <= max_length(Task, "text")
+                ):
+                    # "#### 1.2 Build the queue" over its details: the heading is one task,
+                    # its lists and code the task's details (kept under the phase)
+                    reading.tasks.append(_new_task(part.heading, False))
+                    reading.mode = "other"
+                elif work and any(seg.kind in ("list", "table") for seg in part.segments):
                     # "#### Backend" with a list: its items are the phase's tasks
                     reading.mode = "tasks"
                     reading.rest += [f"**{part.heading}**", ""]
@@ -1253,8 +1287,8 @@ PHASE_LABELS = {
     normalize(name): mode
     for mode, names in {
         "tasks": ("tasks", "task list", "todo", "to do", "work items", "work", "changes",
-                  "steps", "delivered", "activities", "任务", "工作内容", "实施步骤", "タスク",
-                  "作業",
+                  "steps", "delivered", "activities", "checklist", "任务", "工作内容", "实施步骤",
+                  "タスク", "作業",
                   "実装内容", "変更内容", "작업", "작업 내용", "tareas", "trabajo", "actividades",
                   "pasos"),
         "deliverables": ("deliverables", "outputs", "交付物", "成果物", "산출물", "entregables"),
@@ -1298,7 +1332,26 @@ WRITTEN_LABEL_WORDS = {"tasks", "task", "deliverables", "estimated", "effort"}
 
 
 def _not_tasks(key: str) -> bool:
-    return any(key == name or key.startswith(name + " ") for name in NOT_TASKS)
+    # "Passing criteria", "Kill criteria": criteria of some kind, never the work
+    return "criteria" in key.split() or any(
+        key == name or key.startswith(name + " ") for name in NOT_TASKS
+    )
+
+
+def _has_boxes(block: Block) -> bool:
+    """Whether a list under the heading is a checklist ("- [ ] …")."""
+    return any(
+        (item := ITEM_RE.match(block.lines[start])) is not None and item.group(2) is not None
+        for seg in block.segments
+        if seg.kind == "list"
+        for start, _ in seg.items
+    )
+
+
+def _endpoint_values(match: re.Match[str]) -> dict[str, str]:
+    description = (match.group(3) or "").strip()
+    return {"endpoint": match.group(2), "method": match.group(1).upper(),
+            "request_body": "", "response": "", "description": description}  # fmt: skip
 
 
 def _new_task(text: str, done: bool) -> Task:
@@ -1328,6 +1381,11 @@ class PhaseReading:
         body = [line for line in lines if line.strip()]
         if not body:
             return
+        if segment.kind == "table" and (
+            self.mode == "tasks" or (self.mode is None and not self.tasks)
+        ):
+            self.tabled(body)
+            return
         if segment.kind == "list":
             first = LABEL_RE.match(body[0])
             if first:  # the template's own shape: "- **Tasks:**" with the tasks under it
@@ -1350,7 +1408,11 @@ class PhaseReading:
                 self.named(body[0].strip().strip("*_:\uff1a ").strip("*_"))
                 return
             if OTHER_LABEL_RE.match(body[0]):  # "**Files to Modify**:" — not the tasks
-                self.mode = "other"
+                # ... but a label that names no other part ("Changes made:", "変更箇所:")
+                # over the phase's first list, when nothing else is its tasks, names its work
+                named = _not_tasks(plain) or section_of(plain) is not None
+                other = named or self.tasks or self.mode == "tasks"
+                self.mode = "other" if other else None
                 self.rest += [*body, ""]
                 return
         if self.mode == "deliverables":
@@ -1382,6 +1444,18 @@ class PhaseReading:
                 self.rest += [*lines, ""]
                 continue
             self.tasks.append(_new_task(read[0], bool(read[1])))
+
+    def tabled(self, lines: list[str]) -> None:
+        """A table of the phase's work: each row one task, its cells in one line; the table's
+        heading rows stay under the phase."""
+        self.rest += [*lines[:2], ""]
+        for line in lines[2:]:
+            cells = (" ".join(_one_line(c).split()) for c in split_row(line))  # "<br>" kept
+            text = " — ".join(c for c in cells if c)
+            if text and len(text) <= max_length(Task, "text"):
+                self.tasks.append(_new_task(text, False))
+            else:
+                self.rest.append(line)
 
     def labelled(self, lines: list[str]) -> None:
         """A list of "- **Label:** value" items, with tasks or deliverables nested under them."""

@@ -119,3 +119,55 @@ def test_risk_levels_in_capitals_are_kept_as_written():
         "|---|---|---|---|\n| XSS | CRITICAL | LOW | Sanitize |\n"
     )
     assert [(r.impact, r.likelihood) for r in read(document).risks] == [("high", "low")]
+
+
+def test_endpoints_written_as_a_list():
+    document = (
+        "# Plan: P\n\n### API Changes\n\n- [x] POST /api/auth/login - Sign in\n"
+        "- `GET /api/me`: the user\n- Rate limits apply\n"
+    )
+    content = read(document)
+    rows = [(e.method, e.endpoint, e.description) for e in content.api_endpoints]
+    assert rows == [("POST", "/api/auth/login", "Sign in"), ("GET", "/api/me", "the user")]
+
+
+def test_an_endpoint_heading_in_a_phase_is_an_endpoint_not_a_task():
+    document = (
+        "# Plan: P\n\n### Phase 1: API\n\n#### 1.1 Controller\n\nText.\n\n"
+        "##### POST /api/start\n\n- Request: `{}`\n"
+    )
+    content = read(document)
+    assert [(e.method, e.endpoint) for e in content.api_endpoints] == [("POST", "/api/start")]
+    assert phases(content) == [("API", ["1.1 Controller"])]
+
+
+def test_numbered_sub_headings_of_a_phase_are_its_tasks_and_their_lists_details():
+    document = (
+        "# Plan: P\n\n### Phase 1: Base\n\n#### 1.1 Types\n\n**File**: `a.ts`\n\n- field a\n"
+        "- field b\n\n#### 1.2 Queue\n\n```ts\nq()\n```\n"
+    )
+    assert phases(read(document)) == [("Base", ["1.1 Types", "1.2 Queue"])]
+
+
+def test_a_checklist_of_a_phase_is_its_tasks():
+    document = (
+        "# Plan: P\n\n### Phase 2 — Backend\n**Status:** Scaffolded\n\n**Checklist:**\n"
+        "- [ ] Create project\n- [x] Seed data\n\n**Files:**\n- [a.ts](a.ts)\n"
+    )
+    assert phases(read(document)) == [("Backend", ["Create project", "Seed data"])]
+
+
+def test_a_label_naming_nothing_else_over_a_phases_first_list_names_its_work():
+    document = (
+        "# Plan: P\n\n### Step 2: GAS\n\nChanges:\n- G1: JSDoc\n- G2: payload\n\n"
+        "**Verification:**\n- It compiles\n"
+    )
+    assert phases(read(document)) == [("GAS", ["G1: JSDoc", "G2: payload"])]
+
+
+def test_a_table_of_a_phases_work_gives_one_task_a_row():
+    document = (
+        "# Plan: P\n\n### Sprint 2: Search\n\n#### Week 5 Objectives\n"
+        "| Squad | Goals | Deliverables |\n|---|---|---|\n| **ML** | F1 80% | - Model<br>- API |\n"
+    )
+    assert phases(read(document)) == [("Search", ["**ML** — F1 80% — - Model<br>- API"])]
