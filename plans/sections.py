@@ -132,7 +132,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
               "objective",
               "目标", "目標", "목표", "objetivos", "metas"),
     "success_criteria": ("Success Criteria",
-        "success metrics and kpis", "kpi", "kpis", "성공 지표", "métricas de éxito", "完了条件",
+        "success metrics and kpis", "kpi", "kpis", "acceptance", "evaluation metrics",
+        "评估指标", "评价指标", "성공 지표", "métricas de éxito", "完了条件",
         "完成标准",
         "驗收標準", "成功指標",  "success metrics", "definition of done",
                          "acceptance criteria", "exit criteria", "completion criteria", "成功标准",
@@ -254,7 +255,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
                                             "应对措施", "対策", "완화", "mitigación")),
     ),
     "team_members": (
-        Column("name", "Name", ("member", "person", "who", "姓名", "名前", "이름", "nombre")),
+        Column("name", "Name", ("member", "person", "who", "individual", "assignee",
+                                "assigned to", "姓名", "名前", "이름", "nombre")),
         Column("role", "Role", ("responsibility", "title", "角色", "役割", "역할", "rol")),
     ),
 }  # fmt: skip

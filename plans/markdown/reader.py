@@ -162,7 +162,20 @@ def section_of(key: str) -> str | None:
             len(key) == len(prefix) or key[len(prefix)] == " " or not prefix[-1].isascii()
         ):
             return ALIASES[prefix]
+    # "Project Goals", "Technical Risks", "데모 성공 기준": a row section's name after a word
+    # or two that say whose; never "Non-Goals", whose rows are the opposite.
+    words = key.split()
+    for n in (1, 2):
+        qualifier, name = words[:n], " ".join(words[n:])
+        if ALIASES.get(name) in QUALIFIED_SECTIONS and not set(qualifier) & NEGATIONS:
+            return ALIASES[name]
     return None
+
+
+# Row sections a heading may name after a qualifier ("Project Goals"), and words that turn a
+# name into its opposite.
+QUALIFIED_SECTIONS = {"goals", "success_criteria", "risks", "open_questions", "user_stories"}
+NEGATIONS = {"non", "no", "not", "out", "anti"}
 
 
 # Row sets a phase heading may name as its own ("Phase 2 Risks", "Sprint 3 Success Criteria"):
@@ -722,7 +735,7 @@ class Importer:
         if target in GROUPED:  # "### Technical" under "## Success Criteria": more of its rows
             while (
                 following < end
-                and not section_of(blocks[following].key)
+                and section_of(blocks[following].key) in (None, target)
                 and not phase_name(blocks[following].heading)
             ):
                 child = blocks[following]

@@ -171,3 +171,30 @@ def test_a_table_of_a_phases_work_gives_one_task_a_row():
         "| Squad | Goals | Deliverables |\n|---|---|---|\n| **ML** | F1 80% | - Model<br>- API |\n"
     )
     assert phases(read(document)) == [("Search", ["**ML** — F1 80% — - Model<br>- API"])]
+
+
+def test_a_row_section_named_after_a_qualifier():
+    document = (
+        "# Plan: P\n\n## Project Goals\n\n- Faster\n\n## Non-Goals\n\n- Mobile\n\n"
+        "## 데모 성공 기준\n\n- 시연 완료\n"
+    )
+    content = read(document)
+    assert [g.text for g in content.goals] == ["Faster"]
+    assert [c.text for c in content.success_criteria] == ["시연 완료"]
+
+
+def test_evaluation_metrics_and_their_groups_are_success_criteria():
+    document = (
+        "# Plan: P\n\n## 七、评估指标\n\n### 性能指标\n\n- 延迟 < 1s\n\n"
+        "### Business Success Metrics\n\n- 100 users\n"
+    )
+    assert [c.text for c in read(document).success_criteria] == ["延迟 < 1s", "100 users"]
+
+
+def test_team_members_in_a_table_whose_names_are_under_individual():
+    document = (
+        "# Plan: P\n\n## Team Roles and Responsibilities\n\n"
+        "| Role | Responsibilities | Individual |\n"
+        "|---|---|---|\n| Lead | Plans | Ann |\n"
+    )
+    assert [(m.name, m.role) for m in read(document).team_members] == [("Ann", "Lead")]
