@@ -214,7 +214,7 @@ PHASE_RE = re.compile(
     r"フェーズ|ステップ|段階|단계|스프린트)\s*(" + _NUM + r")"
     r"|第\s*(" + _NUM + r")\s*(?:阶段|階段|步|期|フェーズ|段階|周)"
     r"|(\d+)\s*(?:단계|段階))"
-    r"(?![\w.])\s*(?:\([^)]*\))?\s*[:\uff1a.\-—\u2013)|]?\s*(.*)$",
+    r"(?!\w|\.\w)\s*(?:\([^)]*\))?\s*[:\uff1a.\-—\u2013)|]?\s*(.*)$",
     re.I,
 )
 FENCE_RE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -585,6 +585,10 @@ class Importer:
         self.title(blocks)
         self.has_phases_group = any(b.heading and section_of(b.key) == "phases" for b in blocks)
         self.phases_level = self.phase_child_level = 99
+        self.has_phase_headings = any(
+            b.heading and phase_name(b.heading) and not self.in_other_section(n)
+            for n, b in enumerate(blocks)
+        )
         self.keep("Before the first heading", _body(preamble), "kept verbatim")
         self.walk(blocks)
         if self.renamed:
@@ -719,6 +723,11 @@ class Importer:
             self.phase_child_level = block.level
             self.phase(block, children, _plain(block.heading).strip() or block.heading)
             return end
+        if target in (None, "phases") and self.phases_from_table(block):
+            self.placed[i] = "phases"
+            self.current = ""
+            self.keep(block.heading, block.raw, "table of phases kept verbatim as well")
+            return i + 1
         self.current = target or ""
         if target == "phases":
             self.phases_level, self.phase_child_level = block.level, 99
@@ -759,6 +768,30 @@ class Importer:
             if section is not None:  # the nearest heading of a section decides
                 words = set(normalize(parent.heading).split())
                 return section in NOT_PHASE_SECTIONS and not words & PHASE_GROUP_WORDS
+        return False
+
+    def phases_from_table(self, block: Block) -> bool:
+        """Phases written only as a table ("| Phase | Description |", one row a phase), in a
+        document with no phase heading: one phase a row, named by its other cells. The table
+        is kept as written too, since the phases are numbered anew."""
+        if self.has_phase_headings:
+            return False
+        for segment in block.segments:
+            lines = [line for line in block.text_of(segment) if line.strip()]
+            if segment.kind != "table" or len(lines) < 3:
+                continue
+            headers = [normalize(h) for h in split_row(lines[0])]
+            if len(headers) < 2 or headers[0] not in PHASE_COLUMN_WORDS:
+                continue
+            limit = max_length(Phase, "name")
+            for line in lines[2:]:
+                cells = [" ".join(_one_line(c).split()) for c in split_row(line)]
+                name = " — ".join(c for c in cells[1:] if c) or cells[0]
+                if name:
+                    phase = Phase(name=name[:limit])
+                    self.content.phases.append(PhaseContent(phase, []))
+            self.report.append(ReportLine(block.heading, f"→ {len(lines) - 2} phases (a table)"))
+            return True
         return False
 
     def phase_group(self, block: Block, children: list[Block], name: str) -> bool:
@@ -1324,6 +1357,13 @@ NOT_TASKS = tuple(
     )
 )  # fmt: skip
 
+
+# The first column of a table of phases.
+PHASE_COLUMN_WORDS = {
+    normalize(w)
+    for w in ("phase", "stage", "step", "milestone", "sprint", "iteration", "fase", "etapa",
+              "阶段", "階段", "フェーズ", "段階", "단계")
+}  # fmt: skip
 
 # Sections whose sub-headings named "Phase N" are that section's stages, not phases of work.
 NOT_PHASE_SECTIONS = {

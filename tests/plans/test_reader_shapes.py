@@ -198,3 +198,24 @@ def test_team_members_in_a_table_whose_names_are_under_individual():
         "|---|---|---|\n| Lead | Plans | Ann |\n"
     )
     assert [(m.name, m.role) for m in read(document).team_members] == [("Ann", "Lead")]
+
+
+def test_phases_written_only_as_a_table():
+    document = (
+        "# Plan: P\n\n## 5. Project Phases\n| Phase | Description |\n|---|---|\n"
+        "| Phase 1 | Train the model |\n| Phase 2 | Store embeddings |\n"
+    )
+    assert phases(read(document)) == [("Train the model", []), ("Store embeddings", [])]
+
+
+def test_a_table_of_phases_is_no_phase_when_phase_headings_say_them():
+    document = (
+        "# Plan: P\n\n## Overview\n\n| Stage | Weeks |\n|---|---|\n| Stage 1 | 1-2 |\n\n"
+        "## Plan\n\n### Stage 1: Build\n\n- Code\n"
+    )
+    assert phases(read(document)) == [("Build", ["Code"])]
+
+
+def test_phase_headings_numbered_with_a_full_stop():
+    document = "# Plan: P\n\n## Phase 1. 기반\n\n- 설정\n\n## Phase 2. 확장\n\n- 배포\n"
+    assert phases(read(document)) == [("기반", ["설정"]), ("확장", ["배포"])]
