@@ -132,7 +132,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
               "objective",
               "目标", "目標", "목표", "objetivos", "metas"),
     "success_criteria": ("Success Criteria",
-        "success metrics and kpis", "kpi", "kpis", "acceptance", "evaluation metrics",
+        "success metrics and kpis", "kpi", "kpis", "evaluation metrics",
         "评估指标", "评价指标", "성공 지표", "métricas de éxito", "完了条件",
         "完成标准",
         "驗收標準", "成功指標",  "success metrics", "definition of done",

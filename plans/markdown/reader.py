@@ -392,6 +392,42 @@ def _items(block: Block, ticks: bool = True) -> tuple[list[tuple[str, bool | Non
     return items, rest
 
 
+def _table_items(block: Block) -> tuple[list[tuple[str, bool | None]], list[str]] | None:
+    """A list section written as a table: each row one item, its cells in one line ("OQ-1 —
+    Which parser? — Phase D"); the table's heading rows and every other segment stay as
+    written. None when the section has no table."""
+    tables = [seg for seg in block.segments if seg.kind == "table"]
+    if not tables:
+        return None
+    items: list[tuple[str, bool | None]] = []
+    rest: list[str] = []
+    for segment in block.segments:
+        lines = [line for line in block.text_of(segment) if line.strip()]
+        if segment.kind != "table" or len(lines) < 3:
+            rest += _verbatim(block, segment)
+            continue
+        rest += [*lines[:2], ""]
+        for line in lines[2:]:
+            cells = (" ".join(_one_line(c).split()) for c in split_row(line))
+            items.append((" — ".join(c for c in cells if c), None))
+    return items, rest
+
+
+def _titled_items(block: Block) -> tuple[list[tuple[str, bool | None]], list[str]] | None:
+    """A list section written as bold lines, each over one paragraph ("**Scaling**" then
+    "How do we grow?"): each pair one item. None when the section is not all such pairs."""
+    parts = [block.text_of(seg) for seg in block.segments]
+    bodies = [[line.strip() for line in part if line.strip()] for part in parts]
+    if len(bodies) < 2 or len(bodies) % 2 or any(seg.kind != "other" for seg in block.segments):
+        return None
+    items: list[tuple[str, bool | None]] = []
+    for title, text in zip(bodies[::2], bodies[1::2], strict=True):
+        if len(title) != 1 or not BOLD_LINE_RE.match(title[0]) or BOLD_LINE_RE.match(text[0]):
+            return None
+        items.append((" ".join([title[0], *text]), None))
+    return items, []
+
+
 def split_row(line: str) -> list[str]:
     cells, current, i = [], "", 0
     body = line.strip()
@@ -832,6 +868,8 @@ class Importer:
 
     def _list_rows(self, block: Block, model: Any, attr: str) -> None:
         items, rest = _items(block, ticks=model is not OpenQuestion)
+        if not items:  # written otherwise: a table, or bold lines over paragraphs
+            items, rest = _table_items(block) or _titled_items(block) or (items, rest)
         rows = []
         limit = model._meta.get_field("text").max_length
         for text, checked in items:

@@ -219,3 +219,31 @@ def test_a_table_of_phases_is_no_phase_when_phase_headings_say_them():
 def test_phase_headings_numbered_with_a_full_stop():
     document = "# Plan: P\n\n## Phase 1. 기반\n\n- 설정\n\n## Phase 2. 확장\n\n- 배포\n"
     assert phases(read(document)) == [("기반", ["설정"]), ("확장", ["배포"])]
+
+
+def test_open_questions_written_as_a_table():
+    document = (
+        "# Plan: P\n\n## Open Questions\n\n| # | Question | Decide by |\n|---|---|---|\n"
+        "| OQ-1 | **Parser**: which one? | Phase A |\n"
+    )
+    content = read(document)
+    assert [q.text for q in content.open_questions] == ["OQ-1 — **Parser**: which one? — Phase A"]
+
+
+def test_open_questions_written_as_bold_titles_over_paragraphs():
+    document = (
+        "# Plan: P\n\n## Preguntas Abiertas\n\n**Integración**\n\n¿Qué nivel se requiere?\n\n"
+        "**Escalabilidad**\n\n¿Cómo crecer?\n"
+    )
+    assert [q.text for q in read(document).open_questions] == [
+        "**Integración** ¿Qué nivel se requiere?",
+        "**Escalabilidad** ¿Cómo crecer?",
+    ]
+
+
+def test_documentation_updates_written_as_a_table():
+    document = (
+        "# Plan: P\n\n## Documentation Updates\n\n| File | Change |\n|---|---|\n"
+        "| README.md | New flag |\n"
+    )
+    assert [d.text for d in read(document).documentation_updates] == ["README.md — New flag"]
