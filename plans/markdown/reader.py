@@ -1208,6 +1208,8 @@ class Importer:
         its deliverables. Its sub-headings (Tasks, Deliverables, Success criteria, Rollback…)
         belong to it; what is none of these is kept verbatim, under the phase's heading."""
         self.current = ""  # what fits nowhere goes to the Additional Notes, under this heading
+        if self.work_packages(block, children):
+            return
         phase = Phase(name=name[: max_length(Phase, "name")])
         reading = PhaseReading(phase)
         labelled = any(PHASE_LABELS.get(normalize(c.heading)) == "tasks" for c in children)
@@ -1261,6 +1263,43 @@ class Importer:
         )
         why = "phase lines that are not tasks, effort or deliverables kept verbatim"
         self.keep_here(block, reading.rest, why)
+
+    def work_packages(self, block: Block, children: list[Block]) -> bool:
+        """Phases written as the bold items of a list, each with the template's "- **Tasks:**"
+        label nested under it ("1. **Payee cleanup**" over "- **Tasks:** …", "- **Estimated
+        Effort:** 3 person-days"): each item one phase; the heading over them groups them."""
+        packages: list[tuple[str, list[str]]] = []
+        rest: list[str] = []
+        for segment in block.segments:
+            found = []
+            for start, end in segment.items if segment.kind == "list" else []:
+                lines = block.lines[start:end]
+                item = ITEM_RE.match(lines[0])
+                title = re.match(r"^\*\*(.+?)\*\*\s*:?\s*$", item.group(3)) if item else None
+                tasks = any(
+                    (m := LABEL_RE.match(x)) and m.group(1).lower() == "tasks" for x in lines
+                )
+                if title and tasks:
+                    found.append((title.group(1).strip(), lines[1:]))
+            if found and len(found) == len(segment.items):
+                packages += found
+            else:
+                rest += _verbatim(block, segment)
+        if not packages:
+            return False
+        for name, lines in packages:
+            reading = PhaseReading(Phase(name=name[: max_length(Phase, "name")]))
+            reading.labelled(lines)
+            reading.phase.deliverables = "\n".join(reading.deliverables).strip("\n")
+            self.content.phases.append(PhaseContent(reading.phase, reading.tasks))
+            if reading.rest:
+                rest += [f"**{name}**", "", *reading.rest, ""]
+        self.report.append(
+            ReportLine(block.heading, f"→ {len(packages)} phases (bold items with their tasks)")
+        )
+        rest += [line for child in children for line in (child.raw, "")]
+        self.keep(block.heading, "\n".join([block.raw_heading, "", *rest]), "kept verbatim")
+        return True
 
     # Groups and generated sections --------------------------------------------------------
 
@@ -1519,6 +1558,9 @@ class PhaseReading:
                 self.rest.append(line)  # a second effort line, or one that is no number
             else:
                 self.phase.effort, self.effort_seen = effort, True
+                written = _words(f"{effort} person-days")
+                if effort is not None and _words(value) - written:  # "1 person-day": as written
+                    self.rest.append(line)
             return
         self.mode = mode
         if mode == "deliverables" and value:

@@ -247,3 +247,18 @@ def test_documentation_updates_written_as_a_table():
         "| README.md | New flag |\n"
     )
     assert [d.text for d in read(document).documentation_updates] == ["README.md — New flag"]
+
+
+def test_bold_items_carrying_the_template_tasks_label_are_phases():
+    document = (
+        "# Plan: P\n\n## Implementation Plan\n\n### MVS (Priority 1)\nFirst the core:\n\n"
+        "1. **Payee cleanup**\n   - **Tasks:**\n     1. Write the service\n     2. Add the UI\n"
+        "   - **Estimated Effort:** 1 person-day\n\n2. **Connect**\n   - **Tasks:**\n"
+        "     1. Wire import\n   - **Estimated Effort:** 2 person-days\n"
+    )
+    content = read(document)
+    assert phases(content) == [
+        ("Payee cleanup", ["Write the service", "Add the UI"]),
+        ("Connect", ["Wire import"]),
+    ]
+    assert [p.phase.effort for p in content.phases] == [1, 2]
