@@ -801,8 +801,10 @@ class Importer:
                 continue
             level = parent.level
             section = section_of(parent.key)
+            words = set(normalize(parent.heading).split())
+            if section is None and "rollout" in words:  # "Post-Rollout Activities"
+                section = "rollout"
             if section is not None:  # the nearest heading of a section decides
-                words = set(normalize(parent.heading).split())
                 return section in NOT_PHASE_SECTIONS and not words & PHASE_GROUP_WORDS
         return False
 
@@ -1511,9 +1513,7 @@ class PhaseReading:
         body = [line for line in lines if line.strip()]
         if not body:
             return
-        if segment.kind == "table" and (
-            self.mode == "tasks" or (self.mode is None and not self.tasks)
-        ):
+        if segment.kind == "table" and self.mode == "tasks":  # "#### Week 5 Objectives" over one
             self.tabled(body)
             return
         if segment.kind == "list":

@@ -262,3 +262,18 @@ def test_bold_items_carrying_the_template_tasks_label_are_phases():
         ("Connect", ["Wire import"]),
     ]
     assert [p.phase.effort for p in content.phases] == [1, 2]
+
+
+def test_weeks_after_the_rollout_are_not_phases():
+    document = (
+        "# Plan: P\n\n## Rollout Phases\n\n### Phase 1: Beta\n\n- Enable\n\n"
+        "## Post-Rollout Activities\n\n### Week 5-6: Optimization\n\n- Tune\n"
+    )
+    assert phases(read(document)) == [("Beta", ["Enable"])]
+
+
+def test_a_table_under_a_phase_with_no_label_is_not_its_tasks():
+    document = (
+        "# Plan: P\n\n### Step 3: Assess\n\n| Assumption | Confidence |\n|---|---|\n| A | Low |\n"
+    )
+    assert phases(read(document)) == [("Assess", [])]
