@@ -1230,7 +1230,7 @@ class Importer:
                     reading.named(part.heading)
                 elif (
                     work
-                    and NUMBERED_HEADING_RE.match(part.heading)
+                    and (NUMBERED_HEADING_RE.match(part.heading) or _steps_only(part))
                     and not _has_boxes(part)
                     and len(part.heading) <= max_length(Task, "text")
                 ):
@@ -1467,6 +1467,14 @@ def _not_tasks(key: str) -> bool:
     # "Passing criteria", "Kill criteria": criteria of some kind, never the work
     return "criteria" in key.split() or any(
         key == name or key.startswith(name + " ") for name in NOT_TASKS
+    )
+
+
+def _steps_only(block: Block) -> bool:
+    """Whether every list under the heading is numbered: the steps of one piece of work."""
+    lists = [seg for seg in block.segments if seg.kind == "list"]
+    return bool(lists) and all(
+        re.match(r"^\s*\d+[.)]\s", block.lines[seg.start]) is not None for seg in lists
     )
 
 

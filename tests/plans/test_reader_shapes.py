@@ -277,3 +277,11 @@ def test_a_table_under_a_phase_with_no_label_is_not_its_tasks():
         "# Plan: P\n\n### Step 3: Assess\n\n| Assumption | Confidence |\n|---|---|\n| A | Low |\n"
     )
     assert phases(read(document)) == [("Assess", [])]
+
+
+def test_numbered_steps_under_a_phases_sub_heading_are_one_task():
+    document = (
+        "# Plan: P\n\n## 3단계: API 연동\n\n### Google Ads API\n1. 프로젝트 생성\n2. API 활성화\n\n"
+        "### Meta Ads API\n1. 앱 생성\n"
+    )
+    assert phases(read(document)) == [("API 연동", ["Google Ads API", "Meta Ads API"])]
