@@ -621,6 +621,7 @@ class Importer:
         self.title(blocks)
         self.has_phases_group = any(b.heading and section_of(b.key) == "phases" for b in blocks)
         self.phases_level = self.phase_child_level = 99
+        self.phase_numbers: set[tuple[str, str]] = set()  # ("phase", "2") of phases read
         self.has_phase_headings = any(
             b.heading and phase_name(b.heading) and not self.in_other_section(n)
             for n, b in enumerate(blocks)
@@ -749,7 +750,14 @@ class Importer:
             target = "phases"  # a group of phases: its children are the phases
             self.placed[i] = target
             self.renamed.append(block.heading)
-        elif name and (inside or block.level == self.phases_level or not self.has_phases_group):
+        elif name and self.told_again(block):
+            self.placed[i] = ""  # "Phase 1" once more (an effort recap): kept as written
+        elif name and (
+            inside
+            or block.level == self.phases_level
+            or not self.has_phases_group
+            or self.under_phase_words(i)
+        ):
             self.placed[i] = "phase"
             self.phase(block, children, name)
             return end
@@ -807,6 +815,27 @@ class Importer:
             if section is not None:  # the nearest heading of a section decides
                 return section in NOT_PHASE_SECTIONS and not words & PHASE_GROUP_WORDS
         return False
+
+    def told_again(self, block: Block) -> bool:
+        """Whether a phase heading names a phase already read ("Phase 2" twice: the second a
+        recap of the first, such as an effort breakdown)."""
+        match = PHASE_RE.match(_plain(block.heading).strip())
+        number = match and next((g for g in match.groups()[:3] if g), None)
+        if not match or number is None:
+            return False
+        word = _plain(block.heading).strip()[: match.start(1) if match.group(1) else 0].lower()
+        key = (word.strip(), number.lower())
+        if key in self.phase_numbers:
+            return True
+        self.phase_numbers.add(key)
+        return False
+
+    def under_phase_words(self, i: int) -> bool:
+        """Whether the heading over the one at i says it holds phases ("## Phase Details")."""
+        level = self.blocks[i].level
+        parent = next((b for b in reversed(self.blocks[:i]) if b.level < level), None)
+        words = set(normalize(parent.heading).split()) if parent and parent.heading else set()
+        return bool(words & (PHASE_GROUP_WORDS | {"phase", "stage", "milestone", "sprint"}))
 
     def phases_from_table(self, block: Block) -> bool:
         """Phases written only as a table ("| Phase | Description |", one row a phase), in a
@@ -1470,6 +1499,16 @@ def _not_tasks(key: str) -> bool:
     )
 
 
+def _not_a_task(text: str) -> bool:
+    """A list item that names a phase ("**Phase 25: Schema** - …", a roadmap's line for a
+    phase told in full elsewhere) or holds no work yet ("25-01: TBD")."""
+    bold = re.match(r"^\*\*(.+?)\*\*", text)
+    named = bold and PHASE_RE.match(_plain(bold.group(1)).strip())
+    if named and re.search(r"[^\W\d_]", named.group(4)):  # "**Phase 25: Schema**", not "**Week 4**"
+        return True
+    return re.search(r"(?:^|[\s:—-])(?:TBD|TBA|TODO)\.?$", text) is not None
+
+
 def _steps_only(block: Block) -> bool:
     """Whether every list under the heading is numbered: the steps of one piece of work."""
     lists = [seg for seg in block.segments if seg.kind == "list"]
@@ -1535,6 +1574,11 @@ class PhaseReading:
             else:
                 self.rest += [*_body(lines).split("\n"), ""]
             return
+        if segment.kind == "other" and len(body) > 1 and OTHER_LABEL_RE.match(body[-1]):
+            # "**Goal**: …" lines ending in "**Success Criteria**:": the last line labels
+            # the list that follows
+            self.rest += body[:-1]
+            body = body[-1:]
         if segment.kind == "other" and len(body) == 1:
             label = LABEL_RE.match(body[0])
             plain = normalize(re.sub(r"[*_:\uff1a]", " ", body[0]))
@@ -1581,7 +1625,12 @@ class PhaseReading:
         for start, end in segment.items:
             lines = [line for line in block.lines[start:end] if line.strip()]
             read = _item_text(lines)
-            if read is None or len(read[0]) > max_length(Task, "text") or not read[0]:
+            if (
+                read is None
+                or len(read[0]) > max_length(Task, "text")
+                or not read[0]
+                or _not_a_task(read[0])
+            ):
                 self.rest += [*lines, ""]
                 continue
             self.tasks.append(_new_task(read[0], bool(read[1])))

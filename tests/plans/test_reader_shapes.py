@@ -285,3 +285,20 @@ def test_numbered_steps_under_a_phases_sub_heading_are_one_task():
         "### Meta Ads API\n1. 앱 생성\n"
     )
     assert phases(read(document)) == [("API 연동", ["Google Ads API", "Meta Ads API"])]
+
+
+def test_phases_under_a_heading_that_says_phases_outside_the_phases_section():
+    document = (
+        "# Plan: P\n\n## Phases\n\n- [ ] **Phase 25: Schema** - tables\n\n## Phase Details\n\n"
+        "### Phase 25: Schema\n**Goal**: tables\n**Success Criteria** (what must be TRUE):\n"
+        "  1. Tables exist\n\nPlans:\n- [ ] 25-01-PLAN.md — migrate\n- [ ] 25-02: TBD\n"
+    )
+    assert phases(read(document)) == [("Schema", ["25-01-PLAN.md — migrate"])]
+
+
+def test_a_phase_told_again_in_a_recap_is_not_a_second_phase():
+    document = (
+        "# Plan: P\n\n## Implementation Phases\n\n### Phase 1: Setup\n\n- Install\n\n"
+        "## Effort\n\n### Phase-by-Phase Breakdown\n\n#### Phase 1: Setup (2 hours)\n\n- Config\n"
+    )
+    assert phases(read(document)) == [("Setup", ["Install"])]
