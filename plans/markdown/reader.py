@@ -767,6 +767,10 @@ class Importer:
             self.phase_child_level = block.level
             self.phase(block, children, _plain(block.heading).strip() or block.heading)
             return end
+        if target in (None, "phases") and self.phases_from_list(block, children):
+            self.placed[i] = "phases"
+            self.current = ""
+            return i + 1
         if target in (None, "phases") and self.phases_from_table(block):
             self.placed[i] = "phases"
             self.current = ""
@@ -836,6 +840,38 @@ class Importer:
         parent = next((b for b in reversed(self.blocks[:i]) if b.level < level), None)
         words = set(normalize(parent.heading).split()) if parent and parent.heading else set()
         return bool(words & (PHASE_GROUP_WORDS | {"phase", "stage", "milestone", "sprint"}))
+
+    def phases_from_list(self, block: Block, children: list[Block]) -> bool:
+        """Phases written as a list: each item a bold phase name ("1. **Phase 1: Layout**")
+        over nested bullets, its tasks. Only a list all of whose items are such."""
+        found: list[tuple[str, str, list[str]]] = []
+        rest: list[str] = []
+        for segment in block.segments:
+            items = []
+            for start, end in segment.items if segment.kind == "list" else []:
+                lines = [line for line in block.lines[start:end] if line.strip()]
+                item = ITEM_RE.match(lines[0])
+                bold = re.match(r"^\*\*(.+?)\*\*\s*:?\s*$", item.group(3)) if item else None
+                name = phase_name(bold.group(1)) if bold else None
+                if bold and name and len(lines) > 1:
+                    items.append((bold.group(1), name, lines[1:]))
+            if items and len(items) == len(segment.items):
+                found += items
+            else:
+                rest += _verbatim(block, segment)
+        if not found:
+            return False
+        for title, name, lines in found:
+            tasks, left = _nested_items(lines)
+            phase = Phase(name=name[: max_length(Phase, "name")])
+            self.content.phases.append(PhaseContent(phase, tasks))
+            written = Counter(re.findall(r"\w+", f"Phase {len(self.content.phases)}: {name}"))
+            if left or Counter(re.findall(r"\w+", title)) - written:  # kept as written
+                rest += [f"**{title}**", *left, ""]
+        self.report.append(ReportLine(block.heading, f"→ {len(found)} phases (a list)"))
+        rest += [line for child in children for line in (child.raw, "")]
+        self.keep(block.heading, "\n".join([block.raw_heading, "", *rest]), "kept verbatim")
+        return True
 
     def phases_from_table(self, block: Block) -> bool:
         """Phases written only as a table ("| Phase | Description |", one row a phase), in a
@@ -1497,6 +1533,25 @@ def _not_tasks(key: str) -> bool:
     return "criteria" in key.split() or any(
         key == name or key.startswith(name + " ") for name in NOT_TASKS
     )
+
+
+def _nested_items(lines: list[str]) -> tuple[list[Task], list[str]]:
+    """The items nested under a list item, one task each (deeper lines joined into them),
+    and the lines no task takes."""
+    depths = [len(m.group(1)) for line in lines if (m := ITEM_RE.match(line))]
+    limit = max_length(Task, "text")
+    tasks: list[Task] = []
+    rest: list[str] = []
+    for line in lines:
+        item = ITEM_RE.match(line)
+        text = item.group(3).strip() if item else ""
+        if item and len(item.group(1)) == min(depths) and text and len(text) <= limit:
+            tasks.append(_new_task(text, (item.group(2) or " ") != " "))
+        elif tasks and not rest and len(f"{tasks[-1].text} {line.strip()}") <= limit:
+            tasks[-1].text = f"{tasks[-1].text} {line.strip()}"
+        else:
+            rest.append(line)
+    return tasks, rest
 
 
 def _not_a_task(text: str) -> bool:

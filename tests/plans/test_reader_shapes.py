@@ -302,3 +302,15 @@ def test_a_phase_told_again_in_a_recap_is_not_a_second_phase():
         "## Effort\n\n### Phase-by-Phase Breakdown\n\n#### Phase 1: Setup (2 hours)\n\n- Config\n"
     )
     assert phases(read(document)) == [("Setup", ["Install"])]
+
+
+def test_phases_written_as_bold_list_items_over_their_tasks():
+    document = (
+        "# 実装計画\n\n## フェーズ分割\n1. **Phase 1: レイアウト**\n"
+        "   - シートを生成する。\n"
+        "   - スクリプトで構築する。\n2. **Phase 2: UI 強化**\n   - 書式を追加する。\n"
+    )
+    assert phases(read(document)) == [
+        ("レイアウト", ["シートを生成する。", "スクリプトで構築する。"]),
+        ("UI 強化", ["書式を追加する。"]),
+    ]
