@@ -1283,7 +1283,9 @@ class Importer:
         for part in [block, *children]:
             if part is not block:
                 key = normalize(part.heading)
+                own = phase_name(part.heading)  # "Week 2 Deliverable": of the phase, no work
                 work = not labelled and key not in ALIASES and not _not_tasks(key)
+                work = work and not (own and _not_tasks(normalize(own)))
                 endpoint = ENDPOINT_RE.match(part.heading.strip())
                 if endpoint and _fits(ApiEndpoint, _endpoint_values(endpoint)):
                     # "##### POST /api/start" in a phase: an endpoint the phase builds
@@ -1648,6 +1650,11 @@ class PhaseReading:
                 # ... but a label that names no other part ("Changes made:", "変更箇所:")
                 # over the phase's first list, when nothing else is its tasks, names its work
                 named = _not_tasks(plain) or section_of(plain) is not None
+                labelled = body[0].rstrip().rstrip("*_").rstrip().endswith((":", "\uff1a"))
+                if self.mode == "tasks" and not named and not labelled:
+                    # "**Day 1-2: Setup**" among the tasks: a group of them, not a new part
+                    self.rest += [*body, ""]
+                    return
                 other = named or self.tasks or self.mode == "tasks"
                 self.mode = "other" if other else None
                 self.rest += [*body, ""]

@@ -314,3 +314,12 @@ def test_phases_written_as_bold_list_items_over_their_tasks():
         ("レイアウト", ["シートを生成する。", "スクリプトで構築する。"]),
         ("UI 強化", ["書式を追加する。"]),
     ]
+
+
+def test_bold_group_lines_among_a_phases_tasks_keep_them_tasks():
+    document = (
+        "# Plan: P\n\n### Week 1 — Data\n\n#### What I Will Do\n\n**Day 1-2: Setup**\n"
+        "- [ ] Init repo\n\n**Day 3: Validate**\n- [ ] Write checks\n\n**What You'll Learn:**\n"
+        "- Pandas\n\n#### Week 1 Deliverable\n- A pipeline\n"
+    )
+    assert phases(read(document)) == [("Data", ["Init repo", "Write checks"])]
