@@ -1063,10 +1063,11 @@ class Importer:
             for name in ("impact", "likelihood"):
                 if v[name].strip():
                     read = level(v[name])
-                    if read is None:
-                        return None
-                    values[name] = read
-                    if v[name].strip() not in (read, read.capitalize()):
+                    if read is None and v[name].strip().startswith("["):
+                        return None  # the template's "[High/Medium/Low]": no risk yet
+                    # an impact told rather than rated ("users leave"): Medium, kept as written
+                    values[name] = read or "medium"
+                    if read is None or v[name].strip() not in (read, read.capitalize()):
                         written.append(f"{name.capitalize()} {_one_line(v[name])}")
                 else:  # not written: the middle level, and the report says so
                     values[name] = "medium"

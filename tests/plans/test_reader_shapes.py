@@ -323,3 +323,12 @@ def test_bold_group_lines_among_a_phases_tasks_keep_them_tasks():
         "- Pandas\n\n#### Week 1 Deliverable\n- A pipeline\n"
     )
     assert phases(read(document)) == [("Data", ["Init repo", "Write checks"])]
+
+
+def test_a_risk_table_whose_impact_is_told_not_rated():
+    document = (
+        "# Plan: P\n\n## 7. 리스크\n\n| 리스크 | 영향 | 대응 |\n|---|---|---|\n"
+        "| 모델 저신뢰 | 사용자 이탈 | 재촬영 |\n"
+    )
+    risks = [(r.risk, r.impact, r.mitigation) for r in read(document).risks]
+    assert risks == [("모델 저신뢰", "medium", "재촬영")]
