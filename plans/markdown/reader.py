@@ -1347,9 +1347,9 @@ class Importer:
                 item = ITEM_RE.match(lines[0])
                 title = re.match(r"^\*\*(.+?)\*\*\s*:?\s*$", item.group(3)) if item else None
                 tasks = any(
-                    (m := LABEL_RE.match(x)) and m.group(1).lower() == "tasks" for x in lines
+                    (m := LABEL_RE.match(x)) and m.group(1).lower() == "tasks" for x in lines[1:]
                 )
-                if title and tasks:
+                if title and tasks and not LABEL_RE.match(lines[0]):
                     found.append((title.group(1).strip(), lines[1:]))
             if found and len(found) == len(segment.items):
                 packages += found
