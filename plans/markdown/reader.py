@@ -413,6 +413,29 @@ def _table_items(block: Block) -> tuple[list[tuple[str, bool | None]], list[str]
     return items, rest
 
 
+CHECK_MARKS = "✅✔✓☑☐⬜❌✗✘"
+
+
+def _marked_lines(block: Block) -> tuple[list[tuple[str, bool | None]], list[str]] | None:
+    """A list section written as lines that each open with a check mark ("✅ Tests pass"):
+    each line one item; other lines stay as written. None when no line is so marked."""
+    items: list[tuple[str, bool | None]] = []
+    rest: list[str] = []
+    for segment in block.segments:
+        lines = _verbatim(block, segment)
+        if segment.kind != "other":
+            rest += lines
+            continue
+        kept = []
+        for line in lines:
+            if line.strip()[:1] in CHECK_MARKS and len(line.strip()) > 1:
+                items.append((line.strip(), None))
+            elif line.strip():
+                kept.append(line)
+        rest += [*kept, ""] if kept else []
+    return (items, rest) if items else None
+
+
 def _titled_items(block: Block) -> tuple[list[tuple[str, bool | None]], list[str]] | None:
     """A list section written as bold lines, each over one paragraph ("**Scaling**" then
     "How do we grow?"): each pair one item. None when the section is not all such pairs."""
@@ -936,7 +959,8 @@ class Importer:
     def _list_rows(self, block: Block, model: Any, attr: str) -> None:
         items, rest = _items(block, ticks=model is not OpenQuestion)
         if not items:  # written otherwise: a table, or bold lines over paragraphs
-            items, rest = _table_items(block) or _titled_items(block) or (items, rest)
+            found = _table_items(block) or _titled_items(block) or _marked_lines(block)
+            items, rest = found or (items, rest)
         rows = []
         limit = model._meta.get_field("text").max_length
         for text, checked in items:
@@ -1320,6 +1344,13 @@ class Importer:
             for segment in part.segments:
                 reading.segment(part.text_of(segment), segment, part)
         self.renamed += [label for label in reading.labels if label not in self.renamed]
+        known = {(e.method, e.endpoint) for e in self.content.api_endpoints}
+        for endpoint in reading.endpoints:  # each once: the API table may list it already
+            if (endpoint.method, endpoint.endpoint) not in known and _fits(
+                ApiEndpoint, {"endpoint": endpoint.endpoint}
+            ):
+                self.content.api_endpoints.append(endpoint)
+                known.add((endpoint.method, endpoint.endpoint))
         phase.deliverables = "\n".join(reading.deliverables).strip("\n")
         self.content.phases.append(PhaseContent(phase, reading.tasks))
         days = f", {phase.effort} person-days" if phase.effort is not None else ""
@@ -1607,6 +1638,7 @@ class PhaseReading:
     deliverables: list[str] = field(default_factory=list)
     mode: str | None = None  # "tasks", "deliverables", "other" (some other label) or None
     labels: list[str] = field(default_factory=list)  # labels the writer writes otherwise
+    endpoints: list[ApiEndpoint] = field(default_factory=list)  # endpoints the phase lists
 
     def named(self, label: str) -> None:
         if not set(re.findall(r"\w+", label.lower())) <= WRITTEN_LABEL_WORDS:
@@ -1647,6 +1679,10 @@ class PhaseReading:
                 self.mode = PHASE_LABELS[plain]
                 self.named(body[0].strip().strip("*_:\uff1a ").strip("*_"))
                 return
+            if OTHER_LABEL_RE.match(body[0]) and section_of(plain) == "api_endpoints":
+                self.mode = "endpoints"  # "**API Endpoints:**" over a fence of endpoint lines
+                self.rest += [*body, ""]
+                return
             if OTHER_LABEL_RE.match(body[0]):  # "**Files to Modify**:" — not the tasks
                 # ... but a label that names no other part ("Changes made:", "変更箇所:")
                 # over the phase's first list, when nothing else is its tasks, names its work
@@ -1660,6 +1696,9 @@ class PhaseReading:
                 self.mode = "other" if other else None
                 self.rest += [*body, ""]
                 return
+        if self.mode == "endpoints":  # each endpoint line a row; the fence kept as written
+            matches = (ENDPOINT_RE.match(" ".join(line.split())) for line in body)
+            self.endpoints += [ApiEndpoint(**_endpoint_values(m)) for m in matches if m]
         if self.mode == "deliverables":
             self.deliverables += [*_body(lines).split("\n"), ""]
         else:

@@ -332,3 +332,23 @@ def test_a_risk_table_whose_impact_is_told_not_rated():
     )
     risks = [(r.risk, r.impact, r.mitigation) for r in read(document).risks]
     assert risks == [("모델 저신뢰", "medium", "재촬영")]
+
+
+def test_success_criteria_written_as_check_marked_lines():
+    document = (
+        "# Plan: P\n\n## Success Criteria\n\nBy the end:\n\n✅ App deployed  \n✅ Tests pass  \n"
+    )
+    assert [c.text for c in read(document).success_criteria] == ["✅ App deployed", "✅ Tests pass"]
+
+
+def test_endpoints_listed_in_a_fence_under_a_phases_api_label():
+    document = (
+        "# Plan: P\n\n## API Endpoints\n\n- GET /api/me - the user\n\n### Phase 1: Auth\n\n"
+        "**Tasks:**\n- [ ] Login\n\n**API Endpoints:**\n```\nPOST /api/login\nGET  /api/me\n```\n"
+    )
+    content = read(document)
+    assert [(e.method, e.endpoint) for e in content.api_endpoints] == [
+        ("GET", "/api/me"),
+        ("POST", "/api/login"),
+    ]
+    assert phases(content) == [("Auth", ["Login"])]
