@@ -182,7 +182,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "risks": ("Risks and Mitigations",
         "risk", "risk mitigation", "riesgos y ambigüedades", "리스크", "風險", "風險與緩解",
         "风险与对策",
-         "risk assessment", "risks", "risk register",
+         "risk assessment", "risks", "risk register", "challenges", "challenges and solutions",
               "risks and mitigation", "risk analysis", "risk management", "known risks",
               "risks & mitigations", "风险", "风险与缓解", "风险评估", "リスク", "リスクと対策",
               "위험", "위험 및 완화", "riesgos", "riesgos y mitigaciones"),

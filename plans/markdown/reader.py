@@ -229,10 +229,11 @@ RISK_FACT_RE = re.compile(
     r"^\**(impact|likelihood|probability|severity|mitigation)\**\s*[:\uff1a]\s*\**\s*(.+)$", re.I
 )
 RISK_LABEL_RE = re.compile(
-    r"^[-*]?\s*\**(impact|likelihood|probability|severity|mitigation)\**\s*[:\uff1a]\s*\**\s*(.*)$",
+    r"^[-*]?\s*\**(impact|likelihood|probability|severity|mitigation|solution)\**\s*[:\uff1a]"
+    r"\s*\**\s*(.*)$",
     re.I,
 )
-RISK_FACT_NAMES = {"probability": "likelihood", "severity": "impact"}
+RISK_FACT_NAMES = {"probability": "likelihood", "severity": "impact", "solution": "mitigation"}
 # An endpoint written as a line or a heading: "POST /api/login - Sign in", "`GET /users`".
 ENDPOINT_RE = re.compile(
     r"^`?(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+`?(/[^\s`]*)`?\s*(?:[-—\u2013:|]\s*(.*))?$"
@@ -1201,6 +1202,8 @@ class Importer:
                 # the measures listed under the label, when it has none on its line
                 values["mitigation"] = value or "; ".join(text for text, _ in items)
                 items = [] if not value else items
+                if fact and fact.group(1).lower() != "mitigation":
+                    kept.append(line)  # "**Solution**:": the label as written
             else:
                 kept.append(line)
                 continue

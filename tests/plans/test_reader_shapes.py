@@ -352,3 +352,12 @@ def test_endpoints_listed_in_a_fence_under_a_phases_api_label():
         ("POST", "/api/login"),
     ]
     assert phases(content) == [("Auth", ["Login"])]
+
+
+def test_challenges_with_their_solutions_are_risks():
+    document = (
+        "# Plan: P\n\n## Potential Challenges and Solutions\n\n### Challenge 1: Paths\n\n"
+        "**Problem**: paths may not exist.\n\n**Solution**:\n- Clear errors\n- Fallback\n"
+    )
+    risks = [(r.risk, r.mitigation) for r in read(document).risks]
+    assert risks == [("Challenge 1: Paths", "Clear errors; Fallback")]
