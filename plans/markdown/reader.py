@@ -791,6 +791,12 @@ class Importer:
             self.phase_child_level = block.level
             self.phase(block, children, _plain(block.heading).strip() or block.heading)
             return end
+        if target is None and not self.has_phase_headings and self.work_heading(block):
+            # no phase is named anywhere: a heading over a checklist ("### 3.1 Lock down the
+            # policy" over "- [ ] …"), or a work package ("## Task 3: …"), is a phase
+            self.placed[i] = "phase"
+            self.phase(block, children, _plain(block.heading).strip() or block.heading)
+            return end
         if target in (None, "phases") and self.phases_from_list(block, children):
             self.placed[i] = "phases"
             self.current = ""
@@ -857,6 +863,20 @@ class Importer:
             return True
         self.phase_numbers.add(key)
         return False
+
+    def work_heading(self, block: Block) -> bool:
+        """Whether a heading names a piece of work: "Task 3: …" over its details, or any
+        heading whose own body is a checklist."""
+        if block.level > 6:
+            return False
+        if re.match(
+            r"^(?:task|tarea|任务|任務|タスク|작업)\s*\d+(?!\.\d)\b", _plain(block.heading), re.I
+        ):
+            return True
+        return _has_boxes(block) and all(
+            seg.kind == "list" or not BOLD_LINE_RE.match(block.lines[seg.start])
+            for seg in block.segments
+        )
 
     def under_phase_words(self, i: int) -> bool:
         """Whether the heading over the one at i says it holds phases ("## Phase Details")."""

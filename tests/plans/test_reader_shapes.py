@@ -361,3 +361,20 @@ def test_challenges_with_their_solutions_are_risks():
     )
     risks = [(r.risk, r.mitigation) for r in read(document).risks]
     assert risks == [("Challenge 1: Paths", "Clear errors; Fallback")]
+
+
+def test_with_no_phase_named_a_heading_over_a_checklist_is_a_phase():
+    document = (
+        "# Plan: P\n\n## 3. Tracked Issues\n\n### 3.1 Lock down inserts — [#2](x)\n\n"
+        "**Priority:** High\n\n- [ ] Add a policy\n- [x] Test it\n\n"
+        "## 4. Ideas\n\n### 4.1 Badges\n\n- Maybe later\n"
+    )
+    assert phases(read(document)) == [("Lock down inserts — [#2](x)", ["Add a policy", "Test it"])]
+
+
+def test_with_no_phase_named_task_headings_are_work_packages():
+    document = (
+        "# Plan: P\n\n## Task 1: Parser\n\n### 1.1 Tokens\n\nText.\n\n"
+        "## Task 2: Tests\n\nOne file.\n"
+    )
+    assert phases(read(document)) == [("Task 1: Parser", ["1.1 Tokens"]), ("Task 2: Tests", [])]
