@@ -647,7 +647,10 @@ class Importer:
         self.phases_level = self.phase_child_level = 99
         self.phase_numbers: set[tuple[str, str]] = set()  # ("phase", "2") of phases read
         self.has_phase_headings = any(
-            b.heading and phase_name(b.heading) and not self.in_other_section(n)
+            b.heading
+            and phase_name(b.heading)
+            and section_of(b.key) is None  # "Phase 2.5 Goals" names the goals
+            and not self.in_other_section(n)
             for n, b in enumerate(blocks)
         )
         self.keep("Before the first heading", _body(preamble), "kept verbatim")
