@@ -1330,6 +1330,7 @@ class Importer:
             return
         phase = Phase(name=name[: max_length(Phase, "name")])
         reading = PhaseReading(phase)
+        reading.checklists = any(_has_boxes(part) for part in [block, *children])
         labelled = any(PHASE_LABELS.get(normalize(c.heading)) == "tasks" for c in children)
         for part in [block, *children]:
             if part is not block:
@@ -1557,7 +1558,8 @@ NOT_TASKS = tuple(
         "dependencies", "duration", "risks", "objective", "goal", "goals", "outcome", "results",
         "deliverable", "output", "検証", "テスト", "成果", "目標", "테스트", "검증", "산출물",
         "测试", "验证", "验收", "目标", "交付", "pruebas", "verificación", "verificacion",
-        "archivos", "resultado", "objetivo", "entregable",
+        "archivos", "resultado", "objetivo", "entregable", "文件", "檔案", "ファイル", "파일",
+        "alternatives", "options", "assumptions", "summary", "references", "examples",
     )
 )  # fmt: skip
 
@@ -1632,6 +1634,13 @@ def _steps_only(block: Block) -> bool:
     )
 
 
+def _has_boxes_in(block: Block, segment: Segment) -> bool:
+    return any(
+        (item := ITEM_RE.match(block.lines[start])) is not None and item.group(2) is not None
+        for start, _ in segment.items
+    )
+
+
 def _has_boxes(block: Block) -> bool:
     """Whether a list under the heading is a checklist ("- [ ] …")."""
     return any(
@@ -1665,6 +1674,7 @@ class PhaseReading:
     mode: str | None = None  # "tasks", "deliverables", "other" (some other label) or None
     labels: list[str] = field(default_factory=list)  # labels the writer writes otherwise
     endpoints: list[ApiEndpoint] = field(default_factory=list)  # endpoints the phase lists
+    checklists: bool = False  # whether the phase holds a checklist ("- [ ] …")
 
     def named(self, label: str) -> None:
         if not set(re.findall(r"\w+", label.lower())) <= WRITTEN_LABEL_WORDS:
@@ -1683,7 +1693,15 @@ class PhaseReading:
             first = LABEL_RE.match(body[0])
             if first:  # the template's own shape: "- **Tasks:**" with the tasks under it
                 self.labelled(lines)
-            elif self.mode == "tasks" or (self.mode is None and not self.tasks):
+            elif self.mode == "tasks":
+                self.listed(block, segment)
+            elif (
+                self.mode is None
+                and not self.tasks
+                and (not self.checklists or _has_boxes_in(block, segment))
+            ):
+                # nothing says which list is the work: the first, or in a phase that keeps
+                # checklists, the first checklist ("How it works:" 1. 2. 3. is no work)
                 self.listed(block, segment)
             elif self.mode == "deliverables":
                 self.deliverables += [*_body(lines).split("\n"), ""]

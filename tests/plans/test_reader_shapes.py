@@ -378,3 +378,12 @@ def test_with_no_phase_named_task_headings_are_work_packages():
         "## Task 2: Tests\n\nOne file.\n"
     )
     assert phases(read(document)) == [("Task 1: Parser", ["1.1 Tokens"]), ("Task 2: Tests", [])]
+
+
+def test_in_a_phase_that_keeps_a_checklist_its_first_checklist_is_the_work():
+    document = (
+        "# Plan: P\n\n### Phase 6 — Notifications\n\n**How it works:**\n1. API checks tokens\n"
+        "2. Twilio sends\n\n**Setup steps:**\n- [ ] Create account\n- [ ] Add keys\n\n"
+        "**Files:**\n- [a.ts](a.ts)\n"
+    )
+    assert phases(read(document)) == [("Notifications", ["Create account", "Add keys"])]
