@@ -818,7 +818,9 @@ class Importer:
             return self.text_section(block, children, TEXT_FIELDS[target], i, end)
         handler = getattr(self, f"section_{target}", None) if target else None
         if handler is None:
-            self.keep(block.heading, block.raw, "no matching section: kept verbatim")
+            rest = self.labelled_rows(block)
+            self.current = ""
+            self.keep(block.heading, "\n".join([block.raw_heading, "", *rest]), "kept verbatim")
             return i + 1
         handler(block)
         following = i + 1
@@ -880,6 +882,33 @@ class Importer:
             seg.kind == "list" or not BOLD_LINE_RE.match(block.lines[seg.start])
             for seg in block.segments
         )
+
+    def labelled_rows(self, block: Block) -> list[str]:
+        """A section of no template name may hold rows of one under a bold label ("**Technical
+        Risks**" over a table, "**Documentation Updates**" over a list): those become rows of
+        that section. Returns the block's lines with the rows' list or table taken out (the
+        label line stays, as written)."""
+        rest: list[str] = []
+        segments = block.segments
+        n = 0
+        while n < len(segments):
+            segment = segments[n]
+            lines = [line for line in block.text_of(segment) if line.strip()]
+            bold = BOLD_LINE_RE.match(lines[0]) if len(lines) == 1 else None
+            target = section_of(normalize(bold.group(1))) if bold else None
+            following = segments[n + 1] if n + 1 < len(segments) else None
+            handler = getattr(self, f"section_{target}", None) if target in LABEL_ROWS else None
+            if handler and following is not None and following.kind in ("list", "table"):
+                part = Block(7, bold.group(1).strip(), block.lines, lines[0])  # type: ignore[union-attr]
+                part.segments = [following]
+                self.current = target or ""
+                handler(part)
+                rest += [*_verbatim(block, segment)]
+                n += 2
+                continue
+            rest += _verbatim(block, segment)
+            n += 1
+        return rest
 
     def under_phase_words(self, i: int) -> bool:
         """Whether the heading over the one at i says it holds phases ("## Phase Details")."""
@@ -1570,6 +1599,10 @@ PHASE_COLUMN_WORDS = {
     for w in ("phase", "stage", "step", "milestone", "sprint", "iteration", "fase", "etapa",
               "阶段", "階段", "フェーズ", "段階", "단계")
 }  # fmt: skip
+
+# Row sections a bold label may introduce inside a section of no template name.
+LABEL_ROWS = {"risks", "documentation", "open_questions", "api_endpoints", "feature_flags",
+              "team_members", "success_criteria", "goals"}  # fmt: skip
 
 # Sections whose sub-headings named "Phase N" are that section's stages, not phases of work.
 NOT_PHASE_SECTIONS = {

@@ -387,3 +387,15 @@ def test_in_a_phase_that_keeps_a_checklist_its_first_checklist_is_the_work():
         "**Files:**\n- [a.ts](a.ts)\n"
     )
     assert phases(read(document)) == [("Notifications", ["Create account", "Add keys"])]
+
+
+def test_rows_under_a_bold_label_in_a_section_of_no_template_name():
+    document = (
+        "# Plan: P\n\n## Scope\n\nWhat we change.\n\n**Technical Risks**\n\n"
+        "| Risk | Likelihood | Mitigation |\n|---|---|---|\n| Format change | M | Adapter |\n\n"
+        "**Documentation Updates**\n- [ ] README\n"
+    )
+    content = read(document)
+    assert [(r.risk, r.likelihood) for r in content.risks] == [("Format change", "medium")]
+    assert [d.text for d in content.documentation_updates] == ["README"]
+    assert "What we change." in content.plan.additional_notes
