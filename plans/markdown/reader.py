@@ -393,6 +393,35 @@ def _items(block: Block, ticks: bool = True) -> tuple[list[tuple[str, bool | Non
     return items, rest
 
 
+FACT_ITEM_RE = re.compile(r"^\s*[-*+]\s+\w+\s*[:\uff1a]\s*\S")
+LEAD_LINE_RE = re.compile(r"^\*\*[^*]+\*\*\s*[:\uff1a]?\s*\S")
+
+
+def _fold_facts(block: Block) -> None:
+    """A row written as a bold lead line with its facts listed right under it ("**Primary
+    Metric:** time to first sync" over "- Target: 1 day", "- Current: unmeasured"): the list is
+    the row's detail, not rows of its own, so it joins the lead line's segment as one item."""
+    merged: list[Segment] = []
+    for segment in block.segments:
+        before = merged[-1] if merged else None
+        if (
+            before is not None
+            and before.kind == "other"
+            and before.end - before.start == 1
+            and before.end == segment.start
+            and segment.kind == "list"
+            and LEAD_LINE_RE.match(block.lines[before.start])
+            and all(FACT_ITEM_RE.match(block.lines[a]) for a, _ in segment.items)
+        ):
+            lead = block.lines[before.start]
+            # one item: the lead line, then its facts, as one list item of the section
+            block.lines[before.start] = f"- {lead}"
+            merged[-1] = Segment("list", before.start, segment.end, [(before.start, segment.end)])
+            continue
+        merged.append(segment)
+    block.segments = merged
+
+
 def _table_items(block: Block) -> tuple[list[tuple[str, bool | None]], list[str]] | None:
     """A list section written as a table: each row one item, its cells in one line ("OQ-1 —
     Which parser? — Phase D"); the table's heading rows and every other segment stay as
@@ -1010,6 +1039,7 @@ class Importer:
         return i + 1 + j
 
     def _list_rows(self, block: Block, model: Any, attr: str) -> None:
+        _fold_facts(block)
         items, rest = _items(block, ticks=model is not OpenQuestion)
         if not items:  # written otherwise: a table, or bold lines over paragraphs
             found = _table_items(block) or _titled_items(block) or _marked_lines(block)

@@ -399,3 +399,14 @@ def test_rows_under_a_bold_label_in_a_section_of_no_template_name():
     assert [(r.risk, r.likelihood) for r in content.risks] == [("Format change", "medium")]
     assert [d.text for d in content.documentation_updates] == ["README"]
     assert "What we change." in content.plan.additional_notes
+
+
+def test_a_lead_line_with_its_facts_listed_under_it_is_one_row():
+    document = (
+        "# Plan: P\n\n## Success Metrics\n\n**Primary Metric:** Time to first sync\n"
+        "- Current: unmeasured\n- Target: 1 day\n\n**Guardrails:**\n- Opt-out rate: flat\n"
+    )
+    assert [c.text for c in read(document).success_criteria] == [
+        "**Primary Metric:** Time to first sync - Current: unmeasured - Target: 1 day",
+        "Opt-out rate: flat",
+    ]
