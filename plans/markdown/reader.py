@@ -1431,12 +1431,12 @@ class Importer:
                 reading.segment(part.text_of(segment), segment, part)
         self.renamed += [label for label in reading.labels if label not in self.renamed]
         known = {(e.method, e.endpoint) for e in self.content.api_endpoints}
-        for endpoint in reading.endpoints:  # each once: the API table may list it already
-            if (endpoint.method, endpoint.endpoint) not in known and _fits(
-                ApiEndpoint, {"endpoint": endpoint.endpoint}
+        for row in reading.endpoints:  # each once: the API table may list it already
+            if (row.method, row.endpoint) not in known and _fits(
+                ApiEndpoint, {"endpoint": row.endpoint}
             ):
-                self.content.api_endpoints.append(endpoint)
-                known.add((endpoint.method, endpoint.endpoint))
+                self.content.api_endpoints.append(row)
+                known.add((row.method, row.endpoint))
         phase.deliverables = "\n".join(reading.deliverables).strip("\n")
         self.content.phases.append(PhaseContent(phase, reading.tasks))
         days = f", {phase.effort} person-days" if phase.effort is not None else ""
