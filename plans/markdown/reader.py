@@ -20,6 +20,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from plans.content import ROW_MODELS, PhaseContent, PlanContent
+from plans.markdown.fences import nested_fences
 from plans.models import (
     ApiEndpoint,
     DocumentationUpdate,
@@ -154,15 +155,32 @@ def section_of(key: str) -> str | None:
         return ALIASES[key]
     name = phase_name(key)
     if name is not None:  # "Phase 2.5 Goals": the goals of the plan, written for a phase
-        named = ALIASES.get(normalize(name))
-        return named if named in ("goals", "success_criteria") else None
+        named = section_of(normalize(name)) if normalize(name) != key else None
+        return named if named in PHASE_ROW_SECTIONS else None
     for prefix in PREFIXES:
         if key.startswith(prefix) and (
             len(key) == len(prefix) or key[len(prefix)] == " " or not prefix[-1].isascii()
         ):
             return ALIASES[prefix]
+    # "Project Goals", "Technical Risks", "데모 성공 기준": a row section's name after a word
+    # or two that say whose; never "Non-Goals", whose rows are the opposite.
+    words = key.split()
+    for n in (1, 2):
+        qualifier, name = words[:n], " ".join(words[n:])
+        if ALIASES.get(name) in QUALIFIED_SECTIONS and not set(qualifier) & NEGATIONS:
+            return ALIASES[name]
     return None
 
+
+# Row sections a heading may name after a qualifier ("Project Goals"), and words that turn a
+# name into its opposite.
+QUALIFIED_SECTIONS = {"goals", "success_criteria", "risks", "open_questions", "user_stories"}
+NEGATIONS = {"non", "no", "not", "out", "anti"}
+
+
+# Row sets a phase heading may name as its own ("Phase 2 Risks", "Sprint 3 Success Criteria"):
+# those are rows of the plan, written for one phase. ("Phase 4: Testing" is a phase.)
+PHASE_ROW_SECTIONS = {"goals", "success_criteria", "risks", "team_members"}
 
 # Where a heading may be placed, as the import preview offers it.
 TARGETS: dict[str, str] = {
@@ -196,7 +214,7 @@ PHASE_RE = re.compile(
     r"フェーズ|ステップ|段階|단계|스프린트)\s*(" + _NUM + r")"
     r"|第\s*(" + _NUM + r")\s*(?:阶段|階段|步|期|フェーズ|段階|周)"
     r"|(\d+)\s*(?:단계|段階))"
-    r"(?![\w.])\s*(?:\([^)]*\))?\s*[:\uff1a.\-—\u2013)|]?\s*(.*)$",
+    r"(?!\w|\.\w)\s*(?:\([^)]*\))?\s*[:\uff1a.\-—\u2013)|]?\s*(.*)$",
     re.I,
 )
 FENCE_RE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -210,7 +228,21 @@ OTHER_LABEL_RE = re.compile(r"^\s*(?:\*\*[^*]+\*\*\s*:?|[^\s].{0,60}:)\s*$")
 RISK_FACT_RE = re.compile(
     r"^\**(impact|likelihood|probability|severity|mitigation)\**\s*[:\uff1a]\s*\**\s*(.+)$", re.I
 )
+RISK_LABEL_RE = re.compile(
+    r"^[-*]?\s*\**(impact|likelihood|probability|severity|mitigation|solution)\**\s*[:\uff1a]"
+    r"\s*\**\s*(.*)$",
+    re.I,
+)
+RISK_FACT_NAMES = {"probability": "likelihood", "severity": "impact", "solution": "mitigation"}
+# An endpoint written as a line or a heading: "POST /api/login - Sign in", "`GET /users`".
+ENDPOINT_RE = re.compile(
+    r"^`?(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+`?(/[^\s`]*)`?\s*(?:[-—\u2013:|]\s*(.*))?$"
+)
+# A numbered sub-heading: "1.2 Build", "3. Screens", "4a: Imports", "A.1 Reconcile".
+NUMBERED_HEADING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*[a-z]?|[A-Z]\.\d+(?:\.\d+)*)[.:)]?\s+\S")
 BOLD_LINE_RE = re.compile(r"^\s{0,3}(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
+# A level as the writer writes it or as the template shows it: read back as written.
+_LEVEL_AS_WRITTEN = {"low", "medium", "high", "Low", "Medium", "High"}
 LEVELS = {normalize(word): level for level, words in LEVEL_WORDS.items() for word in words}
 
 
@@ -233,13 +265,18 @@ def read_document(data: bytes) -> str:
 PARSER = MarkdownIt("commonmark", {"maxNesting": 20}).enable("table").disable("inline")
 
 
+def parse_blocks(text: str) -> list[Any]:
+    """The parser's block tokens of a document (see plans.markdown.fences.nested_fences)."""
+    return PARSER.parse(nested_fences(text))
+
+
 def split_blocks(text: str) -> tuple[list[str], list[Block]]:
     """Lines before the first heading, and one block per heading. Headings, lists, tables,
     fences and HTML come from the parser (a heading in a fence or a quote is no heading); a
     paragraph that is one bold "Phase N" line (``**Phase 2: Build**``) is read as a heading
     below every other. Bodies are the source lines, exactly as written."""
     lines = text.split("\n")
-    tokens = PARSER.parse(text)
+    tokens = parse_blocks(text)
     preamble: list[str] = []
     blocks: list[Block] = []
     spans: list[tuple[str, int, int, list[tuple[int, int]]]] = []  # kind, start, end, items
@@ -354,6 +391,94 @@ def _items(block: Block, ticks: bool = True) -> tuple[list[tuple[str, bool | Non
             text, checked = read
             items.append((f"[x] {text}" if checked and ticks else text, checked))
     return items, rest
+
+
+FACT_ITEM_RE = re.compile(r"^\s*[-*+]\s+\w+\s*[:\uff1a]\s*\S")
+LEAD_LINE_RE = re.compile(r"^\*\*[^*]+\*\*\s*[:\uff1a]?\s*\S")
+
+
+def _fold_facts(block: Block) -> None:
+    """A row written as a bold lead line with its facts listed right under it ("**Primary
+    Metric:** time to first sync" over "- Target: 1 day", "- Current: unmeasured"): the list is
+    the row's detail, not rows of its own, so it joins the lead line's segment as one item."""
+    merged: list[Segment] = []
+    for segment in block.segments:
+        before = merged[-1] if merged else None
+        if (
+            before is not None
+            and before.kind == "other"
+            and before.end - before.start == 1
+            and before.end == segment.start
+            and segment.kind == "list"
+            and LEAD_LINE_RE.match(block.lines[before.start])
+            and all(FACT_ITEM_RE.match(block.lines[a]) for a, _ in segment.items)
+        ):
+            lead = block.lines[before.start]
+            # one item: the lead line, then its facts, as one list item of the section
+            block.lines[before.start] = f"- {lead}"
+            merged[-1] = Segment("list", before.start, segment.end, [(before.start, segment.end)])
+            continue
+        merged.append(segment)
+    block.segments = merged
+
+
+def _table_items(block: Block) -> tuple[list[tuple[str, bool | None]], list[str]] | None:
+    """A list section written as a table: each row one item, its cells in one line ("OQ-1 —
+    Which parser? — Phase D"); the table's heading rows and every other segment stay as
+    written. None when the section has no table."""
+    tables = [seg for seg in block.segments if seg.kind == "table"]
+    if not tables:
+        return None
+    items: list[tuple[str, bool | None]] = []
+    rest: list[str] = []
+    for segment in block.segments:
+        lines = [line for line in block.text_of(segment) if line.strip()]
+        if segment.kind != "table" or len(lines) < 3:
+            rest += _verbatim(block, segment)
+            continue
+        rest += [*lines[:2], ""]
+        for line in lines[2:]:
+            cells = (" ".join(_one_line(c).split()) for c in split_row(line))
+            items.append((" — ".join(c for c in cells if c), None))
+    return items, rest
+
+
+CHECK_MARKS = "✅✔✓☑☐⬜❌✗✘"
+
+
+def _marked_lines(block: Block) -> tuple[list[tuple[str, bool | None]], list[str]] | None:
+    """A list section written as lines that each open with a check mark ("✅ Tests pass"):
+    each line one item; other lines stay as written. None when no line is so marked."""
+    items: list[tuple[str, bool | None]] = []
+    rest: list[str] = []
+    for segment in block.segments:
+        lines = _verbatim(block, segment)
+        if segment.kind != "other":
+            rest += lines
+            continue
+        kept = []
+        for line in lines:
+            if line.strip()[:1] in CHECK_MARKS and len(line.strip()) > 1:
+                items.append((line.strip(), None))
+            elif line.strip():
+                kept.append(line)
+        rest += [*kept, ""] if kept else []
+    return (items, rest) if items else None
+
+
+def _titled_items(block: Block) -> tuple[list[tuple[str, bool | None]], list[str]] | None:
+    """A list section written as bold lines, each over one paragraph ("**Scaling**" then
+    "How do we grow?"): each pair one item. None when the section is not all such pairs."""
+    parts = [block.text_of(seg) for seg in block.segments]
+    bodies = [[line.strip() for line in part if line.strip()] for part in parts]
+    if len(bodies) < 2 or len(bodies) % 2 or any(seg.kind != "other" for seg in block.segments):
+        return None
+    items: list[tuple[str, bool | None]] = []
+    for title, text in zip(bodies[::2], bodies[1::2], strict=True):
+        if len(title) != 1 or not BOLD_LINE_RE.match(title[0]) or BOLD_LINE_RE.match(text[0]):
+            return None
+        items.append((" ".join([title[0], *text]), None))
+    return items, []
 
 
 def split_row(line: str) -> list[str]:
@@ -549,6 +674,14 @@ class Importer:
         self.title(blocks)
         self.has_phases_group = any(b.heading and section_of(b.key) == "phases" for b in blocks)
         self.phases_level = self.phase_child_level = 99
+        self.phase_numbers: set[tuple[str, str]] = set()  # ("phase", "2") of phases read
+        self.has_phase_headings = any(
+            b.heading
+            and phase_name(b.heading)
+            and section_of(b.key) is None  # "Phase 2.5 Goals" names the goals
+            and not self.in_other_section(n)
+            for n, b in enumerate(blocks)
+        )
         self.keep("Before the first heading", _body(preamble), "kept verbatim")
         self.walk(blocks)
         if self.renamed:
@@ -628,7 +761,6 @@ class Importer:
             block.heading
             and section_of(block.key)
             and block.heading not in CANONICAL_HEADINGS
-            and not phase_name(block.heading)
             and not any(n.startswith(block.raw_heading) for n in self.notes[notes:])
         ):
             self.renamed.append(block.heading)
@@ -667,8 +799,21 @@ class Importer:
         target = chosen or section_of(block.key)
         self.placed[i] = target or ""
         name = phase_name(block.heading) if target is None else None
+        if name and (normalize(name) in PHASE_PART_NAMES or self.in_other_section(i)):
+            name = None  # "Week 1 Deliverables", or a rollout's "Phase 2": not a phase of work
         inside = block.level > self.phases_level
-        if name and (inside or block.level == self.phases_level or not self.has_phases_group):
+        if name and self.phase_group(block, children, name):
+            target = "phases"  # a group of phases: its children are the phases
+            self.placed[i] = target
+            self.renamed.append(block.heading)
+        elif name and self.told_again(block):
+            self.placed[i] = ""  # "Phase 1" once more (an effort recap): kept as written
+        elif name and (
+            inside
+            or block.level == self.phases_level
+            or not self.has_phases_group
+            or self.under_phase_words(i)
+        ):
             self.placed[i] = "phase"
             self.phase(block, children, name)
             return end
@@ -678,6 +823,21 @@ class Importer:
             self.phase_child_level = block.level
             self.phase(block, children, _plain(block.heading).strip() or block.heading)
             return end
+        if target is None and not self.has_phase_headings and self.work_heading(block):
+            # no phase is named anywhere: a heading over a checklist ("### 3.1 Lock down the
+            # policy" over "- [ ] …"), or a work package ("## Task 3: …"), is a phase
+            self.placed[i] = "phase"
+            self.phase(block, children, _plain(block.heading).strip() or block.heading)
+            return end
+        if target in (None, "phases") and self.phases_from_list(block, children):
+            self.placed[i] = "phases"
+            self.current = ""
+            return i + 1
+        if target in (None, "phases") and self.phases_from_table(block):
+            self.placed[i] = "phases"
+            self.current = ""
+            self.keep(block.heading, block.raw, "table of phases kept verbatim as well")
+            return i + 1
         self.current = target or ""
         if target == "phases":
             self.phases_level, self.phase_child_level = block.level, 99
@@ -687,14 +847,16 @@ class Importer:
             return self.text_section(block, children, TEXT_FIELDS[target], i, end)
         handler = getattr(self, f"section_{target}", None) if target else None
         if handler is None:
-            self.keep(block.heading, block.raw, "no matching section: kept verbatim")
+            rest = self.labelled_rows(block)
+            self.current = ""
+            self.keep(block.heading, "\n".join([block.raw_heading, "", *rest]), "kept verbatim")
             return i + 1
         handler(block)
         following = i + 1
         if target in GROUPED:  # "### Technical" under "## Success Criteria": more of its rows
             while (
                 following < end
-                and not section_of(blocks[following].key)
+                and section_of(blocks[following].key) in (None, target)
                 and not phase_name(blocks[following].heading)
             ):
                 child = blocks[following]
@@ -704,6 +866,148 @@ class Importer:
         return following
 
     # Sections ---------------------------------------------------------------------------
+
+    def in_other_section(self, i: int) -> bool:
+        """Whether the heading at i sits under a section of the template that is not the
+        phases' (a rollout's "Phase 1..5" are its stages; a test plan's "Phase 1" its runs),
+        unless that heading says it holds phases ("Rollout Phases", "Release Stages")."""
+        level = self.blocks[i].level
+        for parent in reversed(self.blocks[:i]):
+            if parent.level >= level or not parent.heading:
+                continue
+            level = parent.level
+            section = section_of(parent.key)
+            words = set(normalize(parent.heading).split())
+            if section is None and "rollout" in words:  # "Post-Rollout Activities"
+                section = "rollout"
+            if section is not None:  # the nearest heading of a section decides
+                return section in NOT_PHASE_SECTIONS and not words & PHASE_GROUP_WORDS
+        return False
+
+    def told_again(self, block: Block) -> bool:
+        """Whether a phase heading names a phase already read ("Phase 2" twice: the second a
+        recap of the first, such as an effort breakdown)."""
+        match = PHASE_RE.match(_plain(block.heading).strip())
+        number = match and next((g for g in match.groups()[:3] if g), None)
+        if not match or number is None:
+            return False
+        word = _plain(block.heading).strip()[: match.start(1) if match.group(1) else 0].lower()
+        key = (word.strip(), number.lower())
+        if key in self.phase_numbers:
+            return True
+        self.phase_numbers.add(key)
+        return False
+
+    def work_heading(self, block: Block) -> bool:
+        """Whether a heading names a piece of work: "Task 3: …" over its details, or any
+        heading whose own body is a checklist."""
+        if block.level > 6:
+            return False
+        if re.match(
+            r"^(?:task|tarea|任务|任務|タスク|작업)\s*\d+(?!\.\d)\b", _plain(block.heading), re.I
+        ):
+            return True
+        return _has_boxes(block) and all(
+            seg.kind == "list" or not BOLD_LINE_RE.match(block.lines[seg.start])
+            for seg in block.segments
+        )
+
+    def labelled_rows(self, block: Block) -> list[str]:
+        """A section of no template name may hold rows of one under a bold label ("**Technical
+        Risks**" over a table, "**Documentation Updates**" over a list): those become rows of
+        that section. Returns the block's lines with the rows' list or table taken out (the
+        label line stays, as written)."""
+        rest: list[str] = []
+        segments = block.segments
+        n = 0
+        while n < len(segments):
+            segment = segments[n]
+            lines = [line for line in block.text_of(segment) if line.strip()]
+            bold = BOLD_LINE_RE.match(lines[0]) if len(lines) == 1 else None
+            target = section_of(normalize(bold.group(1))) if bold else None
+            following = segments[n + 1] if n + 1 < len(segments) else None
+            handler = getattr(self, f"section_{target}", None) if target in LABEL_ROWS else None
+            if handler and following is not None and following.kind in ("list", "table"):
+                part = Block(7, bold.group(1).strip(), block.lines, lines[0])  # type: ignore[union-attr]
+                part.segments = [following]
+                self.current = target or ""
+                handler(part)
+                rest += [*_verbatim(block, segment)]
+                n += 2
+                continue
+            rest += _verbatim(block, segment)
+            n += 1
+        return rest
+
+    def under_phase_words(self, i: int) -> bool:
+        """Whether the heading over the one at i says it holds phases ("## Phase Details")."""
+        level = self.blocks[i].level
+        parent = next((b for b in reversed(self.blocks[:i]) if b.level < level), None)
+        words = set(normalize(parent.heading).split()) if parent and parent.heading else set()
+        return bool(words & (PHASE_GROUP_WORDS | {"phase", "stage", "milestone", "sprint"}))
+
+    def phases_from_list(self, block: Block, children: list[Block]) -> bool:
+        """Phases written as a list: each item a bold phase name ("1. **Phase 1: Layout**")
+        over nested bullets, its tasks. Only a list all of whose items are such."""
+        found: list[tuple[str, str, list[str]]] = []
+        rest: list[str] = []
+        for segment in block.segments:
+            items = []
+            for start, end in segment.items if segment.kind == "list" else []:
+                lines = [line for line in block.lines[start:end] if line.strip()]
+                item = ITEM_RE.match(lines[0])
+                bold = re.match(r"^\*\*(.+?)\*\*\s*:?\s*$", item.group(3)) if item else None
+                name = phase_name(bold.group(1)) if bold else None
+                if bold and name and len(lines) > 1:
+                    items.append((bold.group(1), name, lines[1:]))
+            if items and len(items) == len(segment.items):
+                found += items
+            else:
+                rest += _verbatim(block, segment)
+        if not found:
+            return False
+        for title, name, lines in found:
+            tasks, left = _nested_items(lines)
+            phase = Phase(name=name[: max_length(Phase, "name")])
+            self.content.phases.append(PhaseContent(phase, tasks))
+            written = Counter(re.findall(r"\w+", f"Phase {len(self.content.phases)}: {name}"))
+            if left or Counter(re.findall(r"\w+", title)) - written:  # kept as written
+                rest += [f"**{title}**", *left, ""]
+        self.report.append(ReportLine(block.heading, f"→ {len(found)} phases (a list)"))
+        rest += [line for child in children for line in (child.raw, "")]
+        self.keep(block.heading, "\n".join([block.raw_heading, "", *rest]), "kept verbatim")
+        return True
+
+    def phases_from_table(self, block: Block) -> bool:
+        """Phases written only as a table ("| Phase | Description |", one row a phase), in a
+        document with no phase heading: one phase a row, named by its other cells. The table
+        is kept as written too, since the phases are numbered anew."""
+        if self.has_phase_headings:
+            return False
+        for segment in block.segments:
+            lines = [line for line in block.text_of(segment) if line.strip()]
+            if segment.kind != "table" or len(lines) < 3:
+                continue
+            headers = [normalize(h) for h in split_row(lines[0])]
+            if len(headers) < 2 or headers[0] not in PHASE_COLUMN_WORDS:
+                continue
+            limit = max_length(Phase, "name")
+            for line in lines[2:]:
+                cells = [" ".join(_one_line(c).split()) for c in split_row(line)]
+                name = " — ".join(c for c in cells[1:] if c) or cells[0]
+                if name:
+                    phase = Phase(name=name[:limit])
+                    self.content.phases.append(PhaseContent(phase, []))
+            self.report.append(ReportLine(block.heading, f"→ {len(lines) - 2} phases (a table)"))
+            return True
+        return False
+
+    def phase_group(self, block: Block, children: list[Block], name: str) -> bool:
+        """Whether a phase heading holds phases ("Phase 2 Sprints" over "Sprint 3: …"): its name
+        says so, and phase headings sit under it."""
+        return bool(set(normalize(name).split()) & PHASE_GROUP_WORDS) and any(
+            phase_name(c.heading) for c in children
+        )
 
     def text_section(self, block: Block, children: list[Block], name: str, i: int, end: int) -> int:
         """A Markdown field takes its body and every sub-heading that is not a section itself.
@@ -735,7 +1039,11 @@ class Importer:
         return i + 1 + j
 
     def _list_rows(self, block: Block, model: Any, attr: str) -> None:
+        _fold_facts(block)
         items, rest = _items(block, ticks=model is not OpenQuestion)
+        if not items:  # written otherwise: a table, or bold lines over paragraphs
+            found = _table_items(block) or _titled_items(block) or _marked_lines(block)
+            items, rest = found or (items, rest)
         rows = []
         limit = model._meta.get_field("text").max_length
         for text, checked in items:
@@ -838,7 +1146,19 @@ class Importer:
             self.content.api_endpoints.append(row)
             return row
 
-        self._table_rows(block, "api_endpoints", build, "API endpoints")
+        if any(seg.kind == "table" for seg in block.segments):
+            self._table_rows(block, "api_endpoints", build, "API endpoints")
+            return
+        items, rest = _items(block, ticks=False)
+        made = 0
+        for text, _ in items:  # "POST /api/login - Sign in", "`GET /users`: the list"
+            endpoint = ENDPOINT_RE.match(text)
+            if endpoint and build(_endpoint_values(endpoint)):
+                made += 1
+            else:
+                rest.append(f"- {text}")
+        self.report.append(ReportLine(block.heading, f"→ {made} API endpoints (written as a list)"))
+        self.keep_here(block, rest, "lines that are not endpoints kept verbatim")
 
     def section_risks(self, block: Block) -> None:
         assumed = []
@@ -850,10 +1170,11 @@ class Importer:
             for name in ("impact", "likelihood"):
                 if v[name].strip():
                     read = level(v[name])
-                    if read is None:
-                        return None
-                    values[name] = read
-                    if normalize(v[name]) != read:
+                    if read is None and v[name].strip().startswith("["):
+                        return None  # the template's "[High/Medium/Low]": no risk yet
+                    # an impact told rather than rated ("users leave"): Medium, kept as written
+                    values[name] = read or "medium"
+                    if read is None or v[name].strip() not in (read, read.capitalize()):
                         written.append(f"{name.capitalize()} {_one_line(v[name])}")
                 else:  # not written: the middle level, and the report says so
                     values[name] = "medium"
@@ -880,6 +1201,8 @@ class Importer:
         """Risks written as a list: "**Risk:** … **Mitigation:** …", "Outage — mitigation: …";
         or one risk a sub-heading names, with "Impact: …", "Mitigation: …" lines under it."""
         items, rest = _items(block)
+        if block.key not in ALIASES and self._risk_of_heading(block, items, rest):
+            return
         facts = [RISK_FACT_RE.match(text) for text, _ in items]
         if section_of(block.key) is None and any(facts):
             values = {"risk": _plain(block.heading).strip(), "mitigation": ""}
@@ -895,7 +1218,7 @@ class Importer:
                 else:
                     rest.append(f"- {text}")
                     continue
-                if name != "mitigation" and fact and normalize(fact.group(2)) != values[name]:
+                if name != "mitigation" and fact and fact.group(2).strip() not in _LEVEL_AS_WRITTEN:
                     rest.append(f"- {text}")  # a level written otherwise, kept as written
             if values["risk"] and _fits(Risk, values):
                 self.content.risks.append(Risk(**values))
@@ -938,6 +1261,42 @@ class Importer:
                 rest.append(f"- {text}")
         self.report.append(ReportLine(block.heading, f"→ {made} risks (written as a list)"))
         self.keep_here(block, rest, "lines that are not risks kept verbatim")
+
+    def _risk_of_heading(
+        self, block: Block, items: list[tuple[str, bool | None]], rest: list[str]
+    ) -> bool:
+        """One risk a sub-heading names ("### Risk 1: Outage"), its facts written as lines
+        ("**Likelihood**: Low", "**Mitigation**:" over a list of measures). False when no line
+        under it is a fact."""
+        values = {"risk": _plain(block.heading).strip() or block.heading, "mitigation": ""}
+        values |= {"impact": "medium", "likelihood": "medium"}
+        kept: list[str] = []
+        found = False
+        for line in rest:
+            fact = RISK_LABEL_RE.match(line.strip())
+            name = fact and RISK_FACT_NAMES.get(fact.group(1).lower(), fact.group(1).lower())
+            value = fact.group(2).strip() if fact else ""
+            if name in ("impact", "likelihood") and level(value):
+                values[name] = level(value) or "medium"
+                if value not in _LEVEL_AS_WRITTEN:
+                    kept.append(line)  # a level written otherwise, kept as written
+            elif name == "mitigation" and not values["mitigation"] and (value or items):
+                # the measures listed under the label, when it has none on its line
+                values["mitigation"] = value or "; ".join(text for text, _ in items)
+                items = [] if not value else items
+                if fact and fact.group(1).lower() != "mitigation":
+                    kept.append(line)  # "**Solution**:": the label as written
+            else:
+                kept.append(line)
+                continue
+            found = True
+        if not found or not _fits(Risk, values):
+            return False
+        self.content.risks.append(Risk(**values))
+        self.report.append(ReportLine(block.heading, "→ 1 risk (written as a heading)"))
+        kept += [f"- {text}" for text, _ in items]
+        self.keep_here(block, kept, "lines that are not the risk's facts kept verbatim")
+        return True
 
     def section_feature_flags(self, block: Block) -> None:
         def build(v: dict[str, str]) -> FeatureFlag | None:
@@ -1026,17 +1385,38 @@ class Importer:
         its deliverables. Its sub-headings (Tasks, Deliverables, Success criteria, Rollback…)
         belong to it; what is none of these is kept verbatim, under the phase's heading."""
         self.current = ""  # what fits nowhere goes to the Additional Notes, under this heading
+        if self.work_packages(block, children):
+            return
         phase = Phase(name=name[: max_length(Phase, "name")])
         reading = PhaseReading(phase)
+        reading.checklists = any(_has_boxes(part) for part in [block, *children])
         labelled = any(PHASE_LABELS.get(normalize(c.heading)) == "tasks" for c in children)
         for part in [block, *children]:
             if part is not block:
                 key = normalize(part.heading)
-                work = not labelled and not section_of(key) and not _not_tasks(key)
-                if key in PHASE_LABELS:
+                own = phase_name(part.heading)  # "Week 2 Deliverable": of the phase, no work
+                work = not labelled and key not in ALIASES and not _not_tasks(key)
+                work = work and not (own and _not_tasks(normalize(own)))
+                endpoint = ENDPOINT_RE.match(part.heading.strip())
+                if endpoint and _fits(ApiEndpoint, _endpoint_values(endpoint)):
+                    # "##### POST /api/start" in a phase: an endpoint the phase builds
+                    self.content.api_endpoints.append(ApiEndpoint(**_endpoint_values(endpoint)))
+                    reading.mode = "other"
+                    reading.rest += [part.raw_heading, ""]
+                elif key in PHASE_LABELS:
                     reading.mode = PHASE_LABELS[key]
                     reading.named(part.heading)
-                elif work and any(seg.kind == "list" for seg in part.segments):
+                elif (
+                    work
+                    and (NUMBERED_HEADING_RE.match(part.heading) or _steps_only(part))
+                    and not _has_boxes(part)
+                    and len(part.heading) <= max_length(Task, "text")
+                ):
+                    # "#### 1.2 Build the queue" over its details: the heading is one task,
+                    # its lists and code the task's details (kept under the phase)
+                    reading.tasks.append(_new_task(part.heading, False))
+                    reading.mode = "other"
+                elif work and any(seg.kind in ("list", "table") for seg in part.segments):
                     # "#### Backend" with a list: its items are the phase's tasks
                     reading.mode = "tasks"
                     reading.rest += [f"**{part.heading}**", ""]
@@ -1050,6 +1430,13 @@ class Importer:
             for segment in part.segments:
                 reading.segment(part.text_of(segment), segment, part)
         self.renamed += [label for label in reading.labels if label not in self.renamed]
+        known = {(e.method, e.endpoint) for e in self.content.api_endpoints}
+        for row in reading.endpoints:  # each once: the API table may list it already
+            if (row.method, row.endpoint) not in known and _fits(
+                ApiEndpoint, {"endpoint": row.endpoint}
+            ):
+                self.content.api_endpoints.append(row)
+                known.add((row.method, row.endpoint))
         phase.deliverables = "\n".join(reading.deliverables).strip("\n")
         self.content.phases.append(PhaseContent(phase, reading.tasks))
         days = f", {phase.effort} person-days" if phase.effort is not None else ""
@@ -1063,6 +1450,43 @@ class Importer:
         )
         why = "phase lines that are not tasks, effort or deliverables kept verbatim"
         self.keep_here(block, reading.rest, why)
+
+    def work_packages(self, block: Block, children: list[Block]) -> bool:
+        """Phases written as the bold items of a list, each with the template's "- **Tasks:**"
+        label nested under it ("1. **Payee cleanup**" over "- **Tasks:** …", "- **Estimated
+        Effort:** 3 person-days"): each item one phase; the heading over them groups them."""
+        packages: list[tuple[str, list[str]]] = []
+        rest: list[str] = []
+        for segment in block.segments:
+            found = []
+            for start, end in segment.items if segment.kind == "list" else []:
+                lines = block.lines[start:end]
+                item = ITEM_RE.match(lines[0])
+                title = re.match(r"^\*\*(.+?)\*\*\s*:?\s*$", item.group(3)) if item else None
+                tasks = any(
+                    (m := LABEL_RE.match(x)) and m.group(1).lower() == "tasks" for x in lines[1:]
+                )
+                if title and tasks and not LABEL_RE.match(lines[0]):
+                    found.append((title.group(1).strip(), lines[1:]))
+            if found and len(found) == len(segment.items):
+                packages += found
+            else:
+                rest += _verbatim(block, segment)
+        if not packages:
+            return False
+        for name, lines in packages:
+            reading = PhaseReading(Phase(name=name[: max_length(Phase, "name")]))
+            reading.labelled(lines)
+            reading.phase.deliverables = "\n".join(reading.deliverables).strip("\n")
+            self.content.phases.append(PhaseContent(reading.phase, reading.tasks))
+            if reading.rest:
+                rest += [f"**{name}**", "", *reading.rest, ""]
+        self.report.append(
+            ReportLine(block.heading, f"→ {len(packages)} phases (bold items with their tasks)")
+        )
+        rest += [line for child in children for line in (child.raw, "")]
+        self.keep(block.heading, "\n".join([block.raw_heading, "", *rest]), "kept verbatim")
+        return True
 
     # Groups and generated sections --------------------------------------------------------
 
@@ -1173,7 +1597,8 @@ PHASE_LABELS = {
     normalize(name): mode
     for mode, names in {
         "tasks": ("tasks", "task list", "todo", "to do", "work items", "work", "changes",
-                  "steps", "delivered", "任务", "工作内容", "实施步骤", "タスク", "作業",
+                  "steps", "delivered", "activities", "checklist", "任务", "工作内容", "实施步骤",
+                  "タスク", "作業",
                   "実装内容", "変更内容", "작업", "작업 내용", "tareas", "trabajo", "actividades",
                   "pasos"),
         "deliverables": ("deliverables", "outputs", "交付物", "成果物", "산출물", "entregables"),
@@ -1192,16 +1617,107 @@ NOT_TASKS = tuple(
         "dependencies", "duration", "risks", "objective", "goal", "goals", "outcome", "results",
         "deliverable", "output", "検証", "テスト", "成果", "目標", "테스트", "검증", "산출물",
         "测试", "验证", "验收", "目标", "交付", "pruebas", "verificación", "verificacion",
-        "archivos", "resultado", "objetivo", "entregable",
+        "archivos", "resultado", "objetivo", "entregable", "文件", "檔案", "ファイル", "파일",
+        "alternatives", "options", "assumptions", "summary", "references", "examples",
     )
 )  # fmt: skip
 
+
+# The first column of a table of phases.
+PHASE_COLUMN_WORDS = {
+    normalize(w)
+    for w in ("phase", "stage", "step", "milestone", "sprint", "iteration", "fase", "etapa",
+              "阶段", "階段", "フェーズ", "段階", "단계")
+}  # fmt: skip
+
+# Row sections a bold label may introduce inside a section of no template name.
+LABEL_ROWS = {"risks", "documentation", "open_questions", "api_endpoints", "feature_flags",
+              "team_members", "success_criteria", "goals"}  # fmt: skip
+
+# Sections whose sub-headings named "Phase N" are that section's stages, not phases of work.
+NOT_PHASE_SECTIONS = {
+    "rollout", "deployment_strategy", "rollback_plan", "feature_flags", "testing", "unit_tests",
+    "integration_tests", "acceptance_tests", "risks",
+}  # fmt: skip
+# Words by which a heading says that what it holds are phases.
+PHASE_GROUP_WORDS = {"phases", "stages", "milestones", "sprints", "steps", "iterations"}
+# What follows "Week 1" or "Phase 2" in a heading that is a part of a phase, not a phase:
+# "Week 1 Deliverables", "Phase 3 Checklist".
+PHASE_PART_NAMES = {
+    normalize(name)
+    for name in ("tasks", "task list", "checklist", "deliverables", "outputs", "success criteria",
+                 "exit criteria", "acceptance criteria", "completion criteria",
+                 "definition of done")
+}  # fmt: skip
 
 WRITTEN_LABEL_WORDS = {"tasks", "task", "deliverables", "estimated", "effort"}
 
 
 def _not_tasks(key: str) -> bool:
-    return any(key == name or key.startswith(name + " ") for name in NOT_TASKS)
+    # "Passing criteria", "Kill criteria": criteria of some kind, never the work
+    return "criteria" in key.split() or any(
+        key == name or key.startswith(name + " ") for name in NOT_TASKS
+    )
+
+
+def _nested_items(lines: list[str]) -> tuple[list[Task], list[str]]:
+    """The items nested under a list item, one task each (deeper lines joined into them),
+    and the lines no task takes."""
+    depths = [len(m.group(1)) for line in lines if (m := ITEM_RE.match(line))]
+    limit = max_length(Task, "text")
+    tasks: list[Task] = []
+    rest: list[str] = []
+    for line in lines:
+        item = ITEM_RE.match(line)
+        text = item.group(3).strip() if item else ""
+        if item and len(item.group(1)) == min(depths) and text and len(text) <= limit:
+            tasks.append(_new_task(text, (item.group(2) or " ") != " "))
+        elif tasks and not rest and len(f"{tasks[-1].text} {line.strip()}") <= limit:
+            tasks[-1].text = f"{tasks[-1].text} {line.strip()}"
+        else:
+            rest.append(line)
+    return tasks, rest
+
+
+def _not_a_task(text: str) -> bool:
+    """A list item that names a phase ("**Phase 25: Schema** - …", a roadmap's line for a
+    phase told in full elsewhere) or holds no work yet ("25-01: TBD")."""
+    bold = re.match(r"^\*\*(.+?)\*\*", text)
+    named = bold and PHASE_RE.match(_plain(bold.group(1)).strip())
+    if named and re.search(r"[^\W\d_]", named.group(4)):  # "**Phase 25: Schema**", not "**Week 4**"
+        return True
+    return re.search(r"(?:^|[\s:—-])(?:TBD|TBA|TODO)\.?$", text) is not None
+
+
+def _steps_only(block: Block) -> bool:
+    """Whether every list under the heading is numbered: the steps of one piece of work."""
+    lists = [seg for seg in block.segments if seg.kind == "list"]
+    return bool(lists) and all(
+        re.match(r"^\s*\d+[.)]\s", block.lines[seg.start]) is not None for seg in lists
+    )
+
+
+def _has_boxes_in(block: Block, segment: Segment) -> bool:
+    return any(
+        (item := ITEM_RE.match(block.lines[start])) is not None and item.group(2) is not None
+        for start, _ in segment.items
+    )
+
+
+def _has_boxes(block: Block) -> bool:
+    """Whether a list under the heading is a checklist ("- [ ] …")."""
+    return any(
+        (item := ITEM_RE.match(block.lines[start])) is not None and item.group(2) is not None
+        for seg in block.segments
+        if seg.kind == "list"
+        for start, _ in seg.items
+    )
+
+
+def _endpoint_values(match: re.Match[str]) -> dict[str, str]:
+    description = (match.group(3) or "").strip()
+    return {"endpoint": match.group(2), "method": match.group(1).upper(),
+            "request_body": "", "response": "", "description": description}  # fmt: skip
 
 
 def _new_task(text: str, done: bool) -> Task:
@@ -1220,6 +1736,8 @@ class PhaseReading:
     deliverables: list[str] = field(default_factory=list)
     mode: str | None = None  # "tasks", "deliverables", "other" (some other label) or None
     labels: list[str] = field(default_factory=list)  # labels the writer writes otherwise
+    endpoints: list[ApiEndpoint] = field(default_factory=list)  # endpoints the phase lists
+    checklists: bool = False  # whether the phase holds a checklist ("- [ ] …")
 
     def named(self, label: str) -> None:
         if not set(re.findall(r"\w+", label.lower())) <= WRITTEN_LABEL_WORDS:
@@ -1231,17 +1749,33 @@ class PhaseReading:
         body = [line for line in lines if line.strip()]
         if not body:
             return
+        if segment.kind == "table" and self.mode == "tasks":  # "#### Week 5 Objectives" over one
+            self.tabled(body)
+            return
         if segment.kind == "list":
             first = LABEL_RE.match(body[0])
             if first:  # the template's own shape: "- **Tasks:**" with the tasks under it
                 self.labelled(lines)
-            elif self.mode == "tasks" or (self.mode is None and not self.tasks):
+            elif self.mode == "tasks":
+                self.listed(block, segment)
+            elif (
+                self.mode is None
+                and not self.tasks
+                and (not self.checklists or _has_boxes_in(block, segment))
+            ):
+                # nothing says which list is the work: the first, or in a phase that keeps
+                # checklists, the first checklist ("How it works:" 1. 2. 3. is no work)
                 self.listed(block, segment)
             elif self.mode == "deliverables":
                 self.deliverables += [*_body(lines).split("\n"), ""]
             else:
                 self.rest += [*_body(lines).split("\n"), ""]
             return
+        if segment.kind == "other" and len(body) > 1 and OTHER_LABEL_RE.match(body[-1]):
+            # "**Goal**: …" lines ending in "**Success Criteria**:": the last line labels
+            # the list that follows
+            self.rest += body[:-1]
+            body = body[-1:]
         if segment.kind == "other" and len(body) == 1:
             label = LABEL_RE.match(body[0])
             plain = normalize(re.sub(r"[*_:\uff1a]", " ", body[0]))
@@ -1252,10 +1786,26 @@ class PhaseReading:
                 self.mode = PHASE_LABELS[plain]
                 self.named(body[0].strip().strip("*_:\uff1a ").strip("*_"))
                 return
-            if OTHER_LABEL_RE.match(body[0]):  # "**Files to Modify**:" — not the tasks
-                self.mode = "other"
+            if OTHER_LABEL_RE.match(body[0]) and section_of(plain) == "api_endpoints":
+                self.mode = "endpoints"  # "**API Endpoints:**" over a fence of endpoint lines
                 self.rest += [*body, ""]
                 return
+            if OTHER_LABEL_RE.match(body[0]):  # "**Files to Modify**:" — not the tasks
+                # ... but a label that names no other part ("Changes made:", "変更箇所:")
+                # over the phase's first list, when nothing else is its tasks, names its work
+                named = _not_tasks(plain) or section_of(plain) is not None
+                labelled = body[0].rstrip().rstrip("*_").rstrip().endswith((":", "\uff1a"))
+                if self.mode == "tasks" and not named and not labelled:
+                    # "**Day 1-2: Setup**" among the tasks: a group of them, not a new part
+                    self.rest += [*body, ""]
+                    return
+                other = named or self.tasks or self.mode == "tasks"
+                self.mode = "other" if other else None
+                self.rest += [*body, ""]
+                return
+        if self.mode == "endpoints":  # each endpoint line a row; the fence kept as written
+            matches = (ENDPOINT_RE.match(" ".join(line.split())) for line in body)
+            self.endpoints += [ApiEndpoint(**_endpoint_values(m)) for m in matches if m]
         if self.mode == "deliverables":
             self.deliverables += [*_body(lines).split("\n"), ""]
         else:
@@ -1269,6 +1819,9 @@ class PhaseReading:
                 self.rest.append(line)  # a second effort line, or one that is no number
             else:
                 self.phase.effort, self.effort_seen = effort, True
+                written = _words(f"{effort} person-days")
+                if effort is not None and _words(value) - written:  # "1 person-day": as written
+                    self.rest.append(line)
             return
         self.mode = mode
         if mode == "deliverables" and value:
@@ -1281,10 +1834,27 @@ class PhaseReading:
         for start, end in segment.items:
             lines = [line for line in block.lines[start:end] if line.strip()]
             read = _item_text(lines)
-            if read is None or len(read[0]) > max_length(Task, "text") or not read[0]:
+            if (
+                read is None
+                or len(read[0]) > max_length(Task, "text")
+                or not read[0]
+                or _not_a_task(read[0])
+            ):
                 self.rest += [*lines, ""]
                 continue
             self.tasks.append(_new_task(read[0], bool(read[1])))
+
+    def tabled(self, lines: list[str]) -> None:
+        """A table of the phase's work: each row one task, its cells in one line; the table's
+        heading rows stay under the phase."""
+        self.rest += [*lines[:2], ""]
+        for line in lines[2:]:
+            cells = (" ".join(_one_line(c).split()) for c in split_row(line))  # "<br>" kept
+            text = " — ".join(c for c in cells if c)
+            if text and len(text) <= max_length(Task, "text"):
+                self.tasks.append(_new_task(text, False))
+            else:
+                self.rest.append(line)
 
     def labelled(self, lines: list[str]) -> None:
         """A list of "- **Label:** value" items, with tasks or deliverables nested under them."""

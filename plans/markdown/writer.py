@@ -14,6 +14,7 @@ from typing import Any
 
 from plans.content import PlanContent
 from plans.diff import display
+from plans.markdown.fences import nested_fences
 from plans.models import NamedVersion
 from plans.sections import APPROVAL_INTRO, COLUMNS, DEFAULT_SIGNOFF_ROLES, HEADINGS
 
@@ -54,7 +55,7 @@ def closed(text: str) -> str:
     if "```" not in text and "~~~" not in text:
         return text
     opener = ""
-    for line in text.split("\n"):
+    for line in nested_fences(text).split("\n"):  # the fences as the reader reads them
         match = _FENCE.match(line)
         if match is None:
             continue

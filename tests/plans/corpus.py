@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plans.content import PlanContent
-from plans.markdown.reader import PARSER, PHASE_LABELS, parse_plan
+from plans.markdown.reader import PHASE_LABELS, parse_blocks, parse_plan
 from plans.markdown.writer import write_plan
 from plans.sections import COLUMNS, HEADINGS
 
@@ -75,7 +75,7 @@ def row_counts(content: PlanContent) -> dict[str, int]:
 def heading_order_problems(exported: str) -> list[str]:
     """Template headings of the export out of template order, or written twice."""
     structured = exported.split("\n## Additional Notes\n")[0]  # notes are kept as written
-    tokens = PARSER.parse(structured)  # headings as the parser sees them (none in a fence)
+    tokens = parse_blocks(structured)  # headings as the parser sees them (none in a fence)
     seen = [
         tokens[i + 1].content.strip()
         for i, t in enumerate(tokens)
