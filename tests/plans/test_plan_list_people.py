@@ -52,4 +52,3 @@ def test_a_person_filter_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(13):
         response = as_alice.get(reverse("plans:list"), {"author": "bob"})
     assert response.text.count("Plan ") >= 20
-
