@@ -398,8 +398,8 @@ def build(size: Size) -> None:
             f"WHERE r.plan_id = {tid} AND {clones} ORDER BY p.id, r.position"
         )
     _sql(
-        "INSERT INTO plans_task (plan_id, position, phase_id, text) "
-        "SELECT ph.plan_id, r.position, ph.id, r.text FROM plans_phase ph, plans_task r "
+        "INSERT INTO plans_task (plan_id, position, phase_id, text, done) "
+        "SELECT ph.plan_id, r.position, ph.id, r.text, r.done FROM plans_phase ph, plans_task r "
         f"WHERE r.plan_id = {tid} AND ph.plan_id > {tid} ORDER BY ph.plan_id, r.position"
     )
     every_row_model: list[Any] = [*ROW_MODELS.values(), Task]

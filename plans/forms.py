@@ -32,6 +32,7 @@ from plans.models import (
     Task,
     Team,
 )
+from plans.search import RANKED_AT_MOST
 from plans.sections import MAX_ROWS, Section
 from plans.versions import content_at
 
@@ -411,6 +412,7 @@ class PlanCreateForm(forms.ModelForm):
         labels = {"title": "Feature name"}
         help_texts = {"title": "What the plan is for, e.g. “Offline Sync”."}
 
+    RANKED_AT_MOST = RANKED_AT_MOST
     SUGGESTED_PEOPLE = 200  # the datalist's bound: the viewer's team-mates, not everyone
 
     def __init__(self, *args: Any, user: Any, people_by: str = "username", **kwargs: Any) -> None:
@@ -461,6 +463,7 @@ class ImportForm(forms.Form):
         strip=False,
     )
 
+    RANKED_AT_MOST = RANKED_AT_MOST
     SUGGESTED_PEOPLE = 200  # the datalist's bound: the viewer's team-mates, not everyone
 
     def __init__(self, *args: Any, user: Any, people_by: str = "username", **kwargs: Any) -> None:
@@ -565,6 +568,7 @@ class PlanFilterForm(forms.Form):
         choices=[("", "Best match (or last change)"), *((k, v[1]) for k, v in SORTS.items())],
     )
 
+    RANKED_AT_MOST = RANKED_AT_MOST
     SUGGESTED_PEOPLE = 200  # the datalist's bound: the viewer's team-mates, not everyone
 
     def __init__(self, *args: Any, user: Any, people_by: str = "username", **kwargs: Any) -> None:
@@ -640,6 +644,7 @@ class PlanFilterForm(forms.Form):
             plans = plans.filter(pk__in=stale.values("plan_id"))
         order = self.SORTS.get(data.get("sort") or "", self.SORTS["changed"])[0]
         if data.get("q"):
-            plans = search_plans(plans, data["q"])
-            return plans.order_by("-rank", order) if not data.get("sort") else plans.order_by(order)
+            if data.get("sort"):
+                return search_plans(plans, data["q"], ranked=False).order_by(order, "pk")
+            return search_plans(plans, data["q"]).order_by("-rank", order, "pk")
         return plans.order_by(order, "pk")
