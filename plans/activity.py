@@ -81,7 +81,8 @@ def _filtered(
 
 def _saves(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]:
     rows = _filtered(PlanVersion.objects.all(), plans, "author", "created_at", f)
-    for v in rows.select_related("plan__team", "author")[:limit]:
+    rows = rows.select_related("plan__team", "author").defer(*Plan.text_fields("plan__"))
+    for v in rows[:limit]:
         compare = reverse("plans:compare", args=[v.plan_id]) + f"?from={v.number - 1}&to={v.number}"
         yield Event(
             v.created_at,
@@ -96,9 +97,8 @@ def _saves(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]:
 
 def _requests(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]:
     named = apps.get_model("plans", "NamedVersion").objects.all()
-    for n in _filtered(named, plans, "author", "created_at", f).select_related(
-        "plan__team", "author"
-    )[:limit]:
+    rows = _filtered(named, plans, "author", "created_at", f).select_related("plan__team", "author")
+    for n in rows.defer(*Plan.text_fields("plan__"))[:limit]:
         summary = f": {n.summary}" if n.summary else ""
         url = reverse("plans:detail", args=[n.plan_id]) + "#approval"
         yield Event(
@@ -114,7 +114,8 @@ def _requests(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]:
 def _decisions(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]:
     signoffs = apps.get_model("approvals", "Signoff").objects.all()
     rows = _filtered(signoffs, plans, "user", "created_at", f)
-    for s in rows.select_related("plan__team", "user", "role", "named_version")[:limit]:
+    rows = rows.select_related("plan__team", "user", "role", "named_version")
+    for s in rows.defer(*Plan.text_fields("plan__"))[:limit]:
         named = s.named_version.label if s.named_version else f"version {s.plan_version}"
         verb = "approved" if s.decision == "approved" else "requested changes to"
         comment = f": “{s.comment}”" if s.comment else ""
@@ -133,9 +134,11 @@ def _approvals(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]
     """The status changes no person's action names by itself: the plan approved."""
     records = Plan.history.filter(history_change_reason="Approved by every role")
     records = _filtered(records, plans, "history_user", "history_date", f, "id", "team_id")
-    records = list(records[:limit])
-    # A historical row holds the plan as it was then: the event names the plan as it is.
-    live = Plan.objects.select_related("team").in_bulk({r.id for r in records})
+    # A historical row holds the whole plan as it was then: only when and which are read, and
+    # the event names the plan as it is now.
+    records = list(records.only("history_id", "id", "history_date", "plan_version")[:limit])
+    live = Plan.objects.select_related("team").defer(*Plan.text_fields())
+    live = live.in_bulk({r.id for r in records})
     for r in records:
         plan = live.get(r.id)
         if plan is None:
@@ -157,7 +160,7 @@ def _comments(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]:
     comments = apps.get_model("threads", "Comment").objects.filter(deleted_at__isnull=True)
     rows = _filtered(comments, plans, "author", "created_at", f, plan="thread__plan")
     rows = rows.select_related("thread__plan__team", "author")
-    for c in rows[:limit]:
+    for c in rows.defer(*Plan.text_fields("thread__plan__"))[:limit]:
         words = " ".join(c.body.replace("**", "").split())  # a quote, not Markdown: no bold marks
         text = f"commented: “{words[:140]}{'…' if len(words) > 140 else ''}”"
         yield Event(c.created_at, "comment", c.thread.plan, c.author, text, thread_url(c.thread))

@@ -80,6 +80,7 @@ DASHBOARD_ROWS = 10
 @require_safe
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     visible = Plan.objects.visible_to(request.user).active().select_related("team", "author")
+    visible = visible.defer(*Plan.text_fields())  # the lists name plans: no text is read
     mine = visible.filter(author=request.user)
     in_teams = Plan.objects.filter(team__memberships__user=request.user)
     context = {
