@@ -35,6 +35,10 @@ class Event:
 @dataclass(frozen=True)
 class Filters:
     team: int | None = None
+    # Events of these teams' plans only (a member's own teams, on the dashboard): a filter on
+    # each event's plan, where a subquery of the teams' plans made PostgreSQL join every
+    # newer event of other teams before dropping it (20 ms at 100,000 plans, bench/scale.py).
+    teams: tuple[int, ...] | None = None
     person: str = ""  # a part of a person's name (or user name)
     since: dt.date | None = None
     until: dt.date | None = None
@@ -65,9 +69,12 @@ def _filtered(
 ) -> Any:
     """`rows` of these plans that match `f`, newest first: `who` names the person field, `at`
     the moment, `plan` the plan and `team` its team (by default, the plan's)."""
-    rows = rows.filter(**{f"{plan}__in": plans})
+    if plans.query.has_filters():  # not every plan (a manager's): check each event's plan
+        rows = rows.filter(**{f"{plan}__in": plans})
     if f.team:
         rows = rows.filter(**{team or f"{plan}__team_id": f.team})
+    if f.teams is not None:
+        rows = rows.filter(**{f"{team or f'{plan}__team_id'}__in": f.teams})
     if f.person:
         rows = rows.filter(_by_person(who, f.person))
     if f.since:

@@ -82,7 +82,8 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     visible = Plan.objects.visible_to(request.user).active().select_related("team", "author")
     visible = visible.defer(*Plan.text_fields())  # the lists name plans: no text is read
     mine = visible.filter(author=request.user)
-    in_teams = Plan.objects.filter(team__memberships__user=request.user)
+    memberships = list(Membership.objects.filter(user=request.user).select_related("team"))
+    teams = tuple(m.team_id for m in memberships)
     context = {
         "my_drafts": list(
             mine.filter(status__in=[Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED])[
@@ -91,8 +92,8 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         ),
         "my_in_review": list(mine.filter(status=Plan.Status.IN_REVIEW)[:DASHBOARD_ROWS]),
         "waiting": waiting_for(request.user, limit=DASHBOARD_ROWS),
-        "events": feed(in_teams, Filters(), limit=DASHBOARD_ROWS).events,
-        "memberships": Membership.objects.filter(user=request.user).select_related("team"),
+        "events": feed(Plan.objects.all(), Filters(teams=teams), limit=DASHBOARD_ROWS).events,
+        "memberships": memberships,
     }
     return render(request, "plans/dashboard.html", context)
 
