@@ -144,8 +144,8 @@ def _approvals(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]
     # A historical row holds the whole plan as it was then: only when and which are read, and
     # the event names the plan as it is now.
     records = list(records.only("history_id", "id", "history_date", "plan_version")[:limit])
-    live = Plan.objects.select_related("team").defer(*Plan.text_fields())
-    live = live.in_bulk({r.id for r in records})
+    named = Plan.objects.select_related("team").defer(*Plan.text_fields())
+    live = named.in_bulk({r.id for r in records})
     for r in records:
         plan = live.get(r.id)
         if plan is None:

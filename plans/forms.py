@@ -649,5 +649,6 @@ class PlanFilterForm(forms.Form):
         if data.get("q"):
             if data.get("sort"):
                 return search_plans(plans, data["q"], ranked=False).order_by(order, "pk")
-            return search_plans(plans, data["q"]).order_by("-rank", order, "pk")
+            found: Any = search_plans(plans, data["q"])  # annotated with its rank
+            return found.order_by("-rank", order, "pk")
         return plans.order_by(order, "pk")

@@ -131,9 +131,12 @@ class BoundedCountPaginator(Paginator):
         return Page(list(self.object_list[bottom : bottom + self.per_page]), last, self)
 
     def _count_up_to(self, limit: int) -> int:
-        """The rows, counted no further than `limit`: SELECT COUNT(*) over a LIMIT."""
+        """The rows, counted no further than `limit`: SELECT COUNT(*) over a LIMIT of their
+        keys alone — a search's rank is an annotation, and counting must not rank them."""
         rows = self.object_list
-        return rows.order_by()[:limit].count() if hasattr(rows, "order_by") else len(rows[:limit])
+        if not hasattr(rows, "order_by"):
+            return len(rows[:limit])
+        return rows.order_by().values("pk")[:limit].count()
 
 
 @require_safe
