@@ -16,7 +16,9 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
-from django.urls import reverse
+from django.urls import reverse_lazy
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 
 from plans.models import Plan, PlanVersion
 
@@ -28,8 +30,10 @@ class Event:
     plan: Plan
     who: User | None
     text: str
-    url: str
-    compare_url: str = ""
+    # Lazy: a page reads more events than it shows (each source's newest, then merged), and
+    # reversing every one's addresses was a tenth of the activity page (bench/scale.py).
+    url: str | Promise
+    compare_url: str | Promise = ""
 
 
 @dataclass(frozen=True)
@@ -90,14 +94,19 @@ def _saves(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]:
     rows = _filtered(PlanVersion.objects.all(), plans, "author", "created_at", f)
     rows = rows.select_related("plan__team", "author").defer(*Plan.text_fields("plan__"))
     for v in rows[:limit]:
-        compare = reverse("plans:compare", args=[v.plan_id]) + f"?from={v.number - 1}&to={v.number}"
+        compare = format_lazy(
+            "{}?from={}&to={}",
+            reverse_lazy("plans:compare", args=[v.plan_id]),
+            v.number - 1,
+            v.number,
+        )
         yield Event(
             v.created_at,
             "save",
             v.plan,
             v.author,
             f"saved version {v.number}: {v.description}",
-            reverse("plans:version", args=[v.plan_id, v.number]),
+            reverse_lazy("plans:version", args=[v.plan_id, v.number]),
             compare if v.number > 1 else "",
         )
 
@@ -107,7 +116,7 @@ def _requests(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]:
     rows = _filtered(named, plans, "author", "created_at", f).select_related("plan__team", "author")
     for n in rows.defer(*Plan.text_fields("plan__"))[:limit]:
         summary = f": {n.summary}" if n.summary else ""
-        url = reverse("plans:detail", args=[n.plan_id]) + "#approval"
+        url = format_lazy("{}#approval", reverse_lazy("plans:detail", args=[n.plan_id]))
         yield Event(
             n.created_at,
             "request",
@@ -126,7 +135,7 @@ def _decisions(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]
         named = s.named_version.label if s.named_version else f"version {s.plan_version}"
         verb = "approved" if s.decision == "approved" else "requested changes to"
         comment = f": “{s.comment}”" if s.comment else ""
-        url = reverse("plans:detail", args=[s.plan_id]) + "#approval"
+        url = format_lazy("{}#approval", reverse_lazy("plans:detail", args=[s.plan_id]))
         yield Event(
             s.created_at,
             "decision",
@@ -150,7 +159,7 @@ def _approvals(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]
         plan = live.get(r.id)
         if plan is None:
             continue
-        url = reverse("plans:detail", args=[plan.pk]) + "#approval"
+        url = format_lazy("{}#approval", reverse_lazy("plans:detail", args=[plan.pk]))
         yield Event(
             r.history_date,
             "approved",
@@ -162,15 +171,15 @@ def _approvals(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]
 
 
 def _comments(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]:
-    from threads.services import thread_url
-
     comments = apps.get_model("threads", "Comment").objects.filter(deleted_at__isnull=True)
     rows = _filtered(comments, plans, "author", "created_at", f, plan="thread__plan")
     rows = rows.select_related("thread__plan__team", "author")
     for c in rows.defer(*Plan.text_fields("thread__plan__"))[:limit]:
         words = " ".join(c.body.replace("**", "").split())  # a quote, not Markdown: no bold marks
         text = f"commented: “{words[:140]}{'…' if len(words) > 140 else ''}”"
-        yield Event(c.created_at, "comment", c.thread.plan, c.author, text, thread_url(c.thread))
+        # threads.services.thread_url, lazily
+        url = reverse_lazy("threads:detail", args=[c.thread.plan_id, c.thread_id])
+        yield Event(c.created_at, "comment", c.thread.plan, c.author, text, url)
 
 
 SOURCES = (_saves, _requests, _decisions, _approvals, _comments)

@@ -245,7 +245,16 @@ class Plan(models.Model):
         ordering = ["-updated_at"]
         permissions = [("view_every_plan", "Can see every team's plans and their history")]
         # The plan list's order: its first page reads 25 plans from here, not a sort of all.
-        indexes = [models.Index(fields=["-updated_at", "id"], name="plan_recent_first")]
+        indexes = [
+            models.Index(fields=["-updated_at", "id"], name="plan_recent_first"),
+            # The list's plans (not archived) newest first, read from the index alone: a
+            # far page walks its offset here and its count stops here (plans.views).
+            models.Index(
+                fields=["-updated_at", "id"],
+                condition=Q(archived_at__isnull=True),
+                name="plan_active_recent_first",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "in_review", "changes_requested", "approved"]),

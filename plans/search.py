@@ -57,7 +57,7 @@ def prefix_tsquery(terms: list[str]) -> str:
     return " | ".join(parts)
 
 
-RANKED_AT_MOST = 500
+RANKED_AT_MOST = 200
 
 
 def search_plans(plans: QuerySet[Plan], query: str, ranked: bool = True) -> QuerySet[Plan]:
