@@ -254,6 +254,14 @@ class Plan(models.Model):
                 condition=Q(archived_at__isnull=True),
                 name="plan_active_recent_first",
             ),
+            # A lead's waiting sign-offs start from their teams' plans in review: a plan row
+            # fills a heap page, and the team index read all 1,500 of four teams' plans for
+            # the 300 in review (approvals.services._waiting_roles, on every dashboard).
+            models.Index(
+                fields=["team"],
+                condition=Q(status="in_review", archived_at__isnull=True),
+                name="plan_in_review_by_team",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
