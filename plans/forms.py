@@ -504,7 +504,8 @@ class QuickSelect(forms.Select):
 
     def __init__(self, options: Any) -> None:
         super().__init__()
-        self.option_list = list(options)
+        # iter() first: list() asks a ModelChoiceIterator its len(), a COUNT query of its own.
+        self.option_list = list(iter(options))
 
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
         from html import escape
