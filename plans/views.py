@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -135,7 +136,7 @@ class BoundedCountPaginator(Paginator):
         rows are read whole: page 200 read 5,000 plans' rows to show 25 (bench/scale.py)."""
         rows = self.object_list
         top = bottom + self.per_page
-        if bottom < self.per_page * 4 or not hasattr(rows, "filter"):
+        if bottom < self.per_page * 4 or not isinstance(rows, QuerySet):
             return list(rows[bottom:top])
         return list(rows.filter(pk__in=rows.values("pk")[bottom:top]))
 
@@ -143,7 +144,7 @@ class BoundedCountPaginator(Paginator):
         """The rows, counted no further than `limit`: SELECT COUNT(*) over a LIMIT of their
         keys alone — a search's rank is an annotation, and counting must not rank them."""
         rows = self.object_list
-        if not hasattr(rows, "order_by"):
+        if not isinstance(rows, QuerySet):
             return len(rows[:limit])
         return rows.order_by().values("pk")[:limit].count()
 
