@@ -114,7 +114,7 @@ def _pages(count: int, per_page: int) -> int:
 def plan_list(request: HttpRequest, filters: Query[PlanFilters]) -> dict[str, Any]:
     """The web list's search, filters and sort, 25 plans a page."""
     data = {k: v for k, v in filters.dict().items() if v not in (None, False, "")}
-    form = PlanFilterForm(data, user=request.user)
+    form = PlanFilterForm(data, user=request.user, people_by="pk")
     if not form.is_valid():
         errors = [
             {"field": name, "message": str(m)} for name, ms in form.errors.items() for m in ms

@@ -692,7 +692,8 @@ _WAITING_COUNT_SQL = f"""
 
 def waiting_roles(user: User) -> QuerySet[SignoffRole]:
     """The user's waiting roles with what their lines show: their plans and latest decisions."""
-    return _waiting_roles(user).select_related("plan__team", "plan__author", "latest__user")
+    roles = _waiting_roles(user).select_related("plan__team", "plan__author", "latest__user")
+    return roles.defer(*Plan.text_fields("plan__"))  # lines name their plans, no more
 
 
 def waiting_for(user: User, limit: int | None = None) -> list[RoleState]:

@@ -17,6 +17,7 @@ from approvals.services import (
     decide,
     ensure_roles,
     request_signoff,
+    waiting_count,
     waiting_roles,
     waiting_states,
 )
@@ -29,9 +30,10 @@ WAITING_PER_PAGE = 50
 def waiting(request: AuthenticatedRequest) -> HttpResponse:
     """The roles waiting for the user's sign-off, fifty a page: a lead of a large company
     can have a thousand."""
-    page = Paginator(waiting_roles(request.user), WAITING_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    paginator = Paginator(waiting_roles(request.user), WAITING_PER_PAGE)
+    # The count came with the signed-in user (the navigation shows it): not counted again.
+    paginator.count = waiting_count(request.user)
+    page = paginator.get_page(request.GET.get("page"))
     context = {"page": page, "waiting": waiting_states(page)}
     return render(request, "approvals/waiting.html", context)
 

@@ -391,14 +391,15 @@ def build(size: Size) -> None:
         table = model._meta.db_table
         own = [str(f.column) for f in model._meta.concrete_fields]
         own = [c for c in own if c not in ("id", "plan_id")]
+        quoted = ", ".join(f'"{c}"' for c in own)  # a column may be a keyword: "default"
         _sql(
-            f"INSERT INTO {table} (plan_id, {', '.join(own)}) "
+            f"INSERT INTO {table} (plan_id, {quoted}) "
             f"SELECT p.id, {', '.join(f'r.{c}' for c in own)} FROM plans_plan p, {table} r "
             f"WHERE r.plan_id = {tid} AND {clones} ORDER BY p.id, r.position"
         )
     _sql(
-        "INSERT INTO plans_task (plan_id, position, phase_id, text) "
-        "SELECT ph.plan_id, r.position, ph.id, r.text FROM plans_phase ph, plans_task r "
+        "INSERT INTO plans_task (plan_id, position, phase_id, text, done) "
+        "SELECT ph.plan_id, r.position, ph.id, r.text, r.done FROM plans_phase ph, plans_task r "
         f"WHERE r.plan_id = {tid} AND ph.plan_id > {tid} ORDER BY ph.plan_id, r.position"
     )
     every_row_model: list[Any] = [*ROW_MODELS.values(), Task]

@@ -443,7 +443,11 @@ class PlanCreateForm(forms.ModelForm):
         labels = {"title": "Feature name"}
         help_texts = {"title": "What the plan is for, e.g. “Offline Sync”."}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    SUGGESTED_PEOPLE = 200  # the datalist's bound: the viewer's team-mates, not everyone
+
+    def __init__(self, *args: Any, user: Any, people_by: str = "username", **kwargs: Any) -> None:
+        """`people_by` names the field a person is given by: the page's user name, or the
+        API's "pk"."""
         super().__init__(*args, **kwargs)
         teams = Team.objects.filter(memberships__user=user, memberships__role__in=EDITING_ROLES)
         team_field = self.fields["team"]
@@ -489,7 +493,11 @@ class ImportForm(forms.Form):
         strip=False,
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    SUGGESTED_PEOPLE = 200  # the datalist's bound: the viewer's team-mates, not everyone
+
+    def __init__(self, *args: Any, user: Any, people_by: str = "username", **kwargs: Any) -> None:
+        """`people_by` names the field a person is given by: the page's user name, or the
+        API's "pk"."""
         super().__init__(*args, **kwargs)
         team_field = self.fields["team"]
         assert isinstance(team_field, forms.ModelChoiceField)
@@ -528,7 +536,8 @@ class QuickSelect(forms.Select):
 
     def __init__(self, options: Any) -> None:
         super().__init__()
-        self.option_list = list(options)
+        # iter() first: list() asks a ModelChoiceIterator its len(), a COUNT query of its own.
+        self.option_list = list(iter(options))
 
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
         from html import escape
@@ -561,8 +570,24 @@ class PlanFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search")
     team = forms.ModelChoiceField(Team.objects.none(), required=False, empty_label="All teams")
     status = forms.ChoiceField(required=False)
-    author = forms.ModelChoiceField(User.objects.none(), required=False, empty_label="Anyone")
-    lead = forms.ModelChoiceField(User.objects.none(), required=False, empty_label="Any lead")
+    # People are typed, not picked: a select of every person runs to thousands of options at a
+    # company's size and was most of the list's cost (bench/scale.py). The user name is looked
+    # up only when one is given; the datalist suggests the viewer's team-mates, and the form
+    # works the same without it (or without JS).
+    author = forms.ModelChoiceField(
+        User.objects.none(),
+        required=False,
+        to_field_name="username",
+        widget=forms.TextInput(attrs={"list": "people", "placeholder": "Anyone"}),
+        error_messages={"invalid_choice": "No one in your teams has the user name “%(value)s”."},
+    )
+    lead = forms.ModelChoiceField(
+        User.objects.none(),
+        required=False,
+        to_field_name="username",
+        widget=forms.TextInput(attrs={"list": "people", "placeholder": "Any lead"}),
+        error_messages={"invalid_choice": "No lead in your teams has the user name “%(value)s”."},
+    )
     stale = forms.BooleanField(required=False, label="Has stale sign-offs")
     since = forms.DateField(
         required=False, label="Changed since", widget=forms.DateInput(attrs={"type": "date"})
@@ -573,8 +598,13 @@ class PlanFilterForm(forms.Form):
         choices=[("", "Best match (or last change)"), *((k, v[1]) for k, v in SORTS.items())],
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    SUGGESTED_PEOPLE = 200  # the datalist's bound: the viewer's team-mates, not everyone
+
+    def __init__(self, *args: Any, user: Any, people_by: str = "username", **kwargs: Any) -> None:
+        """`people_by` names the field a person is given by: the page's user name, or the
+        API's "pk"."""
         super().__init__(*args, **kwargs)
+        self.user = user
         # Choices come from the teams the user sees (small tables), not from scanning plans.
         teams = (
             Team.objects.all()
@@ -584,29 +614,44 @@ class PlanFilterForm(forms.Form):
         people = User.objects.filter(memberships__team__in=teams).distinct().order_by("username")
         leads = people.filter(memberships__role__in=EDITING_ROLES)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
-        self.fields["author"].queryset = people  # type: ignore[attr-defined]
-        self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
+        for name, queryset in (("author", people), ("lead", leads)):
+            field = self.fields[name]
+            field.queryset = queryset  # type: ignore[attr-defined]
+            field.to_field_name = None if people_by == "pk" else people_by  # type: ignore[attr-defined]
         self.fields["status"].choices = [("", "Any status"), *Plan.Status.choices]  # type: ignore[attr-defined]
-        # The options of both people selects with one query of names, not a model per person
-        # twice; the fields' querysets still check a chosen person (only when one is chosen).
-        member = Membership.objects.filter(user=models.OuterRef("pk"), team__in=teams)
-        editing = Membership.objects.filter(user=models.OuterRef("pk"), role__in=EDITING_ROLES)
-        named = User.objects.filter(models.Exists(member)).annotate(lead=models.Exists(editing))
-        named = named.order_by("username")
-        rows = list(named.values_list("pk", "username", "lead"))
-        options = {
-            "author": [("", "Anyone"), *((pk, n) for pk, n, _ in rows)],
-            "lead": [("", "Any lead"), *((pk, n) for pk, n, lead in rows if lead)],
-        }
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             if type(field.widget) is forms.Select:
-                field.widget = QuickSelect(options.get(name) or field.widget.choices)
+                field.widget = QuickSelect(field.widget.choices)
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs["class"] = "form-check-input"
             else:
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
                 field.widget.attrs["class"] = f"{css} form-control-sm"
+
+    @property
+    def ranked_at_most(self) -> int:
+        """How many matches a search ranks at most (read when asked: tests lower it)."""
+        from plans import search
+
+        return search.RANKED_AT_MOST
+
+    def people_datalist(self) -> SafeString:
+        """The people inputs' suggestions: the viewer's team-mates (user name, full name), read
+        only when the whole page renders, in one bounded query, and joined rather than looped
+        in a template (the list's options were most of its cost before)."""
+        from html import escape
+
+        mates = Membership.objects.filter(
+            user=models.OuterRef("pk"), team__memberships__user=self.user
+        )
+        people = User.objects.filter(models.Exists(mates)).order_by("username")
+        rows = people.values_list("username", "first_name", "last_name")[: self.SUGGESTED_PEOPLE]
+        options = "".join(
+            f'<option value="{escape(name)}">{escape(f"{first} {last}".strip())}</option>'
+            for name, first, last in rows
+        )
+        return mark_safe(f'<datalist id="people">{options}</datalist>')  # escaped above
 
     def results(self, plans: Any) -> Any:
         from plans.search import search_plans
@@ -635,6 +680,8 @@ class PlanFilterForm(forms.Form):
             plans = plans.filter(pk__in=stale.values("plan_id"))
         order = self.SORTS.get(data.get("sort") or "", self.SORTS["changed"])[0]
         if data.get("q"):
-            plans = search_plans(plans, data["q"])
-            return plans.order_by("-rank", order) if not data.get("sort") else plans.order_by(order)
+            if data.get("sort"):
+                return search_plans(plans, data["q"], ranked=False).order_by(order, "pk")
+            found: Any = search_plans(plans, data["q"])  # annotated with its rank
+            return found.order_by("-rank", order, "pk")
         return plans.order_by(order, "pk")

@@ -245,7 +245,24 @@ class Plan(models.Model):
         ordering = ["-updated_at"]
         permissions = [("view_every_plan", "Can see every team's plans and their history")]
         # The plan list's order: its first page reads 25 plans from here, not a sort of all.
-        indexes = [models.Index(fields=["-updated_at", "id"], name="plan_recent_first")]
+        indexes = [
+            models.Index(fields=["-updated_at", "id"], name="plan_recent_first"),
+            # The list's plans (not archived) newest first, read from the index alone: a
+            # far page walks its offset here and its count stops here (plans.views).
+            models.Index(
+                fields=["-updated_at", "id"],
+                condition=Q(archived_at__isnull=True),
+                name="plan_active_recent_first",
+            ),
+            # A lead's waiting sign-offs start from their teams' plans in review: a plan row
+            # fills a heap page, and the team index read all 1,500 of four teams' plans for
+            # the 300 in review (approvals.services._waiting_roles, on every dashboard).
+            models.Index(
+                fields=["team"],
+                condition=Q(status="in_review", archived_at__isnull=True),
+                name="plan_in_review_by_team",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "in_review", "changes_requested", "approved"]),
@@ -267,6 +284,15 @@ class Plan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:detail", args=[self.pk])
+
+    @classmethod
+    def text_fields(cls, prefix: str = "") -> list[str]:
+        """The plan's long columns (its Markdown, search copies, imported notes), named from a
+        related model by `prefix` ("plan__"): what a page that only names plans — a feed, a
+        list of roles — defers. Each is read, and the JSON ones parsed, for every row
+        otherwise: 50 events read 50 whole plans."""
+        long = (models.TextField, models.JSONField, SearchVectorField)
+        return [f"{prefix}{f.name}" for f in cls._meta.concrete_fields if isinstance(f, long)]
 
     @property
     def is_archived(self) -> bool:

@@ -180,3 +180,13 @@ def test_the_detail_costs_the_same_queries_for_many_rows(
         alice_api.get(f"/api/plans/{big.pk}")
     with django_assert_max_num_queries(3):  # a version is kept once read: the plan, the token
         assert alice_api.get(f"/api/plans/{big.pk}").json()["title"] == "Big"
+
+
+def test_the_plan_list_takes_a_person_by_id(alice_api, team, alice, bob):
+    # The web list takes a typed user name; the API keeps its documented user ids.
+    make_plan(team, bob, title="Dark Mode")
+    make_plan(team, alice, title="Offline Sync")
+
+    body = alice_api.get("/api/plans/", {"author": bob.pk}).json()
+
+    assert [p["title"] for p in body["results"]] == ["Dark Mode"]

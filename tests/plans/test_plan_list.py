@@ -125,3 +125,39 @@ def test_a_long_list_is_counted_only_so_far_past_the_page(as_carol, team, alice,
     assert 'page=2">Next' in first
     assert "40 plans" in second and "Page 2 of 2" in second and "Plan 39" in second
     assert "Plan 39" in beyond and "Page 2 of 2" in beyond  # past the last page: the last
+
+
+def test_a_common_word_ranks_only_the_most_recent_matches_and_says_so(
+    as_carol, team, alice, monkeypatch
+):
+    # Ranking reads every match: at a company's size a common word ranks only recent ones.
+    monkeypatch.setattr("plans.search.RANKED_AT_MOST", 3)
+    for i in range(5):
+        make_plan(team, alice, title=f"Quasar plan {i}", rows=0)
+
+    ranked = as_carol.get("/plans/?q=quasar").text
+    by_change = as_carol.get("/plans/?q=quasar&sort=changed").text
+
+    assert "The best matches among the 3 most recently changed plans" in ranked
+    assert "Quasar plan 4" in ranked and "Quasar plan 1" not in ranked
+    assert "5 plans" in by_change and "Quasar plan 0" in by_change
+    assert "most recently changed plans" not in by_change
+
+
+def test_a_far_page_shows_the_same_rows_as_an_offset_would(
+    as_carol, team, alice, monkeypatch, django_assert_max_num_queries
+):
+    # Past the first pages the offset is walked over the plans' keys alone (an index's).
+    monkeypatch.setattr("plans.views.PLANS_PER_PAGE", 2)
+    for i in range(12):
+        make_plan(team, alice, title=f"Plan {i:02}", rows=0)
+
+    near = as_carol.get("/plans/?sort=title&page=4").text
+    with django_assert_max_num_queries(12):
+        far = as_carol.get("/plans/?sort=title&page=5").text
+    last = as_carol.get("/plans/?sort=title&page=6").text
+
+    assert "Plan 06" in near and "Plan 07" in near and "Plan 08" not in near
+    assert "Plan 08" in far and "Plan 09" in far and "Plan 07" not in far
+    assert "Plan 10" not in far
+    assert "Plan 10" in last and "Plan 11" in last and "Page 6 of 6" in last
