@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -372,8 +373,9 @@ def update_team(
         raise TeamRuleError("A team needs at least one maintainer: make someone else one first.")
 
 
-def keep_import_draft(*, user: User, team: Team, document: str, filename: str) -> Any:
-    """The document kept for its preview, owned by `user`; their stale and surplus drafts go."""
+def keep_import_draft(*, user: User, team: Team, document: str, filename: str, parsed: Any) -> Any:
+    """The document kept for its preview with what its reading (`parsed`) shows, owned by
+    `user`; their stale and surplus drafts go."""
     import secrets
     from datetime import timedelta
 
@@ -384,10 +386,39 @@ def keep_import_draft(*, user: User, team: Team, document: str, filename: str) -
     mine.filter(created_at__lt=now - timedelta(hours=ImportDraft.DRAFT_HOURS)).delete()
     surplus = list(mine.values_list("pk", flat=True)[ImportDraft.DRAFTS_PER_USER - 1 :])
     ImportDraft.objects.filter(pk__in=surplus).delete()
-    return ImportDraft.objects.create(
+    draft = ImportDraft(
         token=secrets.token_urlsafe(32),
         user=user,
         team=team,
         document=document,
         filename=filename[:255],
     )
+    draft.keep_reading(parsed)
+    draft.save()
+    return draft
+
+
+def read_import_draft(*, draft: Any, choices: Mapping[str, str]) -> tuple[Any, str]:
+    """Read the draft's document with its re-mapped headings and the posted `choices`
+    (``heading-N`` → a key of TARGETS, or "" to undo), and keep both and what the preview
+    shows. A choice that makes a section too long undoes every choice: the reading is then
+    the document's own, and the second value says why (else it is "")."""
+    from plans.markdown.reader import TARGETS, ImportError_, parse_plan
+
+    overrides = {int(k): v for k, v in draft.overrides.items()}
+    for name, value in choices.items():
+        if name.startswith("heading-") and name[8:].isdigit():
+            if value in TARGETS:
+                overrides[int(name[8:])] = value
+            elif value == "":
+                overrides.pop(int(name[8:]), None)
+    refusal = ""
+    try:
+        result = parse_plan(draft.document, draft.filename, overrides)
+    except ImportError_ as error:
+        refusal, overrides = str(error), {}
+        result = parse_plan(draft.document, draft.filename)
+    draft.overrides = {str(k): v for k, v in overrides.items()}
+    draft.keep_reading(result)
+    draft.save(update_fields=["overrides", "reading"])
+    return result, refusal
