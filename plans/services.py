@@ -13,7 +13,7 @@ from plans.content import PLAN_FIELDS, ROW_MODELS, PlanContent
 from plans.models import Membership, Plan, PlanRow, PlanVersion, Task, Team
 from plans.recording import fit, writing_version
 from plans.search import refresh_search_vector
-from plans.sections import SECTIONS, Section
+from plans.sections import NOTE_KEYS, SECTIONS, Section
 from webhooks.models import Event
 from webhooks.services import emit
 
@@ -163,12 +163,24 @@ def _write_sections(
             ("text", "position", "phase_id"),
         )
     changed_fields = {f for f in fields if _changed(current.plan, new.plan, (f,))}
-    if not changed_fields and not any(ops.values()):
+    # The text an import kept in these sections (section_notes): theirs to write, the other
+    # sections' notes stay as they are.
+    notes, wanted_notes = dict(locked.section_notes or {}), new.plan.section_notes or {}
+    changed_notes = set()
+    for key in (k for s in sections for k in NOTE_KEYS.get(s.key, ())):
+        if notes.get(key) != wanted_notes.get(key):
+            changed_notes.add(key)
+            if wanted_notes.get(key):
+                notes[key] = wanted_notes[key]
+            else:
+                notes.pop(key, None)
+    if not changed_fields and not changed_notes and not any(ops.values()):
         return None
     changed_sections = [
         s.key
         for s in sections
         if changed_fields & set(own_fields(s))
+        or changed_notes & set(NOTE_KEYS.get(s.key, ()))
         or any(ops[ROW_MODELS[k]] for k in s.rows)
         or ("phases" in s.rows and ops[Task])
     ]
@@ -178,6 +190,7 @@ def _write_sections(
     with writing_version(number=number, user=user, summary=summary, now=now) as writer:
         for name in fields:
             setattr(locked, name, getattr(new.plan, name))
+        locked.section_notes = notes
         locked.version = number
         locked.index_sections(new, sections)
         back_in_review = locked.move("edit")
@@ -263,7 +276,7 @@ def _save_section(
     if conflicts:
         raise EditConflict(locked, conflicts)
     version = _write_sections(locked, [section], new, user=user, summary=summary)
-    for name in (*own_fields(section), "version", "updated_at"):
+    for name in (*own_fields(section), "section_notes", "version", "updated_at"):
         setattr(plan, name, getattr(locked, name))
     return locked, version
 
