@@ -99,9 +99,8 @@ def plan_fields_form(section: Section) -> type[PlanFieldsForm] | None:
 
 class NotesForm(forms.Form):
     """The text an import kept in a section that fits no row (Plan.section_notes), one
-    Markdown field per key of the section. A field is shown while the section holds such
-    text (or when it was posted): a section written in Plansign has none to offer, and a
-    post without it leaves the notes as they are. Cleared, the notes are removed."""
+    Markdown field per key of the section, shown while the section holds such text: a section
+    written in Plansign has none to offer. Cleared, the notes are removed."""
 
     def __init__(
         self, section: Section, notes: dict[str, Any], data: Any = None, **kwargs: Any
@@ -109,8 +108,9 @@ class NotesForm(forms.Form):
         initial = {key: notes[key] for key in note_labels(section) if notes.get(key)}
         super().__init__(data, initial=initial, prefix="notes", **kwargs)
         for key, label in note_labels(section).items():
-            posted = data is not None and self.add_prefix(key) in data
-            if key in initial or posted:
+            # Bound, only what was posted: a form opened before the notes came back (a
+            # restore) or an API body leaves them alone rather than clearing them.
+            if key in initial if data is None else self.add_prefix(key) in data:
                 self.fields[key] = forms.CharField(
                     label=label,
                     required=False,

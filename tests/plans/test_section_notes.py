@@ -103,3 +103,25 @@ def test_saving_notes_keeps_the_query_budget(as_alice, team, alice, django_asser
     with django_assert_max_num_queries(39):  # as any save: test_editing's budget
         response = as_alice.post(edit_url(plan, "resources"), data, **HTMX)
     assert "Saved as version 2." in response.content.decode()
+
+
+def test_a_post_without_the_notes_leaves_them_as_they_are(as_alice, team, alice):
+    """As a form opened before the notes came back (a restore) or an API body posts it."""
+    plan = imported(team, alice)
+    data = form_data(plan, "risks")
+    del data["notes-risks"]
+    data["risks-0-mitigation"] = "Retry twice"
+    assert "Saved as version 2." in as_alice.post(edit_url(plan, "risks"), data, **HTMX).text
+    plan.refresh_from_db()
+    assert plan.section_notes["risks"] == "Reviewed with the security team."
+
+
+def test_restoring_a_version_brings_its_notes_back(as_alice, team, alice):
+    plan = imported(team, alice)
+    data = form_data(plan, "risks") | {"notes-risks": ""}
+    as_alice.post(edit_url(plan, "risks"), data, **HTMX)
+    url = reverse("plans:version_restore", args=[plan.pk, 1])
+    as_alice.post(url, {"current": 2, "confirm": "on"})
+    plan.refresh_from_db()
+    assert plan.version == 3
+    assert plan.section_notes["risks"] == "Reviewed with the security team."
