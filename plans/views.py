@@ -36,6 +36,7 @@ from plans.forms import (
     SectionForm,
     add_blank_row,
 )
+from plans.markdown.collector import collector_paused
 from plans.markdown.writer import write_plan
 from plans.merge import merge_section
 from plans.models import (
@@ -482,6 +483,7 @@ def export_document(plan: Plan, number: int) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@collector_paused()  # the form reads the whole document, the import saves it
 def plan_import(request: AuthenticatedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid() and "preview" in request.POST:
@@ -510,6 +512,7 @@ def plan_import(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@collector_paused()  # a re-mapping reads the whole document again, an import saves it
 def import_preview(request: AuthenticatedRequest, token: str) -> HttpResponse:
     """What the import will make, before anything is made: each heading and where it goes (a
     select re-maps it), rows per section, passages kept as notes. *Import* creates the plan.
