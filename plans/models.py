@@ -291,14 +291,18 @@ class Plan(models.Model):
     def index_sections(self, content: Any, sections: Any) -> None:
         """Refresh the search words of these sections from the content being saved."""
         from plans.content import section_text
+        from plans.search import SCANNED_CHARS
 
         index = dict(self.search_sections or {})
         for section in sections:
             index[section.key] = section_text(content, section)
         index["title"] = content.plan.title
         index["notes"] = self.additional_notes
-        self.search_sections = index
         self.search_text = "\n".join(v for v in index.values() if v)
+        # The notes are read anew from the plan on every save, so the index keeps only what a
+        # search result quotes of them: an imported document's notes can be most of 1 MB.
+        index["notes"] = self.additional_notes[:SCANNED_CHARS]
+        self.search_sections = index
 
     def role_of(self, user: AnyUser) -> str | None:
         """The user's role in the plan's team: "maintainer", "editor", "viewer" or None."""

@@ -229,3 +229,15 @@ def test_a_long_plans_vector_is_the_one_its_whole_text_gives(db):
             [text, vector_text(text)],
         )
         assert cursor.fetchone() == (True,)
+
+
+def test_long_notes_are_found_whole_and_quoted_from_their_start(team, alice, as_alice):
+    from plans.search import SCANNED_CHARS
+
+    plan = make_plan(team, alice, title="Long notes")
+    plan.additional_notes = "Opening words. " + "filler " * 5000 + "zeppelin at the end"
+    _reindex(plan)
+    plan.refresh_from_db()
+    assert len(plan.search_sections["notes"]) == SCANNED_CHARS
+    html = as_alice.get(reverse("plans:list"), {"q": "zeppelin"}).content.decode()
+    assert titles(html) == ["Long notes"]
