@@ -6,7 +6,8 @@ server time (the view, through Django's test client), the pathological ones on t
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/plansign_reader_bench \
         .venv/bin/python bench/markdown_speed.py
 
-Prints medians and PASS/FAIL lines.
+Without DATABASE_URL it runs on a new SQLite file (the embedded default). Prints the database,
+medians and PASS/FAIL lines.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ RUNS = 15
 
 
 def setup() -> None:
-    fresh_bench_database()
+    fresh_bench_database(sqlite=True)
+    from django.db import connection
+
+    print(f"on {connection.vendor}: {connection.settings_dict['NAME']}")
 
 
 def median_ms(samples: list[float]) -> float:

@@ -20,7 +20,7 @@ from diff_match_patch import diff_match_patch
 
 from plans.content import ROW_MODELS, PhaseContent, PlanContent
 from plans.models import Plan, PlanRow, Task
-from plans.sections import SECTIONS, Section
+from plans.sections import SECTIONS, Section, note_labels
 
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 EQUAL = diff_match_patch.DIFF_EQUAL
@@ -253,8 +253,19 @@ def _own_fields(section: Section) -> tuple[str, ...]:
     return ("title", *section.fields) if section.key == "overview" else section.fields
 
 
+def _note_changes(section: Section, old: Plan, new: Plan) -> list[FieldChange]:
+    """The text an import kept in the section (section_notes), changed as any text field."""
+    before, after = old.section_notes or {}, new.section_notes or {}
+    return [
+        FieldChange(label, str(before.get(key, "")), str(after.get(key, "")), is_text=True)
+        for key, label in note_labels(section).items()
+        if before.get(key, "") != after.get(key, "")
+    ]
+
+
 def diff_section(section: Section, old: PlanContent, new: PlanContent) -> SectionDiff:
     fields = _field_changes(old.plan, new.plan, _own_fields(section))
+    fields += _note_changes(section, old.plan, new.plan)
     rows = [
         change
         for key in section.rows

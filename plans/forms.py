@@ -38,7 +38,7 @@ from plans.models import (
     Task,
     Team,
 )
-from plans.sections import MAX_ROWS, Section
+from plans.sections import MAX_ROWS, Section, note_labels
 from plans.versions import content_at
 
 MARKDOWN_MAX_CHARS = 100_000
@@ -114,6 +114,46 @@ class SharedFields(dict):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
         return dict(self)
+
+
+class NotesForm(forms.Form):
+    """The text an import kept in a section that fits no row (Plan.section_notes), one
+    Markdown field per key of the section, shown while the section holds such text: a section
+    written in Plansign has none to offer. Cleared, the notes are removed."""
+
+    def __init__(
+        self, section: Section, notes: dict[str, Any], data: Any = None, **kwargs: Any
+    ) -> None:
+        initial = {key: notes[key] for key in note_labels(section) if notes.get(key)}
+        super().__init__(data, initial=initial, prefix="notes", **kwargs)
+        for key, label in note_labels(section).items():
+            # Bound, only what was posted: a form opened before the notes came back (a
+            # restore) or an API body leaves them alone rather than clearing them.
+            if key in initial if data is None else self.add_prefix(key) in data:
+                self.fields[key] = forms.CharField(
+                    label=label,
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 4, "class": "markdown-input"}),
+                    validators=[MaxLengthValidator(MARKDOWN_MAX_CHARS)],
+                    help_text="Markdown, kept as the document wrote it; clear it to remove it.",
+                    strip=False,
+                )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Browsers post a textarea's line breaks as CRLF; the document's are LF, and a save
+        # that changed nothing else must not read as a change of the notes.
+        return {k: str(v).replace("\r\n", "\n") for k, v in data.items()}
+
+    def notes_after(self, notes: dict[str, Any]) -> dict[str, Any]:
+        """`notes` with this form's fields written over them, an emptied one removed."""
+        merged = dict(notes)
+        for key, value in self.cleaned_data.items():
+            if value.strip():
+                merged[key] = value
+            else:
+                merged.pop(key, None)
+        return merged
 
 
 class RowForm(forms.Form):
@@ -243,6 +283,7 @@ class SectionForm:
         self.ids_when_opened = self._ids_when_opened()
         fields_form = plan_fields_form(section)
         self.fields = fields_form(data, instance=_copy(content.plan)) if fields_form else None
+        self.notes = NotesForm(section, content.plan.section_notes or {}, data)
         self.formsets: dict[str, RowFormSet] = {
             key: self._formset(key, content.rows(key)) for key in section.rows
         }
@@ -303,7 +344,7 @@ class SectionForm:
         parts: list[tuple[str, Any]] = [("field", fields.pop("title"))] if "title" in fields else []
         for name in self.section.parts:
             parts.append(("rows", row_sets[name]) if name in row_sets else ("field", fields[name]))
-        return parts
+        return parts + [("field", field) for field in self.notes]
 
     @property
     def row_sets(self) -> list[RowSet]:
@@ -321,6 +362,7 @@ class SectionForm:
         return [
             self.meta,
             *([self.fields] if self.fields else []),
+            self.notes,
             *self.formsets.values(),
             *self.task_formsets,
         ]
@@ -347,6 +389,7 @@ class SectionForm:
         of_form(self.meta, "")
         if self.fields:
             of_form(self.fields, "")
+        of_form(self.notes, "")
         for formset in [*self.formsets.values(), *self.task_formsets]:
             for error in formset.non_form_errors():
                 links.append(("", formset.label, str(error)))
@@ -388,6 +431,7 @@ class SectionForm:
         if self.fields:
             for name, value in self.fields.cleaned_data.items():
                 setattr(plan, name, value)
+        plan.section_notes = self.notes.notes_after(plan.section_notes or {})
         new = PlanContent(plan=plan)
         for key, formset in self.formsets.items():
             model = ROW_MODELS[key]

@@ -22,7 +22,7 @@ from merge3 import Merge3
 from plans.content import ROW_MODELS, PhaseContent, PlanContent
 from plans.diff import display
 from plans.models import PlanRow, Task
-from plans.sections import Section
+from plans.sections import Section, note_labels
 from plans.services import own_fields
 
 
@@ -235,6 +235,7 @@ def merge_section(
     result.clashes += _merge_fields(
         result.content.plan, base.plan, mine.plan, own_fields(section), ""
     )
+    result.clashes += _merge_notes(section, result.content.plan, base.plan, mine.plan)
     for key in section.rows:
         rows, clashes = _merge_rows(
             ROW_MODELS[key], base.rows(key), theirs.rows(key), mine.rows(key)
@@ -242,3 +243,23 @@ def merge_section(
         setattr(result.content, key, rows)
         result.clashes += clashes
     return result
+
+
+def _merge_notes(section: Section, merged: Any, base: Any, mine: Any) -> list[Clash]:
+    """The section's kept notes (section_notes) merged as text: where both changed the same
+    words, the form holds both wordings and the clash is listed."""
+    notes = dict(merged.section_notes or {})
+    clashes = []
+    for key, label in note_labels(section).items():
+        b, t, m = ((p.section_notes or {}).get(key, "") for p in (base, merged, mine))
+        if m == b or t == m:
+            continue
+        text = merge_text(b, t, m)
+        if not text.clean:
+            clashes.append(Clash(label, text.mine, text.theirs))
+        if text.text.strip():
+            notes[key] = text.text
+        else:
+            notes.pop(key, None)
+    merged.section_notes = notes
+    return clashes

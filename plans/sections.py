@@ -115,6 +115,17 @@ NOTE_KEYS: dict[str, tuple[str, ...]] = {
     "open_questions": ("open_questions",),
 }
 
+NOTES_LABEL = "Notes kept from the imported document"
+
+
+def note_labels(section: Section) -> dict[str, str]:
+    """Each key of the section's kept notes, by the label its form field and its changes
+    show (a section keeping two, Resources, names the sub-section of each)."""
+    keys = NOTE_KEYS.get(section.key, ())
+    if len(keys) == 1:
+        return {keys[0]: NOTES_LABEL}
+    return {key: f"{NOTES_LABEL}: {HEADINGS[key][0]}" for key in keys}
+
 
 # Every heading the template writes, by the key the reader places its body under, with the other
 # names real plans give it (translations included). Names are compared normalised: case,

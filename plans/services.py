@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,7 @@ from plans.content import PLAN_FIELDS, ROW_MODELS, PlanContent
 from plans.models import Membership, Plan, PlanRow, PlanVersion, Task, Team
 from plans.recording import fit, writing_version
 from plans.search import refresh_search_vector
-from plans.sections import SECTIONS, Section
+from plans.sections import NOTE_KEYS, SECTIONS, Section
 from webhooks.models import Event
 from webhooks.services import emit
 
@@ -162,12 +163,24 @@ def _write_sections(
             ("text", "position", "phase_id"),
         )
     changed_fields = {f for f in fields if _changed(current.plan, new.plan, (f,))}
-    if not changed_fields and not any(ops.values()):
+    # The text an import kept in these sections (section_notes): theirs to write, the other
+    # sections' notes stay as they are.
+    notes, wanted_notes = dict(locked.section_notes or {}), new.plan.section_notes or {}
+    changed_notes = set()
+    for key in (k for s in sections for k in NOTE_KEYS.get(s.key, ())):
+        if notes.get(key) != wanted_notes.get(key):
+            changed_notes.add(key)
+            if wanted_notes.get(key):
+                notes[key] = wanted_notes[key]
+            else:
+                notes.pop(key, None)
+    if not changed_fields and not changed_notes and not any(ops.values()):
         return None
     changed_sections = [
         s.key
         for s in sections
         if changed_fields & set(own_fields(s))
+        or changed_notes & set(NOTE_KEYS.get(s.key, ()))
         or any(ops[ROW_MODELS[k]] for k in s.rows)
         or ("phases" in s.rows and ops[Task])
     ]
@@ -177,6 +190,7 @@ def _write_sections(
     with writing_version(number=number, user=user, summary=summary, now=now) as writer:
         for name in fields:
             setattr(locked, name, getattr(new.plan, name))
+        locked.section_notes = notes
         locked.version = number
         locked.index_sections(new, sections)
         back_in_review = locked.move("edit")
@@ -262,7 +276,7 @@ def _save_section(
     if conflicts:
         raise EditConflict(locked, conflicts)
     version = _write_sections(locked, [section], new, user=user, summary=summary)
-    for name in (*own_fields(section), "version", "updated_at"):
+    for name in (*own_fields(section), "section_notes", "version", "updated_at"):
         setattr(plan, name, getattr(locked, name))
     return locked, version
 
@@ -372,8 +386,9 @@ def update_team(
         raise TeamRuleError("A team needs at least one maintainer: make someone else one first.")
 
 
-def keep_import_draft(*, user: User, team: Team, document: str, filename: str) -> Any:
-    """The document kept for its preview, owned by `user`; their stale and surplus drafts go."""
+def keep_import_draft(*, user: User, team: Team, document: str, filename: str, parsed: Any) -> Any:
+    """The document kept for its preview with what its reading (`parsed`) shows, owned by
+    `user`; their stale and surplus drafts go."""
     import secrets
     from datetime import timedelta
 
@@ -384,10 +399,39 @@ def keep_import_draft(*, user: User, team: Team, document: str, filename: str) -
     mine.filter(created_at__lt=now - timedelta(hours=ImportDraft.DRAFT_HOURS)).delete()
     surplus = list(mine.values_list("pk", flat=True)[ImportDraft.DRAFTS_PER_USER - 1 :])
     ImportDraft.objects.filter(pk__in=surplus).delete()
-    return ImportDraft.objects.create(
+    draft = ImportDraft(
         token=secrets.token_urlsafe(32),
         user=user,
         team=team,
         document=document,
         filename=filename[:255],
     )
+    draft.keep_reading(parsed)
+    draft.save()
+    return draft
+
+
+def read_import_draft(*, draft: Any, choices: Mapping[str, str]) -> tuple[Any, str]:
+    """Read the draft's document with its re-mapped headings and the posted `choices`
+    (``heading-N`` → a key of TARGETS, or "" to undo), and keep both and what the preview
+    shows. A choice that makes a section too long undoes every choice: the reading is then
+    the document's own, and the second value says why (else it is "")."""
+    from plans.markdown.reader import TARGETS, ImportError_, parse_plan
+
+    overrides = {int(k): v for k, v in draft.overrides.items()}
+    for name, value in choices.items():
+        if name.startswith("heading-") and name[8:].isdigit():
+            if value in TARGETS:
+                overrides[int(name[8:])] = value
+            elif value == "":
+                overrides.pop(int(name[8:]), None)
+    refusal = ""
+    try:
+        result = parse_plan(draft.document, draft.filename, overrides)
+    except ImportError_ as error:
+        refusal, overrides = str(error), {}
+        result = parse_plan(draft.document, draft.filename)
+    draft.overrides = {str(k): v for k, v in overrides.items()}
+    draft.keep_reading(result)
+    draft.save(update_fields=["overrides", "reading"])
+    return result, refusal

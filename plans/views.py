@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, lazy
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -37,6 +37,7 @@ from plans.forms import (
     SectionForm,
     add_blank_row,
 )
+from plans.markdown.collector import collector_paused
 from plans.markdown.writer import write_plan
 from plans.merge import merge_section
 from plans.models import (
@@ -64,6 +65,7 @@ from plans.services import (
     import_plan,
     keep_import_draft,
     own_fields,
+    read_import_draft,
     save_section,
     save_section_read_back,
     set_archived,
@@ -496,6 +498,7 @@ def export_document(plan: Plan, number: int) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@collector_paused()  # the form reads the whole document, the import saves it
 def plan_import(request: AuthenticatedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid() and "preview" in request.POST:
@@ -504,6 +507,7 @@ def plan_import(request: AuthenticatedRequest) -> HttpResponse:
             team=form.cleaned_data["team"],
             document=form.cleaned_data["document"],
             filename=form.cleaned_data["filename"],
+            parsed=form.cleaned_data["parsed"],
         )
         return redirect("plans:import_preview", token=draft.token)
     if request.method == "POST" and form.is_valid():
@@ -523,11 +527,12 @@ def plan_import(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@collector_paused()  # a re-mapping reads the whole document again, an import saves it
 def import_preview(request: AuthenticatedRequest, token: str) -> HttpResponse:
     """What the import will make, before anything is made: each heading and where it goes (a
     select re-maps it), rows per section, passages kept as notes. *Import* creates the plan.
-    The document is the user's own draft (another's token is a 404), read anew on each change."""
-    from plans.markdown.reader import TARGETS, ImportError_, parse_plan
+    The document is the user's own draft (another's token is a 404); it is read again only
+    when a heading is re-mapped or the plan is imported, the page shows the kept reading."""
     from plans.models import ImportDraft
 
     draft = ImportDraft.objects.filter(
@@ -537,24 +542,10 @@ def import_preview(request: AuthenticatedRequest, token: str) -> HttpResponse:
     ).first()
     if draft is None:
         raise Http404("This import preview has expired: upload the document again.")
-    overrides = {int(k): v for k, v in draft.overrides.items()}
-    if request.method == "POST":
-        for name, value in request.POST.items():
-            if name.startswith("heading-") and name[8:].isdigit():
-                index = int(name[8:])
-                if value in TARGETS:
-                    overrides[index] = value
-                elif value == "":
-                    overrides.pop(index, None)
-        draft.overrides = {str(k): v for k, v in overrides.items()}
-        draft.save(update_fields=["overrides"])
-    try:
-        result = parse_plan(draft.document, draft.filename, overrides)
-    except ImportError_ as error:  # a choice that makes a section too long
-        messages.error(request, str(error))
-        draft.overrides = {}
-        draft.save(update_fields=["overrides"])
-        result = parse_plan(draft.document, draft.filename)
+    if request.method == "POST" or not draft.reading:  # none kept by an older release
+        result, refusal = read_import_draft(draft=draft, choices=request.POST)
+        if refusal:  # a choice that made a section too long: the choices were undone
+            messages.error(request, refusal)
     if request.method == "POST" and request.POST.get("action") == "import":
         if not Membership.objects.filter(
             team=draft.team, user=request.user, role__in=EDITING_ROLES
@@ -571,34 +562,39 @@ def import_preview(request: AuthenticatedRequest, token: str) -> HttpResponse:
         request.session[f"import-report-{plan.pk}"] = [asdict(line) for line in report]
         request.session[f"import-summary-{plan.pk}"] = result.summary()
         return redirect("plans:import_report", pk=plan.pk)
-    # The options of every heading's select, written once: a long document has hundreds.
-    options = [
-        (key, format_html('<option value="{}"', key), escape(label))
-        for key, label in TARGETS.items()
-    ]
-    headings = [
-        (
-            index,
-            level,
-            heading,
-            placed,
-            mark_safe(  # of escaped parts only: the keys are ours, the labels escaped
-                "".join(
-                    f"{opening}{' selected' if key == placed else ''}>{label}</option>"
-                    for key, opening, label in options
-                )
-            ),
-        )
-        for index, level, heading, placed in result.headings
-    ]
     context = {
         "draft": draft,
-        "result": result,
-        "headings": headings,
-        "rows": [(key, n) for key, n in result.rows.items() if n],
+        "reading": draft.reading,
+        "headings": _heading_choices(draft.reading["headings"]),
     }
     template = "plans/import_preview.html#preview" if request.htmx else "plans/import_preview.html"
     return render(request, template, context)
+
+
+def _heading_choices(headings: list[list[Any]]) -> list[tuple[int, int, str, str, str]]:
+    """(index, level, heading, where it goes, its select's options) per heading. A long
+    document has hundreds of headings: the options are written once per section they can
+    select, each heading takes the one string of its section."""
+    from plans.markdown.reader import TARGETS
+
+    options = {
+        chosen: mark_safe(  # of escaped parts only: the keys are ours, the labels escaped
+            "".join(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    key,
+                    " selected" if key == chosen else "",
+                    label,
+                )
+                for key, label in TARGETS.items()
+            )
+        )
+        for chosen in [*TARGETS, ""]
+    }
+    return [
+        (index, level, heading, placed, options.get(placed, options[""]))
+        for index, level, heading, placed in headings
+    ]
 
 
 @require_safe

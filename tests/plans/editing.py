@@ -28,6 +28,7 @@ def form_data(plan: Plan, key: str) -> dict[str, Any]:
     collect(form.meta)
     if form.fields:
         collect(form.fields)
+    collect(form.notes)
     for formset in [*form.formsets.values(), *form.task_formsets]:
         collect(formset.management_form)
         for row in formset:

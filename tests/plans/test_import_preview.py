@@ -90,3 +90,22 @@ def test_the_report_says_the_totals(as_alice, team):
     file = SimpleUploadedFile("sync.md", DOCUMENT.encode(), content_type="text/markdown")
     response = as_alice.post(reverse("plans:import"), {"team": team.pk, "file": file}, follow=True)
     assert "2 rows in 1 section; 2 passages kept as notes." in response.content.decode()
+
+
+def test_showing_the_preview_again_shows_the_kept_reading(as_alice, team):
+    """A long document is read once per upload or re-mapping, not once per page view."""
+    draft_url = preview(as_alice, team).redirect_chain[-1][0]
+    ImportDraft.objects.update(document="# Plan: Something else\n")
+    html = as_alice.get(draft_url).content.decode()
+    assert "2 rows in 1 section; 2 passages kept as notes" in html
+
+
+def test_a_draft_kept_without_its_reading_is_read_when_shown(as_alice, team):
+    draft_url = preview(as_alice, team).redirect_chain[-1][0]
+    ImportDraft.objects.update(reading={})  # as drafts kept before readings were
+    html = as_alice.get(draft_url).content.decode()
+    assert "2 rows in 1 section; 2 passages kept as notes" in html
+    assert (
+        ImportDraft.objects.get().reading["summary"]
+        == "2 rows in 1 section; 2 passages kept as notes"
+    )

@@ -193,3 +193,51 @@ def test_a_long_section_is_quoted_around_its_match_not_whole(team, alice):
     assert hit is not None and hit.section == "Overview"
     assert "<mark>needle</mark>" in hit.html
     assert len(hit.html) < SNIPPET_CHARS + 40
+
+
+# A long plan's vector -------------------------------------------------------------------------
+
+
+def _long_text() -> str:
+    """The real corpus over and over (every language, tables, HTML), past the vector's last
+    position, and words and tags met only in the tail."""
+    from pathlib import Path
+
+    corpus = "\n".join(p.read_text() for p in sorted(Path("tests/fixtures/real").glob("*.md"))[:12])
+    tail = " ".join(f"<b>tailword{i}</b> sign-off &amp; <Pick /> zebra{i % 7}" for i in range(3000))
+    return corpus * 4 + tail
+
+
+def test_a_long_text_is_parsed_as_its_distinct_words_past_the_last_position():
+    from plans.search import vector_text
+
+    text = _long_text()
+    short = vector_text(text)
+    assert len(short) < len(text) * 0.6
+    assert "tailword2999" in short and short.count("sign-off") < text.count("sign-off")
+    assert vector_text("A short plan. " * 100) == "A short plan. " * 100
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search vector")
+def test_a_long_plans_vector_is_the_one_its_whole_text_gives(db):
+    from plans.search import vector_text
+
+    text = _long_text()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_tsvector('english', %s) = to_tsvector('english', %s)",
+            [text, vector_text(text)],
+        )
+        assert cursor.fetchone() == (True,)
+
+
+def test_long_notes_are_found_whole_and_quoted_from_their_start(team, alice, as_alice):
+    from plans.search import SCANNED_CHARS
+
+    plan = make_plan(team, alice, title="Long notes")
+    plan.additional_notes = "Opening words. " + "filler " * 5000 + "zeppelin at the end"
+    _reindex(plan)
+    plan.refresh_from_db()
+    assert len(plan.search_sections["notes"]) == SCANNED_CHARS
+    html = as_alice.get(reverse("plans:list"), {"q": "zeppelin"}).content.decode()
+    assert titles(html) == ["Long notes"]
