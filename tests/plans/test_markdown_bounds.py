@@ -74,9 +74,14 @@ HOSTILE = {
 
 @pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
 def test_any_text_renders_within_a_second(text):
-    started = time.perf_counter()
-    html = render_markdown(text)
-    assert time.perf_counter() - started < SECONDS
+    # The better of two runs: a super-linear parse is slow every time, a busy machine's pause
+    # (another process, a garbage collection) only once.
+    times = []
+    for _ in range(2):
+        started = time.perf_counter()
+        html = render_markdown(text)
+        times.append(time.perf_counter() - started)
+    assert min(times) < SECONDS
     assert html
 
 
