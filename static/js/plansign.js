@@ -37,12 +37,22 @@ function renumber(formset) {
   }
 }
 
+/** The formset's empty row under the given prefix. A phase's task list has none of its own:
+ * the phases' row set holds one for every phase's tasks (the HTML stays small). */
+function emptyRow(formset, rowPrefix) {
+  const own = formset.querySelector(":scope > template[data-empty]");
+  if (own) return own.innerHTML.replaceAll(`${formset.dataset.formset}-__prefix__`, rowPrefix);
+  const shared = formset.parentElement
+    .closest("[data-formset]")
+    .querySelector(":scope > template[data-empty-child]");
+  return shared.innerHTML.replaceAll(`${shared.dataset.prefix}-__prefix__`, rowPrefix);
+}
+
 function addRow(formset) {
   const prefix = formset.dataset.formset;
   const total = formset.querySelector(`:scope > input[name="${prefix}-TOTAL_FORMS"]`);
   const index = Number(total.value);
-  const template = formset.querySelector(":scope > template[data-empty]");
-  const html = template.innerHTML.replaceAll(`${prefix}-__prefix__`, `${prefix}-${index}`);
+  const html = emptyRow(formset, `${prefix}-${index}`);
   const list = formset.querySelector(":scope > [data-rows]");
   list.insertAdjacentHTML("beforeend", html);
   total.value = index + 1;

@@ -13,7 +13,9 @@ from django.forms.boundfield import BoundField
 from plans.content import ROW_MODELS
 from plans.forms import FORMSETS
 from plans.row_fields import (
+    render_formset,
     render_hidden_fields,
+    render_management_form,
     render_row_body,
     render_row_columns,
     render_row_controls,
@@ -89,6 +91,35 @@ def test_hidden_inputs_read_as_django_wrote_them(key):
     for formset in formsets(key):
         for part in (formset.management_form, formset.forms[0]["id"], formset.empty_form["id"]):
             assert tags(render_hidden_fields(part)) == tags(str(part))
+
+
+@pytest.mark.parametrize("prefix", ["risks", "phases-3-tasks", "phases-__prefix__-tasks"])
+def test_an_unbound_management_form_reads_as_django_wrote_it(prefix):
+    initial = [{"id": 5}, {"id": 6}]
+    ours = render_management_form(FORMSETS["tasks"](initial=initial, prefix=prefix))
+    theirs = FORMSETS["tasks"](initial=initial, prefix=prefix).management_form
+    assert ours == render_hidden_fields(theirs)
+    assert tags(ours) == tags(str(theirs))
+    for formset in formsets("risks"):  # a bound one (typed counts) takes Django's form
+        assert render_management_form(formset) == render_hidden_fields(formset.management_form)
+
+
+def test_phases_task_lists_share_one_empty_task_row():
+    phases = FORMSETS["phases"](initial=[{"id": 1}, {"id": 2}], prefix="phases")
+    tasks = [
+        FORMSETS["tasks"](initial=[{"id": 7}], prefix=f"{row.prefix}-tasks") for row in phases.forms
+    ]
+    empty_tasks = FORMSETS["tasks"](prefix="phases-__prefix__-tasks")
+    html = str(render_formset(phases, list(zip(phases.forms, tasks, strict=True)), empty_tasks))
+    # One empty phase (with its empty task list), one empty task for every phase's list.
+    assert html.count("<template data-empty>") == 1
+    assert html.count('<template data-empty-child data-prefix="phases-__prefix__-tasks">') == 1
+    assert html.count('name="phases-__prefix__-tasks-__prefix__-text"') == 1
+    assert 'name="phases-0-tasks-__prefix__' not in html
+    # Each phase's task list keeps its own counts, its rows and its Add button.
+    assert 'name="phases-1-tasks-TOTAL_FORMS" value="1"' in html
+    assert 'name="phases-1-tasks-0-text"' in html
+    assert html.count('value="phases-1-tasks" class="btn') == 1
 
 
 def general_path(row, noun, number, compact):
