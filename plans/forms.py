@@ -598,6 +598,21 @@ class QuickSelect(forms.Select):
         return mark_safe(f"<select{attributes}>{''.join(options)}</select>")  # escaped above
 
 
+class PersonField(forms.ModelChoiceField):
+    """A person given by user name or, in an address made when the list picked people from a
+    select (a bookmark, a link in a mail), by id: those addresses keep working."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            if self.to_field_name and str(value).isdigit():
+                found = self.queryset.filter(pk=int(value)).first()  # type: ignore[union-attr]
+                if found is not None:
+                    return found
+            raise
+
+
 class PlanFilterForm(forms.Form):
     """Search, filters and sort of the plan list; the address carries them all."""
 
@@ -618,14 +633,14 @@ class PlanFilterForm(forms.Form):
     # company's size and was most of the list's cost (bench/scale.py). The user name is looked
     # up only when one is given; the datalist suggests the viewer's team-mates, and the form
     # works the same without it (or without JS).
-    author = forms.ModelChoiceField(
+    author = PersonField(
         User.objects.none(),
         required=False,
         to_field_name="username",
         widget=forms.TextInput(attrs={"list": "people", "placeholder": "Anyone"}),
         error_messages={"invalid_choice": "No one in your teams has the user name “%(value)s”."},
     )
-    lead = forms.ModelChoiceField(
+    lead = PersonField(
         User.objects.none(),
         required=False,
         to_field_name="username",

@@ -52,3 +52,21 @@ def test_a_person_filter_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(13):
         response = as_alice.get(reverse("plans:list"), {"author": "bob"})
     assert response.text.count("Plan ") >= 20
+
+
+def test_an_address_made_with_a_persons_id_still_filters_by_them(as_alice, team, alice, bob):
+    make_plan(team, alice, title="Offline Sync")
+    make_plan(team, bob, title="Dark Mode")
+
+    html = as_alice.get(reverse("plans:list"), {"author": str(bob.pk)}).text
+
+    assert "Dark Mode" in html and "Offline Sync" not in html
+
+
+def test_an_id_of_someone_outside_the_viewers_teams_finds_no_one(as_alice, team, alice):
+    olga = make_user("olga")
+    make_plan(make_team("Elsewhere", olga="editor"), olga, title="Secret")
+
+    html = as_alice.get(reverse("plans:list"), {"author": str(olga.pk)}).text
+
+    assert "Secret" not in html and "No one in your teams has the user name" in html
