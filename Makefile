@@ -29,8 +29,9 @@ $(STAMP): $(BIN)/python $(BIN)/uv pyproject.toml $(wildcard uv.lock)
 	$(BIN)/uv lock --quiet
 	$(BIN)/uv export --quiet --frozen --group dev --no-emit-project --format requirements-txt \
 	  --output-file $(VENV)/requirements.txt
-	$(BIN)/python -m pip install --quiet --require-hashes --requirement $(VENV)/requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps --editable .
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes \
+	  --requirement $(VENV)/requirements.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --editable .
 	rm -f $(VENV)/.installed-* && touch $(VENV)/.installed-$$(cat pyproject.toml uv.lock | cksum | cut -d' ' -f1)
 
 install: $(STAMP)
