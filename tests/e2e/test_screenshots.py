@@ -19,6 +19,7 @@ WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 # not again for each editor (an editor's colours are the plan page's; axe checks their contrast
 # in both schemes).
 SHOTS_TAKEN = {"light": ("desktop", "phone"), "dark": ("desktop",)}
+SHOT_HEIGHT = 6000  # pixels of a page photographed whole
 
 
 @pytest.fixture
@@ -53,7 +54,13 @@ def test_every_page_type_fits_a_phone_and_is_photographed(browser, live_server, 
             if page_type.part:
                 page.locator(page_type.part).screenshot(path=SHOTS / f"{name}.png", timeout=90_000)
             else:
-                page.screenshot(path=SHOTS / f"{name}.png", full_page=True, timeout=90_000)
+                # The page from its top, as far as anyone scrolls to look (a long plan at phone
+                # width runs to tens of thousands of pixels, each costing the walk's time).
+                tall = page.evaluate("document.documentElement.scrollHeight")
+                clip = {"x": 0, "y": 0, "width": width, "height": min(tall, SHOT_HEIGHT)}
+                page.screenshot(
+                    path=SHOTS / f"{name}.png", full_page=True, clip=clip, timeout=90_000
+                )
             page.screenshot(path=SHOTS / f"{name}-first-screen.png")  # what one sees first
             if size == "phone":
                 widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
