@@ -600,7 +600,19 @@ class QuickSelect(forms.Select):
 
 class PersonField(forms.ModelChoiceField):
     """A person given by user name or, in an address made when the list picked people from a
-    select (a bookmark, a link in a mail), by id: those addresses keep working."""
+    select (a bookmark, a link in a mail), by id: those addresses keep working. The form sets
+    the people it may be."""
+
+    def __init__(self, *, placeholder: str, nobody: str) -> None:
+        super().__init__(
+            User.objects.none(),
+            required=False,
+            to_field_name="username",
+            widget=forms.TextInput(attrs={"list": "people", "placeholder": placeholder}),
+            error_messages={
+                "invalid_choice": f"{nobody} in your teams has the user name “%(value)s”."
+            },
+        )
 
     def to_python(self, value: Any) -> Any:
         try:
@@ -633,20 +645,8 @@ class PlanFilterForm(forms.Form):
     # company's size and was most of the list's cost (bench/scale.py). The user name is looked
     # up only when one is given; the datalist suggests the viewer's team-mates, and the form
     # works the same without it (or without JS).
-    author = PersonField(
-        User.objects.none(),
-        required=False,
-        to_field_name="username",
-        widget=forms.TextInput(attrs={"list": "people", "placeholder": "Anyone"}),
-        error_messages={"invalid_choice": "No one in your teams has the user name “%(value)s”."},
-    )
-    lead = PersonField(
-        User.objects.none(),
-        required=False,
-        to_field_name="username",
-        widget=forms.TextInput(attrs={"list": "people", "placeholder": "Any lead"}),
-        error_messages={"invalid_choice": "No lead in your teams has the user name “%(value)s”."},
-    )
+    author = PersonField(placeholder="Anyone", nobody="No one")
+    lead = PersonField(placeholder="Any lead", nobody="No lead")
     stale = forms.BooleanField(required=False, label="Has stale sign-offs")
     since = forms.DateField(
         required=False, label="Changed since", widget=forms.DateInput(attrs={"type": "date"})
