@@ -241,6 +241,8 @@ ENDPOINT_RE = re.compile(
 # A numbered sub-heading: "1.2 Build", "3. Screens", "4a: Imports", "A.1 Reconcile".
 NUMBERED_HEADING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*[a-z]?|[A-Z]\.\d+(?:\.\d+)*)[.:)]?\s+\S")
 BOLD_LINE_RE = re.compile(r"^\s{0,3}(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
+# A list item's text that is one bold title ("- **Phase 2: Build**"), its label colon allowed.
+BOLD_ITEM_RE = re.compile(r"^\*\*(.+?)\*\*\s*:?\s*$")
 # A level as the writer writes it or as the template shows it: read back as written.
 _LEVEL_AS_WRITTEN = {"low", "medium", "high", "Low", "Medium", "High"}
 LEVELS = {normalize(word): level for level, words in LEVEL_WORDS.items() for word in words}
@@ -956,7 +958,7 @@ class Importer:
             for start, end in segment.items if segment.kind == "list" else []:
                 lines = [line for line in block.lines[start:end] if line.strip()]
                 item = ITEM_RE.match(lines[0])
-                bold = re.match(r"^\*\*(.+?)\*\*\s*:?\s*$", item.group(3)) if item else None
+                bold = BOLD_ITEM_RE.match(item.group(3)) if item else None
                 name = phase_name(bold.group(1)) if bold else None
                 if bold and name and len(lines) > 1:
                     items.append((bold.group(1), name, lines[1:]))
@@ -1462,7 +1464,7 @@ class Importer:
             for start, end in segment.items if segment.kind == "list" else []:
                 lines = block.lines[start:end]
                 item = ITEM_RE.match(lines[0])
-                title = re.match(r"^\*\*(.+?)\*\*\s*:?\s*$", item.group(3)) if item else None
+                title = BOLD_ITEM_RE.match(item.group(3)) if item else None
                 tasks = any(
                     (m := LABEL_RE.match(x)) and m.group(1).lower() == "tasks" for x in lines[1:]
                 )
