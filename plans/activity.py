@@ -1,15 +1,16 @@
 """What happened across the plans a person may see: saves, review requests, decisions, the plan
 approved, and comments, newest first, one list. A selector: it reads, it never writes.
 
-Each kind of event is read with one query of at most `limit` rows older than `before`, and the
-lists are merged: a page costs the same five queries however much history there is, and the next
+Each kind of event is read with one query of the keys of at most `limit` rows older than
+`before`, the lists are merged, and the events that make the page are read whole with one query
+per kind: a page costs the same ten queries at most however much history there is, and the next
 page starts before the last event shown (no OFFSET, no COUNT over the whole history)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -34,6 +35,7 @@ class Event:
     # reversing every one's addresses was a tenth of the activity page (bench/scale.py).
     url: str | Promise
     compare_url: str | Promise = ""
+    key: int = 0  # the row's key in its source
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,13 @@ def _filtered(
     return rows.order_by(f"-{at}", "-pk")
 
 
-def _saves(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]:
-    rows = _filtered(PlanVersion.objects.all(), plans, "author", "created_at", f)
-    rows = rows.select_related("plan__team", "author").defer(*Plan.text_fields("plan__"))
-    for v in rows[:limit]:
+def _saves(plans: QuerySet[Plan], f: Filters) -> QuerySet[Any]:
+    return _filtered(PlanVersion.objects.all(), plans, "author", "created_at", f)
+
+
+def _save_events(keys: list[int]) -> Iterator[Event]:
+    rows = PlanVersion.objects.filter(pk__in=keys).select_related("plan__team", "author")
+    for v in rows.defer(*Plan.text_fields("plan__")):
         compare = format_lazy(
             "{}?from={}&to={}",
             reverse_lazy("plans:compare", args=[v.plan_id]),
@@ -108,13 +113,18 @@ def _saves(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]:
             f"saved version {v.number}: {v.description}",
             reverse_lazy("plans:version", args=[v.plan_id, v.number]),
             compare if v.number > 1 else "",
+            v.pk,
         )
 
 
-def _requests(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]:
+def _requests(plans: QuerySet[Plan], f: Filters) -> QuerySet[Any]:
     named = apps.get_model("plans", "NamedVersion").objects.all()
-    rows = _filtered(named, plans, "author", "created_at", f).select_related("plan__team", "author")
-    for n in rows.defer(*Plan.text_fields("plan__"))[:limit]:
+    return _filtered(named, plans, "author", "created_at", f)
+
+
+def _request_events(keys: list[int]) -> Iterator[Event]:
+    named = apps.get_model("plans", "NamedVersion").objects.filter(pk__in=keys)
+    for n in named.select_related("plan__team", "author").defer(*Plan.text_fields("plan__")):
         summary = f": {n.summary}" if n.summary else ""
         url = format_lazy("{}#approval", reverse_lazy("plans:detail", args=[n.plan_id]))
         yield Event(
@@ -124,14 +134,19 @@ def _requests(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]:
             n.author,
             f"asked for sign-off on {n.label}{summary}",
             url,
+            key=n.pk,
         )
 
 
-def _decisions(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]:
+def _decisions(plans: QuerySet[Plan], f: Filters) -> QuerySet[Any]:
     signoffs = apps.get_model("approvals", "Signoff").objects.all()
-    rows = _filtered(signoffs, plans, "user", "created_at", f)
-    rows = rows.select_related("plan__team", "user", "role", "named_version")
-    for s in rows.defer(*Plan.text_fields("plan__"))[:limit]:
+    return _filtered(signoffs, plans, "user", "created_at", f)
+
+
+def _decision_events(keys: list[int]) -> Iterator[Event]:
+    signoffs = apps.get_model("approvals", "Signoff").objects.filter(pk__in=keys)
+    rows = signoffs.select_related("plan__team", "user", "role", "named_version")
+    for s in rows.defer(*Plan.text_fields("plan__")):
         named = s.named_version.label if s.named_version else f"version {s.plan_version}"
         verb = "approved" if s.decision == "approved" else "requested changes to"
         comment = f": “{s.comment}”" if s.comment else ""
@@ -143,16 +158,25 @@ def _decisions(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]
             s.user,
             f"{verb} {named} as {s.role.name}{comment}",
             url,
+            key=s.pk,
         )
 
 
-def _approvals(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]:
+APPROVED = "Approved by every role"
+
+
+def _approvals(plans: QuerySet[Plan], f: Filters) -> QuerySet[Any]:
     """The status changes no person's action names by itself: the plan approved."""
-    records = Plan.history.filter(history_change_reason="Approved by every role")
-    records = _filtered(records, plans, "history_user", "history_date", f, "id", "team_id")
+    records = Plan.history.filter(history_change_reason=APPROVED)
+    return _filtered(records, plans, "history_user", "history_date", f, "id", "team_id")
+
+
+def _approval_events(keys: list[int]) -> Iterator[Event]:
     # A historical row holds the whole plan as it was then: only when and which are read, and
     # the event names the plan as it is now.
-    records = list(records.only("history_id", "id", "history_date", "plan_version")[:limit])
+    records = list(
+        Plan.history.filter(pk__in=keys).only("history_id", "id", "history_date", "plan_version")
+    )
     named = Plan.objects.select_related("team").defer(*Plan.text_fields())
     live = named.in_bulk({r.id for r in records})
     for r in records:
@@ -167,22 +191,43 @@ def _approvals(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]
             None,
             f"approved by every role at version {r.plan_version}",
             url,
+            key=r.pk,
         )
 
 
-def _comments(plans: QuerySet[Plan], f: Filters, limit: int) -> Iterator[Event]:
+def _comments(plans: QuerySet[Plan], f: Filters) -> QuerySet[Any]:
     comments = apps.get_model("threads", "Comment").objects.filter(deleted_at__isnull=True)
-    rows = _filtered(comments, plans, "author", "created_at", f, plan="thread__plan")
-    rows = rows.select_related("thread__plan__team", "author")
-    for c in rows.defer(*Plan.text_fields("thread__plan__"))[:limit]:
+    return _filtered(comments, plans, "author", "created_at", f, plan="thread__plan")
+
+
+def _comment_events(keys: list[int]) -> Iterator[Event]:
+    comments = apps.get_model("threads", "Comment").objects.filter(pk__in=keys)
+    rows = comments.select_related("thread__plan__team", "author")
+    for c in rows.defer(*Plan.text_fields("thread__plan__")):
         words = " ".join(c.body.replace("**", "").split())  # a quote, not Markdown: no bold marks
         text = f"commented: “{words[:140]}{'…' if len(words) > 140 else ''}”"
         # threads.services.thread_url, lazily
         url = reverse_lazy("threads:detail", args=[c.thread.plan_id, c.thread_id])
-        yield Event(c.created_at, "comment", c.thread.plan, c.author, text, url)
+        yield Event(c.created_at, "comment", c.thread.plan, c.author, text, url, key=c.pk)
 
 
-SOURCES = (_saves, _requests, _decisions, _approvals, _comments)
+@dataclass(frozen=True)
+class Source:
+    """One kind of event: its rows of some plans that match the filters (newest first, with
+    the name of their moment), and the events of some of those rows, by key."""
+
+    rows: Callable[[QuerySet[Plan], Filters], QuerySet[Any]]
+    at: str
+    events: Callable[[list[int]], Iterator[Event]]
+
+
+SOURCES = (
+    Source(_saves, "created_at", _save_events),
+    Source(_requests, "created_at", _request_events),
+    Source(_decisions, "created_at", _decision_events),
+    Source(_approvals, "history_date", _approval_events),
+    Source(_comments, "created_at", _comment_events),
+)
 
 
 @dataclass(frozen=True)
@@ -193,13 +238,28 @@ class Page:
 
 def feed(plans: QuerySet[Plan], filters: Filters, limit: int = 50) -> Page:
     """The `limit` newest events of these plans that match `filters`, newest first, and where
-    the page after them starts."""
+    the page after them starts.
+
+    Keys first: each source's newest (moment, key) pairs are read bare and merged, and only the
+    events that make the page are read whole, with their plan, team and people. Reading every
+    source's candidates whole built five times the objects a page shows (bench/scale.py)."""
     wanted = filters.skip + limit + 1
-    lists = [list(source(plans, filters, wanted)) for source in SOURCES]
-    merged = list(heapq.merge(*lists, key=lambda e: e.at, reverse=True))[:wanted]
-    events = merged[filters.skip : filters.skip + limit]
-    if len(merged) < wanted or not events:
-        return Page(events, None)
-    last = events[-1].at
-    shown = sum(1 for e in merged[: filters.skip + limit] if e.at == last)
-    return Page(events, replace(filters, before=last, skip=shown))
+    keyed = [
+        [(at, i, pk) for at, pk in src.rows(plans, filters).values_list(src.at, "pk")[:wanted]]
+        for i, src in enumerate(SOURCES)
+    ]
+    merged = list(heapq.merge(*keyed, key=lambda k: k[0], reverse=True))[:wanted]
+    page = merged[filters.skip : filters.skip + limit]
+    older = None
+    if len(merged) == wanted and page:
+        last = page[-1][0]
+        shown = sum(1 for k in merged[: filters.skip + limit] if k[0] == last)
+        older = replace(filters, before=last, skip=shown)
+    loaded: dict[tuple[int, int], Event] = {}
+    for i, src in enumerate(SOURCES):
+        keys = [pk for _, source, pk in page if source == i]
+        if keys:
+            loaded.update(((i, e.key), e) for e in src.events(keys))
+    # An approval whose plan is gone since is not shown; the page is one event shorter.
+    events = [loaded[(i, pk)] for _, i, pk in page if (i, pk) in loaded]
+    return Page(events, older)

@@ -29,7 +29,6 @@ from django.utils.translation import gettext_lazy as _
 from plans.content import ROW_MODELS, PhaseContent, PlanContent
 from plans.models import (
     EDITING_ROLES,
-    VIEW_ALL_PERMISSION,
     Membership,
     Phase,
     Plan,
@@ -598,6 +597,14 @@ class QuickSelect(forms.Select):
         return mark_safe(f"<select{attributes}>{''.join(options)}</select>")  # escaped above
 
 
+def quick_selects(form: forms.BaseForm) -> None:
+    """Every plain select of a filter form rendered as a QuickSelect of its choices as they
+    are now (set its querysets first)."""
+    for field in form.fields.values():
+        if type(field.widget) is forms.Select:
+            field.widget = QuickSelect(field.widget.choices)
+
+
 class PersonField(forms.ModelChoiceField):
     """A person given by user name or, in an address made when the list picked people from a
     select (a bookmark, a link in a mail), by id: those addresses keep working. The form sets
@@ -665,11 +672,7 @@ class PlanFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         # Choices come from the teams the user sees (small tables), not from scanning plans.
-        teams = (
-            Team.objects.all()
-            if user.has_perm(VIEW_ALL_PERMISSION)
-            else Team.objects.filter(memberships__user=user)
-        )
+        teams = Team.objects.visible_to(user).names()
         people = User.objects.filter(memberships__team__in=teams).distinct().order_by("username")
         leads = people.filter(memberships__role__in=EDITING_ROLES)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
@@ -678,9 +681,7 @@ class PlanFilterForm(forms.Form):
             field.queryset = queryset  # type: ignore[attr-defined]
             field.to_field_name = None if people_by == "pk" else people_by  # type: ignore[attr-defined]
         self.fields["status"].choices = [("", "Any status"), *Plan.Status.choices]  # type: ignore[attr-defined]
-        for field in self.fields.values():
-            if type(field.widget) is forms.Select:
-                field.widget = QuickSelect(field.widget.choices)
+        quick_selects(self)
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs["class"] = "form-check-input"

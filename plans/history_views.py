@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -15,7 +17,8 @@ from plans.access import AuthenticatedRequest, get_plan_for
 from plans.activity import Filters, feed
 from plans.content import PlanContent
 from plans.diff import diff_plans
-from plans.models import VIEW_ALL_PERMISSION, Plan, PlanVersion, Team
+from plans.forms import quick_selects
+from plans.models import Plan, PlanVersion, Team
 from plans.rendered import cached, version_facts, version_key
 from plans.services import EditConflict, PlanArchived, restore_version
 from plans.versions import content_at, status_at
@@ -164,8 +167,11 @@ class ActivityFilter(forms.Form):
         required=False, min_value=0, max_value=10_000, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, user: Any, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # The teams the user sees: every team for a manager (not a scan of every plan for theirs).
+        self.fields["team"].queryset = Team.objects.visible_to(user).names()  # type: ignore[attr-defined]
+        quick_selects(self)
         for name, field in self.fields.items():
             css = "form-select" if name == "team" else "form-control"
             field.widget.attrs["class"] = f"{css} form-control-sm"
@@ -180,14 +186,7 @@ class ActivityFilter(forms.Form):
 @require_safe
 def activity(request: AuthenticatedRequest) -> HttpResponse:
     plans = Plan.objects.visible_to(request.user)
-    form = ActivityFilter(request.GET or None)
-    # The teams the user sees: every team for a manager (not a scan of every plan for theirs).
-    teams = (
-        Team.objects.all()
-        if request.user.has_perm(VIEW_ALL_PERMISSION)
-        else Team.objects.filter(memberships__user=request.user)
-    )
-    form.fields["team"].queryset = teams  # type: ignore[attr-defined]
+    form = ActivityFilter(request.GET or None, user=request.user)
     page = feed(plans, form.filters(), limit=ACTIVITY_PER_PAGE)
     older = request.GET.copy()
     if page.older and page.older.before:

@@ -302,6 +302,38 @@ def test_activity_lists_review_requests_decisions_approval_and_comments(plan, al
         assert text in html, text
 
 
+def test_activity_interleaves_kinds_newest_first_across_pages(plan, alice, as_carol):
+    """Saves and comments alternate in time: each page shows them in that order, and the next
+    page goes on where the first stopped, with none shown twice or left out."""
+    import datetime as dt
+
+    from threads.models import Comment
+    from threads.services import start_thread
+
+    start = plan.created_at
+    PlanVersion.objects.filter(plan=plan).update(created_at=start)
+    thread = start_thread(plan=plan, user=alice, section_key="risks", body="first")
+    Comment.objects.filter(thread=thread).update(created_at=start)
+    expected = []
+    for i in range(1, 61):
+        at = start + dt.timedelta(minutes=i)
+        if i % 2:
+            v = PlanVersion.objects.create(plan=plan, number=100 + i, created_at=at)
+            expected.append(f"saved version {v.number}")
+        else:
+            Comment.objects.create(
+                thread=thread, author=alice, body=f"note {i}", version=1, created_at=at
+            )
+            expected.append(f"commented: “note {i}”")
+    expected.reverse()
+    first = as_carol.get(reverse("plans:activity")).text
+    older = re.search(r'href="(\?[^"]+)">Older', first)
+    assert older is not None
+    rest = as_carol.get(reverse("plans:activity") + older.group(1).replace("&amp;", "&")).text
+    shown = re.findall(r"saved version 1\d\d|commented: “note \d+”", first + rest)
+    assert shown == expected
+
+
 def test_activity_quotes_a_comment_without_its_bold_marks(plan, alice, as_carol):
     from threads.services import start_thread
 
