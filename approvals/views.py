@@ -18,7 +18,7 @@ from approvals.services import (
     ensure_roles,
     request_signoff,
     waiting_count,
-    waiting_roles,
+    waiting_keys,
     waiting_states,
 )
 from plans.access import AuthenticatedRequest, get_plan_for
@@ -30,7 +30,7 @@ WAITING_PER_PAGE = 50
 def waiting(request: AuthenticatedRequest) -> HttpResponse:
     """The roles waiting for the user's sign-off, fifty a page: a lead of a large company
     can have a thousand."""
-    paginator = Paginator(waiting_roles(request.user), WAITING_PER_PAGE)
+    paginator = Paginator(waiting_keys(request.user), WAITING_PER_PAGE)
     # The count came with the signed-in user (the navigation shows it): not counted again.
     paginator.count = waiting_count(request.user)
     page = paginator.get_page(request.GET.get("page"))
