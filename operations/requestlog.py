@@ -2,7 +2,9 @@
 and request id; one JSON object per line with LOG_FORMAT=json (settings.LOGGING), else text.
 
 The request id is the X-Request-ID a proxy sent, when it looks like one, else a new one; the
-response carries it back, so that a user's report and the log meet."""
+response carries it back, so that a user's report and the log meet. The response also says how
+long the app took (`Server-Timing: app;dur=…`, shown by browsers' developer tools), so that a
+slow page can be told from a slow network, by a person or by bench/scale.py."""
 
 from __future__ import annotations
 
@@ -54,11 +56,12 @@ class RequestLogMiddleware:
         sent = request.headers.get("X-Request-ID", "")
         request_id = sent if REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
         response = self.get_response(request)
+        duration = round((time.perf_counter() - started) * 1000, 1)
         fields = {
             "method": request.method,
             "path": loggable_path(request),
             "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "duration_ms": duration,
             "user_id": user_id(request),
             "request_id": request_id,
         }
@@ -68,6 +71,7 @@ class RequestLogMiddleware:
             extra=fields,
         )
         response["X-Request-ID"] = request_id
+        response["Server-Timing"] = f"app;dur={duration}"
         return response
 
 

@@ -52,6 +52,13 @@ def test_a_signed_in_request_is_one_json_line_with_its_fields(as_alice, alice, p
     assert line["level"] == "INFO" and line["logger"] == "plansign.request"
 
 
+def test_the_response_says_how_long_the_app_took_as_the_log_does(as_alice, plan, json_lines):
+    response = as_alice.get(plan.get_absolute_url())
+
+    [line] = lines(json_lines)
+    assert response["Server-Timing"] == f"app;dur={line['duration_ms']}"
+
+
 def test_an_anonymous_request_has_no_user_and_keeps_a_proxys_request_id(db, json_lines):
     Client().get("/healthz", headers={"X-Request-ID": "lb-1234"})
     Client().get("/healthz", headers={"X-Request-ID": "not\nan id"})
