@@ -1394,6 +1394,7 @@ class Importer:
         reading.checklists = any(_has_boxes(part) for part in [block, *children])
         labelled = any(PHASE_LABELS.get(normalize(c.heading)) == "tasks" for c in children)
         for part in [block, *children]:
+            reading.in_task = False
             if part is not block:
                 key = normalize(part.heading)
                 own = phase_name(part.heading)  # "Week 2 Deliverable": of the phase, no work
@@ -1418,14 +1419,22 @@ class Importer:
                     # its lists and code the task's details (kept under the phase)
                     reading.tasks.append(_new_task(part.heading, False))
                     reading.mode = "other"
+                    reading.in_task = True
                 elif work and any(seg.kind in ("list", "table") for seg in part.segments):
                     # "#### Backend" with a list: its items are the phase's tasks
                     reading.mode = "tasks"
                     reading.rest += [f"**{part.heading}**", ""]
-                elif work and len(part.heading) <= max_length(Task, "text"):
-                    # "#### 1.1 型定義の作成" with prose or code: the heading is one task
+                elif (
+                    work
+                    and not reading.checklists
+                    and len(part.heading) <= max_length(Task, "text")
+                ):
+                    # "#### 1.1 型定義の作成" with prose or code: the heading is one task (not
+                    # in a phase that keeps its work as checklists, whose boxes are the work:
+                    # its "#### Week 1 Git Commit" over a fence is a detail of it)
                     reading.tasks.append(_new_task(part.heading, False))
                     reading.mode = "other"
+                    reading.in_task = True
                 else:
                     reading.mode = "other"
                     reading.rest += [part.raw_heading, ""]
@@ -1740,6 +1749,7 @@ class PhaseReading:
     labels: list[str] = field(default_factory=list)  # labels the writer writes otherwise
     endpoints: list[ApiEndpoint] = field(default_factory=list)  # endpoints the phase lists
     checklists: bool = False  # whether the phase holds a checklist ("- [ ] …")
+    in_task: bool = False  # whether the sub-heading being read is itself one task
 
     def named(self, label: str) -> None:
         if not set(re.findall(r"\w+", label.lower())) <= WRITTEN_LABEL_WORDS:
@@ -1784,7 +1794,7 @@ class PhaseReading:
             if label:
                 self.label(body[0], label.group(1).lower(), label.group(2).strip())
                 return
-            if plain in PHASE_LABELS and OTHER_LABEL_RE.match(body[0]):
+            if plain in PHASE_LABELS and OTHER_LABEL_RE.match(body[0]) and not self.in_task:
                 self.mode = PHASE_LABELS[plain]
                 self.named(body[0].strip().strip("*_:\uff1a ").strip("*_"))
                 return

@@ -246,3 +246,21 @@ def test_in_a_phase_that_keeps_a_checklist_its_first_checklist_is_the_work():
         "**Files:**\n- [a.ts](a.ts)\n"
     )
     assert phases(read(document)) == [("Notifications", ["Create account", "Add keys"])]
+
+
+def test_a_list_under_a_task_headings_changes_label_is_not_more_tasks():
+    # "#### 2.1 …" is one task; what its "Changes:" label lists is how it is done
+    document = (
+        "# Plan: P\n\n### Phase 1: Build\n\n#### 1.1 Write the loop\n\n**Changes**:\n"
+        "- Pick a motion at random\n- Buffer frames\n\n#### 1.2 Join the clips\n\nBy eye.\n"
+    )
+    assert phases(read(document)) == [("Build", ["1.1 Write the loop", "1.2 Join the clips"])]
+
+
+def test_a_heading_over_a_fence_in_a_phase_of_checklists_is_not_a_task():
+    # the boxes are the phase's work; "#### Week 1 Git Commit" over its commands is a detail
+    document = (
+        "# Plan: P\n\n### Week 1 — Data\n\n#### What I Will Do\n\n- [ ] Load the CSV\n"
+        "- [x] Validate it\n\n#### Week 1 Git Commit\n\n```bash\ngit push\n```\n"
+    )
+    assert phases(read(document)) == [("Data", ["Load the CSV", "Validate it"])]
