@@ -1393,13 +1393,28 @@ class Importer:
         reading = PhaseReading(phase)
         reading.checklists = any(_has_boxes(part) for part in [block, *children])
         labelled = any(PHASE_LABELS.get(normalize(c.heading)) == "tasks" for c in children)
+        testing = _names_tests(normalize(name))
+
+        def is_work(part: Block) -> bool:
+            key = normalize(part.heading)
+            if testing and _names_tests(key):  # "### Unit tests" in a testing phase: its work
+                return not labelled
+            own = phase_name(part.heading)  # "Week 2 Deliverable": of the phase, no work
+            work = not labelled and key not in ALIASES and not _not_tasks(key)
+            return work and not (own and _not_tasks(normalize(own)))
+
+        # Sub-headings that are each one task by their shape (numbered, over steps, or over
+        # code only): a sibling over a bullet list is then one task too, its list the task's
+        # detail, as a nested bullet belongs to its task. (A phase of checklists has its
+        # boxes for work.)
+        headed = not reading.checklists and any(
+            is_work(c) and _task_by_heading(c) for c in children
+        )
         for part in [block, *children]:
             reading.in_task = False
             if part is not block:
                 key = normalize(part.heading)
-                own = phase_name(part.heading)  # "Week 2 Deliverable": of the phase, no work
-                work = not labelled and key not in ALIASES and not _not_tasks(key)
-                work = work and not (own and _not_tasks(normalize(own)))
+                work = is_work(part)
                 endpoint = ENDPOINT_RE.match(part.heading.strip())
                 if endpoint and _fits(ApiEndpoint, _endpoint_values(endpoint)):
                     # "##### POST /api/start" in a phase: an endpoint the phase builds
@@ -1411,7 +1426,11 @@ class Importer:
                     reading.named(part.heading)
                 elif (
                     work
-                    and (NUMBERED_HEADING_RE.match(part.heading) or _steps_only(part))
+                    and (
+                        NUMBERED_HEADING_RE.match(part.heading)
+                        or _steps_only(part)
+                        or (headed and not any(seg.kind == "table" for seg in part.segments))
+                    )
                     and not _has_boxes(part)
                     and len(part.heading) <= max_length(Task, "text")
                 ):
@@ -1698,6 +1717,27 @@ def _not_a_task(text: str) -> bool:
     if named and re.search(r"[^\W\d_]", named.group(4)):  # "**Phase 25: Schema**", not "**Week 4**"
         return True
     return re.search(r"(?:^|[\s:—-])(?:TBD|TBA|TODO)\.?$", text) is not None
+
+
+# Words by which a phase's name says that it is the testing ("Phase 7: Testing", "7단계: 테스트"),
+# and the template's sections of tests: in such a phase, "### Unit tests" names its work.
+TEST_WORDS = {"test", "tests", "testing", "테스트", "测试", "測試", "テスト", "pruebas"}
+TEST_SECTIONS = {"testing", "unit_tests", "integration_tests", "acceptance_tests"}
+
+
+def _names_tests(key: str) -> bool:
+    return bool(set(key.split()) & TEST_WORDS) or section_of(key) in TEST_SECTIONS
+
+
+def _task_by_heading(block: Block) -> bool:
+    """Whether a sub-heading of a phase is one task by its shape: numbered ("1.2 Build"), over
+    numbered steps only, or over code only."""
+    if _has_boxes(block) or not block.segments:
+        return False
+    code = all(
+        seg.kind == "other" and FENCE_RE.match(block.lines[seg.start]) for seg in block.segments
+    )
+    return bool(NUMBERED_HEADING_RE.match(block.heading)) or _steps_only(block) or code
 
 
 def _steps_only(block: Block) -> bool:

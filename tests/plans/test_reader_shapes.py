@@ -264,3 +264,22 @@ def test_a_heading_over_a_fence_in_a_phase_of_checklists_is_not_a_task():
         "- [x] Validate it\n\n#### Week 1 Git Commit\n\n```bash\ngit push\n```\n"
     )
     assert phases(read(document)) == [("Data", ["Load the CSV", "Validate it"])]
+
+
+def test_a_bullet_list_sub_heading_among_task_headings_is_one_task():
+    # its siblings are each one task (over code, over numbered steps): so is it, and its
+    # bullets belong to it, as a nested bullet belongs to its task
+    document = (
+        "# Plan: P\n\n## Phase 3: Integrations\n\n### Ads API\n1. Create the project\n"
+        "2. Ask for a token\n\n### Setup\n```bash\nnpm install\n```\n\n### Scheduler\n"
+        "- Daily collection\n- Retries\n"
+    )
+    assert phases(read(document)) == [("Integrations", ["Ads API", "Setup", "Scheduler"])]
+
+
+def test_unit_and_integration_tests_in_a_testing_phase_are_its_tasks():
+    document = (
+        "# Plan: P\n\n## Phase 7: Testing\n\n### Unit Tests\n```js\ntest()\n```\n\n"
+        "### Integration Tests\n- API tests\n- Database tests\n\n### E2E Tests\n```ts\nit()\n```\n"
+    )
+    assert phases(read(document)) == [("Testing", ["Unit Tests", "Integration Tests", "E2E Tests"])]
