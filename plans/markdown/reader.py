@@ -377,11 +377,14 @@ def _items(block: Block, ticks: bool = True) -> tuple[list[tuple[str, bool | Non
     """The items of the section's top-level lists (text, checked) and every other segment's
     lines, as written. A ticked box ("[x]") stays at the start of the text, since only an open
     question has a field that says "done" (`ticks=False` takes it out there). An empty box says
-    nothing and is always taken out."""
+    nothing and is always taken out. Lists after a thematic break that follows the items are
+    kept as written."""
     items: list[tuple[str, bool | None]] = []
     rest: list[str] = []
+    ended = False  # a thematic break after the rows: what follows is a part of its own
     for segment in block.segments:
-        if segment.kind != "list":
+        if segment.kind != "list" or ended:
+            ended = ended or (bool(items) and _is_break(block.lines[segment.start]))
             rest += _verbatim(block, segment)
             continue
         for start, end in segment.items:
@@ -393,6 +396,15 @@ def _items(block: Block, ticks: bool = True) -> tuple[list[tuple[str, bool | Non
             text, checked = read
             items.append((f"[x] {text}" if checked and ticks else text, checked))
     return items, rest
+
+
+BREAK_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+
+
+def _is_break(line: str) -> bool:
+    """Whether a line is a thematic break ("---", "* * *"): a section's rows end at one (a
+    footer after it, "**For details:**" over links, is no row of the section)."""
+    return BREAK_RE.match(line) is not None
 
 
 FACT_ITEM_RE = re.compile(r"^\s*[-*+]\s+\w+\s*[:\uff1a]\s*\S")

@@ -169,3 +169,13 @@ def test_a_lead_line_with_its_facts_listed_under_it_is_one_row():
         "**Primary Metric:** Time to first sync - Current: unmeasured - Target: 1 day",
         "Opt-out rate: flat",
     ]
+
+
+def test_links_after_a_thematic_break_are_not_success_criteria():
+    # the rows end at the break: a footer of links to other documents is no criterion
+    document = (
+        "# Plan: P\n\n## Definition of Done\n\n- [ ] Code reviewed\n- [ ] Tests pass\n\n---\n\n"
+        "**For Detailed Sprint Information**:\n- [Sprint 2](./sprint2.md)\n"
+    )
+    content = read(document)
+    assert [c.text for c in content.success_criteria] == ["Code reviewed", "Tests pass"]
