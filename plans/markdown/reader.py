@@ -831,6 +831,10 @@ class Importer:
             self.placed[i] = "phase"
             self.phase(block, children, name)
             return end
+        if inside and target is None and any(phase_name(c.heading) for c in children):
+            # "### Phase Details" over "**Phase 1: …**": the phases are named under it, so
+            # neither it nor a sibling ("### Parallelism Notes") is a phase itself
+            self.phase_child_level = block.level - 1
         if inside and target is None and block.level <= self.phase_child_level:
             # "### 1.1 Setup" under "## Implementation Phases": each sub-heading is a phase
             self.placed[i] = "phase"
@@ -1650,6 +1654,14 @@ PHASE_LABELS = {
 }  # fmt: skip
 
 
+# A list item that is a bold label and its value ("**Goal**: …", "**Scope:** …"); and the labels
+# of such items that name a phase's work.
+FACT_LEAD_RE = re.compile(r"^\*\*([^*:\uff1a]+?)\s*(?:[:\uff1a]\*\*|\*\*\s*[:\uff1a])\s*(.*)$")
+WORK_LABELS = {key for key, mode in PHASE_LABELS.items() if mode == "tasks"} | {
+    normalize(name) for name in ("scope", "范围", "範囲", "범위", "alcance")
+}
+
+
 # Sub-headings and labels in a phase that name something other than its work.
 NOT_TASKS = tuple(
     normalize(name)
@@ -1820,6 +1832,8 @@ class PhaseReading:
             first = LABEL_RE.match(body[0])
             if first:  # the template's own shape: "- **Tasks:**" with the tasks under it
                 self.labelled(lines)
+            elif self.mode in (None, "tasks") and self.facts(block, segment):
+                pass  # "- **Goal**: …", "- **Scope**:" over the work, "- **Success signal**: …"
             elif self.mode == "tasks":
                 self.listed(block, segment)
             elif (
@@ -1892,6 +1906,37 @@ class PhaseReading:
             self.deliverables.append(value)
         elif mode == "tasks" and value:
             self.rest.append(line)  # "**Tasks:** text": no list, kept as it is
+
+    def facts(self, block: Block, segment: Segment) -> bool:
+        """A list of the phase's facts, each item a bold label ("- **Goal**: …", "- **Scope**:"
+        over sub-bullets, "- **Success signal**: …"): the work is what the label naming it
+        lists (each nested item a task), or its value when it has none; the other facts are
+        kept as written. False when an item is no such fact, or no label names the work."""
+        items: list[tuple[str, str, list[str]]] = []
+        for start, end in segment.items:
+            lines = [line for line in block.lines[start:end] if line.strip()]
+            item = ITEM_RE.match(lines[0])
+            lead = FACT_LEAD_RE.match(item.group(3).strip()) if item else None
+            if lead is None:
+                return False
+            items.append((lead.group(1).strip(), lead.group(2).strip(), lines))
+        if len(items) < 2 or not any(normalize(label) in WORK_LABELS for label, _, _ in items):
+            return False
+        limit = max_length(Task, "text")
+        for label, value, lines in items:
+            if normalize(label) not in WORK_LABELS:
+                self.rest += lines
+                continue
+            tasks, left = _nested_items(lines[1:]) if len(lines) > 1 else ([], [])
+            if not tasks and value and len(value) <= limit and not left:
+                tasks = [_new_task(value, False)]
+                self.rest.append(lines[0][: lines[0].rindex(value)].rstrip())
+            else:
+                self.rest.append(lines[0])
+            self.tasks += tasks
+            self.rest += left
+        self.rest.append("")
+        return True
 
     def listed(self, block: Block, segment: Segment) -> None:
         """Each top-level item one task (its nested lines joined into its text)."""

@@ -283,3 +283,28 @@ def test_unit_and_integration_tests_in_a_testing_phase_are_its_tasks():
         "### Integration Tests\n- API tests\n- Database tests\n\n### E2E Tests\n```ts\nit()\n```\n"
     )
     assert phases(read(document)) == [("Testing", ["Unit Tests", "Integration Tests", "E2E Tests"])]
+
+
+def test_a_sub_heading_over_bold_phase_lines_is_no_phase_and_nor_are_its_siblings():
+    document = (
+        "# Plan: P\n\n## Implementation Phases\n\n### Phase Details\n\n**Phase 1: Rewrite**\n"
+        "- Swap the loop\n\n**Phase 2: Adapt**\n- Read the output\n\n### Parallelism Notes\n\n"
+        "Phase 1 before 2.\n"
+    )
+    assert phases(read(document)) == [
+        ("Rewrite", ["Swap the loop"]),
+        ("Adapt", ["Read the output"]),
+    ]
+
+
+def test_a_phases_bold_facts_are_no_tasks_but_what_its_scope_lists_is():
+    document = (
+        "# Plan: P\n\n### Phase 1: Rewrite\n- **Goal**: a loop that is ours\n- **Scope**:\n"
+        "  - Import the agent\n  - Keep the interface\n- **Success signal**: types check\n\n"
+        "### Phase 2: Verify\n- **Goal**: it works\n- **Scope**: run the CLI\n"
+        "- **Success signal**: files listed\n"
+    )
+    assert phases(read(document)) == [
+        ("Rewrite", ["Import the agent", "Keep the interface"]),
+        ("Verify", ["run the CLI"]),
+    ]
