@@ -810,7 +810,7 @@ class Importer:
         blocks: list[Block],
         chosen: str | None,
     ) -> int:
-        target = chosen or section_of(block.key)
+        target = chosen or self.own_section(i)
         self.placed[i] = target or ""
         name = phase_name(block.heading) if target is None else None
         if name and (normalize(name) in PHASE_PART_NAMES or self.in_other_section(i)):
@@ -884,6 +884,38 @@ class Importer:
         return following
 
     # Sections ---------------------------------------------------------------------------
+
+    def own_section(self, i: int) -> str | None:
+        """The section a heading names, unless what it sits under makes it a part of that:
+        "### Documentation" under "## Expected Outcomes" lists documents the work delivers (as
+        "### Performance" beside it lists figures), not the template's documentation updates;
+        "### Risk Mitigation" under another section ("## Rollout Strategy") lists that
+        section's safeguards, not risks."""
+        block = self.blocks[i]
+        target = section_of(block.key)
+        if target not in ("documentation", "risks"):
+            return target
+        parent = next((b for b in reversed(self.blocks[:i]) if b.level < block.level), None)
+        if parent is None or not parent.heading:
+            return target
+        if target == "documentation" and normalize(parent.heading) in OUTCOME_HEADINGS:
+            return None
+        words = set(block.key.split())
+        mitigation = bool(words & {"mitigation", "mitigations"}) and not words & {"risks", "and"}
+        above = self.section_above(i)
+        return None if mitigation and above not in (None, "risks") else target
+
+    def section_above(self, i: int) -> str | None:
+        """The section of the nearest heading above the one at i that names one."""
+        level = self.blocks[i].level
+        for parent in reversed(self.blocks[:i]):
+            if parent.level >= level or not parent.heading:
+                continue
+            level = parent.level
+            section = section_of(parent.key)
+            if section is not None:
+                return section
+        return None
 
     def in_other_section(self, i: int) -> bool:
         """Whether the heading at i sits under a section of the template that is not the
@@ -1692,6 +1724,15 @@ LABEL_ROWS = {"risks", "documentation", "open_questions", "api_endpoints", "feat
 NOT_PHASE_SECTIONS = {
     "rollout", "deployment_strategy", "rollback_plan", "feature_flags", "testing", "unit_tests",
     "integration_tests", "acceptance_tests", "risks",
+}  # fmt: skip
+# Headings over what the work delivers: a "Documentation" heading under them lists documents
+# delivered, as its siblings list code or figures.
+OUTCOME_HEADINGS = {
+    normalize(name)
+    for name in ("outcomes", "expected outcomes", "expected results", "deliverables",
+                 "expected deliverables", "预期成果", "预期结果", "交付物", "成果物",
+                 "期待される成果", "기대 효과", "기대 성과", "산출물", "resultados esperados",
+                 "entregables")
 }  # fmt: skip
 # Words by which a heading says that what it holds are phases.
 PHASE_GROUP_WORDS = {"phases", "stages", "milestones", "sprints", "steps", "iterations"}

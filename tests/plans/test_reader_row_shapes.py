@@ -179,3 +179,33 @@ def test_links_after_a_thematic_break_are_not_success_criteria():
     )
     content = read(document)
     assert [c.text for c in content.success_criteria] == ["Code reviewed", "Tests pass"]
+
+
+def test_documentation_under_expected_outcomes_is_not_documentation_updates():
+    # the documents the work delivers, beside its code and figures: outcomes, not updates
+    document = (
+        "# Plan: P\n\n## Expected Outcomes\n\n### Code Quality\n\n- 95% coverage\n\n"
+        "### Documentation\n\n- A test report\n- A run guide\n\n## Documentation Updates\n\n"
+        "- README\n"
+    )
+    assert [d.text for d in read(document).documentation_updates] == ["README"]
+
+
+def test_risk_mitigation_under_a_rollout_strategy_is_its_safeguards_not_risks():
+    document = (
+        "# Plan: P\n\n## Rollout Strategy Overview\n\n### Risk Mitigation\n\n"
+        "- **Feature Toggles**: Instant rollback\n- **Dark Launch**: Few users first\n\n"
+        "## Risk Management\n\n| Risk | Probability | Impact | Mitigation |\n|---|---|---|---|\n"
+        "| Outage | Low | High | Failover |\n"
+    )
+    assert [(r.risk, r.impact, r.likelihood) for r in read(document).risks] == [
+        ("Outage", "high", "low")
+    ]
+
+
+def test_risk_mitigation_as_the_plans_own_section_holds_its_risks():
+    document = (
+        "# Plan: P\n\n## Risk Mitigation\n\n| Risk | Mitigation |\n|---|---|\n"
+        "| Outage | Failover |\n"
+    )
+    assert [(r.risk, r.mitigation) for r in read(document).risks] == [("Outage", "Failover")]
