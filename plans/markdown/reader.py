@@ -1054,10 +1054,15 @@ class Importer:
 
     def phase_group(self, block: Block, children: list[Block], name: str) -> bool:
         """Whether a phase heading holds phases ("Phase 2 Sprints" over "Sprint 3: …"): its name
-        says so, and phase headings sit under it."""
-        return bool(set(normalize(name).split()) & PHASE_GROUP_WORDS) and any(
-            phase_name(c.heading) for c in children
-        )
+        says so, and phase headings sit under it; or its name names the kind of the phase
+        headings under it ("Phase 1 스프린트 계획표", a sprint plan, over "Sprint 1")."""
+        words = set(normalize(name).split())
+        if words & PHASE_GROUP_WORDS and any(phase_name(c.heading) for c in children):
+            return True
+        # (not a span in brackets: "Sprint 2 (Weeks 5-6)" over "Week 5 Objectives" is a sprint)
+        named = set(normalize(re.sub(r"\([^)]*\)|\uff08[^\uff09]*\uff09", " ", name)).split())
+        kinds = {PHASE_KINDS[w] for w in named if w in PHASE_KINDS}
+        return bool(kinds) and any(_phase_kind(c.heading) in kinds for c in children)
 
     def text_section(self, block: Block, children: list[Block], name: str, i: int, end: int) -> int:
         """A Markdown field takes its body and every sub-heading that is not a section itself.
@@ -1734,6 +1739,29 @@ OUTCOME_HEADINGS = {
                  "期待される成果", "기대 효과", "기대 성과", "산출물", "resultados esperados",
                  "entregables")
 }  # fmt: skip
+# The kinds of phase heading ("Sprint 3", "Week 2"), by the words that name them in any
+# language, singular or plural.
+PHASE_KINDS = {
+    word: kind
+    for kind, words in {
+        "sprint": ("sprint", "sprints", "스프린트", "スプリント", "冲刺"),
+        "week": ("week", "weeks", "주차", "週", "周"),
+        "milestone": ("milestone", "milestones", "마일스톤", "マイルストーン", "里程碑"),
+        "iteration": ("iteration", "iterations", "イテレーション", "迭代"),
+    }.items()
+    for word in words
+}
+
+
+def _phase_kind(heading: str) -> str | None:
+    """The kind of a phase heading ("Sprint 1 (Week 1-2)" → "sprint"), by its first word."""
+    plain = _plain(heading).strip()
+    match = PHASE_RE.match(plain)
+    if match is None or match.group(1) is None:
+        return None
+    return PHASE_KINDS.get(plain[: match.start(1)].strip().lower())
+
+
 # Words by which a heading says that what it holds are phases.
 PHASE_GROUP_WORDS = {"phases", "stages", "milestones", "sprints", "steps", "iterations"}
 # What follows "Week 1" or "Phase 2" in a heading that is a part of a phase, not a phase:

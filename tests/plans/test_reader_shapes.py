@@ -308,3 +308,13 @@ def test_a_phases_bold_facts_are_no_tasks_but_what_its_scope_lists_is():
         ("Rewrite", ["Import the agent", "Keep the interface"]),
         ("Verify", ["run the CLI"]),
     ]
+
+
+def test_a_phase_heading_naming_the_kind_of_the_phases_under_it_groups_them():
+    # "Phase 1 Sprint Plan" over "Sprint N": the sprints are the phases; but "(Weeks 5-6)" in
+    # a sprint's name is its span, and its "Week 5" sub-heading is a part of it
+    document = (
+        "# Plan: P\n\n## 3. Phase 1 Sprint Plan (8 weeks)\n\n### Sprint 1 (Week 1-2) — Base\n\n"
+        "- Boot\n\n### Sprint 2: Search (Weeks 3-4)\n\n#### Week 3 Objectives\n\n- Index\n"
+    )
+    assert phases(read(document)) == [("Base", ["Boot"]), ("Search (Weeks 3-4)", ["Index"])]
