@@ -694,6 +694,7 @@ class Importer:
             and phase_name(b.heading)
             and section_of(b.key) is None  # "Phase 2.5 Goals" names the goals
             and not self.in_other_section(n)
+            and not self.a_step(n)
             for n, b in enumerate(blocks)
         )
         self.keep("Before the first heading", _body(preamble), "kept verbatim")
@@ -813,7 +814,9 @@ class Importer:
         target = chosen or self.own_section(i)
         self.placed[i] = target or ""
         name = phase_name(block.heading) if target is None else None
-        if name and (normalize(name) in PHASE_PART_NAMES or self.in_other_section(i)):
+        if name and (
+            normalize(name) in PHASE_PART_NAMES or self.in_other_section(i) or self.a_step(i)
+        ):
             name = None  # "Week 1 Deliverables", or a rollout's "Phase 2": not a phase of work
         inside = block.level > self.phases_level
         if name and self.phase_group(block, children, name):
@@ -989,6 +992,17 @@ class Importer:
             n += 1
         return rest
 
+    def a_step(self, i: int) -> bool:
+        """Whether the heading at i is a bold "Step N" line that is a step of what it sits in
+        ("**Step 1: Estimate Usage**" in "## Strategic Fit"), not a phase: a bold line, not a
+        heading, and neither inside the phases' section nor under a heading of phases or
+        steps."""
+        block = self.blocks[i]
+        if block.level != 7 or _phase_kind(block.heading) != "step":
+            return False
+        above = self.section_above(i)
+        return above != "phases" and not self.under_phase_words(i)
+
     def under_phase_words(self, i: int) -> bool:
         """Whether the heading over the one at i says it holds phases ("## Phase Details")."""
         level = self.blocks[i].level
@@ -1040,6 +1054,11 @@ class Importer:
                 continue
             headers = [normalize(h) for h in split_row(lines[0])]
             if len(headers) < 2 or headers[0] not in PHASE_COLUMN_WORDS:
+                continue
+            firsts = [split_row(line)[0].strip("*_ ") for line in lines[2:]]
+            if not all(phase_name(c) or PHASE_ID_RE.match(c) for c in firsts):
+                # "| Stage | Teams |" over "ICB markets that could use this platform": the
+                # first column names no phase, so the rows are none
                 continue
             limit = max_length(Phase, "name")
             for line in lines[2:]:
@@ -1714,6 +1733,8 @@ NOT_TASKS = tuple(
 )  # fmt: skip
 
 
+# A phase's first cell in a table of phases that is no "Phase N": "1", "M2", "S3", "2.5".
+PHASE_ID_RE = re.compile(r"^[A-Za-z]{0,2}\d+(?:\.\d+)?$")
 # The first column of a table of phases.
 PHASE_COLUMN_WORDS = {
     normalize(w)
@@ -1748,6 +1769,7 @@ PHASE_KINDS = {
         "week": ("week", "weeks", "주차", "週", "周"),
         "milestone": ("milestone", "milestones", "마일스톤", "マイルストーン", "里程碑"),
         "iteration": ("iteration", "iterations", "イテレーション", "迭代"),
+        "step": ("step", "steps", "paso", "pasos", "ステップ"),
     }.items()
     for word in words
 }

@@ -318,3 +318,26 @@ def test_a_phase_heading_naming_the_kind_of_the_phases_under_it_groups_them():
         "- Boot\n\n### Sprint 2: Search (Weeks 3-4)\n\n#### Week 3 Objectives\n\n- Index\n"
     )
     assert phases(read(document)) == [("Base", ["Boot"]), ("Search (Weeks 3-4)", ["Index"])]
+
+
+def test_a_bold_step_line_in_a_section_of_no_phases_is_a_step_not_a_phase():
+    document = (
+        "# Plan: P\n\n## Strategic Fit\n\n**Step 1: Estimate Usage**\n| Stage | Notes |\n"
+        "|---|---|\n| Markets that could use it | 2 |\n\n**Step 2: Calculate Impact**\n"
+        "- *Cost:* trends down\n"
+    )
+    assert phases(read(document)) == []
+
+
+def test_a_bold_step_line_under_the_implementation_steps_is_a_phase():
+    document = "# Plan: P\n\n## Implementation Steps\n\n**Step 1: Setup**\n- Install\n"
+    assert phases(read(document)) == [("Setup", ["Install"])]
+
+
+def test_a_table_whose_first_column_names_no_phase_is_no_table_of_phases():
+    document = (
+        "# Plan: P\n\n## Sizing\n\n| Stage | Notes |\n|---|---|\n"
+        "| Markets that could use it | 2 |\n\n## Plan\n\n| Phase | Description |\n|---|---|\n"
+        "| Phase 1 | Train |\n| 2 | Embed |\n"
+    )
+    assert phases(read(document)) == [("Train", []), ("Embed", [])]
