@@ -240,6 +240,10 @@ ENDPOINT_RE = re.compile(
 )
 # A numbered sub-heading: "1.2 Build", "3. Screens", "4a: Imports", "A.1 Reconcile".
 NUMBERED_HEADING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*[a-z]?|[A-Z]\.\d+(?:\.\d+)*)[.:)]?\s+\S")
+# A paragraph led by a bold label and its colon, with text after it on the same line.
+PHASE_LEAD_RE = re.compile(
+    r"^(?:\*\*|__)([^*_:\uff1a\n]+?)\s*(?:[:\uff1a](?:\*\*|__)|(?:\*\*|__)\s*[:\uff1a])[ \t]*\S"
+)
 BOLD_LINE_RE = re.compile(r"^\s{0,3}(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
 # A list item's text that is one bold title ("- **Phase 2: Build**"), its label colon allowed.
 BOLD_ITEM_RE = re.compile(r"^\*\*(.+?)\*\*\s*:?\s*$")
@@ -307,8 +311,18 @@ def split_blocks(text: str) -> tuple[list[str], list[Block]]:
             spans.append(("table", start, end, []))
         elif token.type == "paragraph_open":
             bold = BOLD_LINE_RE.match(inline) if "\n" not in inline else None
+            lead = PHASE_LEAD_RE.match(inline)
             if bold and PHASE_RE.match(_plain(bold.group(1))):
                 heads.append((start, end, 7, bold.group(1).strip()))
+            elif (
+                lead
+                and PHASE_RE.match(_plain(lead.group(1)))
+                and _phase_kind(lead.group(1)) != "step"
+            ):
+                # "**Phase 1 (Q1-Q2):** Platform API … ship together.": a phase told in one
+                # paragraph, named by its bold lead; the paragraph, lead and all, is its body
+                heads.append((start, start, 7, lead.group(1).strip()))
+                spans.append(("other", start, end, []))
             else:
                 spans.append(("other", start, end, []))
         else:
@@ -750,7 +764,11 @@ class Importer:
                 # (the writer puts every passage it kept there, under its own heading).
                 tail = [
                     *block.lines,
-                    *(x for b in blocks[i + 1 :] for x in (b.raw_heading, *b.lines)),
+                    *(
+                        x
+                        for b in blocks[i + 1 :]
+                        for x in ((b.raw_heading, *b.lines) if b.raw_heading else b.lines)
+                    ),
                 ]
                 self.section_notes(Block(block.level, block.heading, tail, block.raw_heading))
                 return
@@ -815,7 +833,9 @@ class Importer:
         self.placed[i] = target or ""
         name = phase_name(block.heading) if target is None else None
         if name and (
-            normalize(name) in PHASE_PART_NAMES or self.in_other_section(i) or self.a_step(i)
+            normalize(name) in PHASE_PART_NAMES
+            or (self.in_other_section(i) and not self.rollout_phases(i))
+            or self.a_step(i)
         ):
             name = None  # "Week 1 Deliverables", or a rollout's "Phase 2": not a phase of work
         inside = block.level > self.phases_level
@@ -992,6 +1012,20 @@ class Importer:
             n += 1
         return rest
 
+    def rollout_phases(self, i: int) -> bool:
+        """Whether a rollout's "Phase N" at i is a phase of the plan: the plan names no other
+        phase (no phase heading, no phases section, no table of phases), so its rollout's
+        phases are the only phases it has."""
+        if self.section_above(i) != "rollout":
+            return False
+        if self.has_phase_headings or self.has_phases_group:
+            return False
+        return not any(
+            seg.kind == "table" and _phase_table(b.text_of(seg))
+            for b in self.blocks
+            for seg in b.segments
+        )
+
     def a_step(self, i: int) -> bool:
         """Whether the heading at i is a bold "Step N" line that is a step of what it sits in
         ("**Step 1: Estimate Usage**" in "## Strategic Fit"), not a phase: a bold line, not a
@@ -1050,15 +1084,7 @@ class Importer:
             return False
         for segment in block.segments:
             lines = [line for line in block.text_of(segment) if line.strip()]
-            if segment.kind != "table" or len(lines) < 3:
-                continue
-            headers = [normalize(h) for h in split_row(lines[0])]
-            if len(headers) < 2 or headers[0] not in PHASE_COLUMN_WORDS:
-                continue
-            firsts = [split_row(line)[0].strip("*_ ") for line in lines[2:]]
-            if not all(phase_name(c) or PHASE_ID_RE.match(c) for c in firsts):
-                # "| Stage | Teams |" over "ICB markets that could use this platform": the
-                # first column names no phase, so the rows are none
+            if segment.kind != "table" or not _phase_table(lines):
                 continue
             limit = max_length(Phase, "name")
             for line in lines[2:]:
@@ -1855,6 +1881,28 @@ def _task_by_heading(block: Block) -> bool:
     return bool(NUMBERED_HEADING_RE.match(block.heading)) or _steps_only(block) or code
 
 
+def _phase_table(lines: list[str]) -> bool:
+    """Whether a table is one of phases: headed "Phase" (or Stage, Sprint…) over rows whose
+    first cell names a phase ("Phase 1", "**Stage 2: Build**") or numbers it ("1", "M2"), not
+    "| Stage | Teams |" over "ICB markets that could use this platform"."""
+    lines = [line for line in lines if line.strip()]
+    if len(lines) < 3:
+        return False
+    headers = [normalize(h) for h in split_row(lines[0])]
+    if len(headers) < 2 or headers[0] not in PHASE_COLUMN_WORDS:
+        return False
+    firsts = [split_row(line)[0].strip("*_ ") for line in lines[2:]]
+    return all(phase_name(c) or PHASE_ID_RE.match(c) for c in firsts)
+
+
+def _criteria_item(text: str) -> bool:
+    """A list item that is a phase's criterion by its label ("Passing criteria: under 1 day",
+    "Exit criteria: …"): what the phase must meet, not its work."""
+    label = re.match(r"^[*_]*([^:\uff1a*_]{1,40})[*_]*\s*[:\uff1a]", text)
+    key = normalize(label.group(1)) if label else ""
+    return bool(key) and ("criteria" in key.split() or section_of(key) == "success_criteria")
+
+
 def _steps_only(block: Block) -> bool:
     """Whether every list under the heading is numbered: the steps of one piece of work."""
     lists = [seg for seg in block.segments if seg.kind == "list"]
@@ -2039,6 +2087,7 @@ class PhaseReading:
                 or len(read[0]) > max_length(Task, "text")
                 or not read[0]
                 or _not_a_task(read[0])
+                or _criteria_item(read[0])
             ):
                 self.rest += [*lines, ""]
                 continue

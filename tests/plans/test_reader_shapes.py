@@ -341,3 +341,26 @@ def test_a_table_whose_first_column_names_no_phase_is_no_table_of_phases():
         "| Phase 1 | Train |\n| 2 | Embed |\n"
     )
     assert phases(read(document)) == [("Train", []), ("Embed", [])]
+
+
+def test_a_rollouts_phases_told_in_paragraphs_are_the_phases_of_a_plan_with_no_other():
+    # each "**Phase N (Qx):** …" paragraph a phase; its "Passing criteria:" bullet is its
+    # criterion, not its work
+    document = (
+        "# Plan: P\n\n## Rollout Plan\n\n**Approach:** Phased\n\n**Phase 1 (Q1):** The API ships."
+        "\n- Passing criteria: a sync in a day\n\n**Phase 2 (Q3):** A first market.\n"
+    )
+    assert phases(read(document)) == [("Phase 1 (Q1)", []), ("Phase 2 (Q3)", [])]
+
+
+def test_a_rollouts_phases_are_not_phases_when_a_table_names_the_phases():
+    document = (
+        "# Plan: P\n\n## Plan\n\n| Phase | Description |\n|---|---|\n| 1 | Train |\n\n"
+        "## Rollout Plan\n\n**Phase 1 (Q1):** The API ships.\n"
+    )
+    assert phases(read(document)) == [("Train", [])]
+
+
+def test_a_criteria_item_in_a_phases_list_is_not_a_task():
+    document = "# Plan: P\n\n### Phase 1: Build\n\n- Code it\n- Exit criteria: tests pass\n"
+    assert phases(read(document)) == [("Build", ["Code it"])]
