@@ -208,10 +208,11 @@ LIST_ROWS: dict[str, Any] = {
 }
 TITLE_RE = re.compile(r"^(?:implementation plan|plan)\s*[:\-—]\s*(.+)$", re.I)
 _NUM = r"\d+(?:\.\d+)*[a-z]?\+?|[一二三四五六七八九十]+"
-# "Phase 2: Build", "Step 3 —", "Sprint 1", "Phase 3+", "第2阶段", "2단계", "フェーズ1"
+# "Phase 2: Build", "Step 3 —", "Sprint 1", "Phase 3+", "Track A - Analysis", "第2阶段", "2단계",
+# "フェーズ1"
 PHASE_RE = re.compile(
-    r"^(?:(?:phase|step|stage|milestone|sprint|week|iteration|fase|etapa|paso|hito|阶段|階段|"
-    r"フェーズ|ステップ|段階|단계|스프린트)\s*(" + _NUM + r")"
+    r"^(?:(?:phase|step|stage|milestone|sprint|week|iteration|track|workstream|fase|etapa|paso|"
+    r"hito|阶段|階段|フェーズ|ステップ|段階|단계|스프린트)\s*(" + _NUM + r"|(?-i:[A-Z]))"
     r"|第\s*(" + _NUM + r")\s*(?:阶段|階段|步|期|フェーズ|段階|周)"
     r"|(\d+)\s*(?:단계|段階))"
     r"(?!\w|\.\w)\s*(?:\([^)]*\))?\s*[:\uff1a.\-—\u2013)|]?\s*(.*)$",
@@ -1898,9 +1899,15 @@ def _phase_table(lines: list[str]) -> bool:
 def _criteria_item(text: str) -> bool:
     """A list item that is a phase's criterion by its label ("Passing criteria: under 1 day",
     "Exit criteria: …"): what the phase must meet, not its work."""
-    label = re.match(r"^[*_]*([^:\uff1a*_]{1,40})[*_]*\s*[:\uff1a]", text)
-    key = normalize(label.group(1)) if label else ""
+    key, _ = _item_label(text)
     return bool(key) and ("criteria" in key.split() or section_of(key) == "success_criteria")
+
+
+def _item_label(text: str) -> tuple[str, str]:
+    """A list item's label, normalised, and its value ("Deliverables: `docs/`" → "deliverables",
+    "`docs/`"); ("", "") when the item opens with no short label."""
+    label = re.match(r"^[*_]*([^:\uff1a*_]{1,40})[*_]*\s*[:\uff1a]\s*(.*)$", text)
+    return (normalize(label.group(1)), label.group(2).strip()) if label else ("", "")
 
 
 def _steps_only(block: Block) -> bool:
@@ -2090,6 +2097,11 @@ class PhaseReading:
                 or _criteria_item(read[0])
             ):
                 self.rest += [*lines, ""]
+                continue
+            label, value = _item_label(read[0])
+            if PHASE_LABELS.get(label) == "deliverables" and value:
+                # "- Deliverables: `docs/adr/`, …" among the work: what the phase delivers
+                self.deliverables.append(value)
                 continue
             self.tasks.append(_new_task(read[0], bool(read[1])))
 

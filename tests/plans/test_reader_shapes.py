@@ -364,3 +364,25 @@ def test_a_rollouts_phases_are_not_phases_when_a_table_names_the_phases():
 def test_a_criteria_item_in_a_phases_list_is_not_a_task():
     document = "# Plan: P\n\n### Phase 1: Build\n\n- Code it\n- Exit criteria: tests pass\n"
     assert phases(read(document)) == [("Build", ["Code it"])]
+
+
+def test_bold_track_lines_are_phases_and_a_deliverables_item_is_no_task():
+    document = (
+        "# Plan: P\n\n## Part 1 - Checkpoint\n\n**Track A - Current state**\n- Flow mapped.\n"
+        "- Deliverables: `docs/current.md`.\n\n**Track B - Drivers**\n- Drivers defined.\n"
+    )
+    content = read(document)
+    assert phases(content) == [
+        ("Current state", ["Flow mapped."]),
+        ("Drivers", ["Drivers defined."]),
+    ]
+    assert content.phases[0].deliverables == "`docs/current.md`."
+
+
+def test_a_track_is_a_phase_only_when_a_number_or_capital_letter_names_it():
+    from plans.markdown.reader import phase_name
+
+    assert phase_name("Track A - Analysis") == "Analysis"
+    assert phase_name("Workstream 2: Data") == "Data"
+    assert phase_name("Track a new metric") is None
+    assert phase_name("Tracked issues") is None
