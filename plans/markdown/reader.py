@@ -793,7 +793,7 @@ class Importer:
                 self.renamed.append(block.heading)
         elif (
             block.heading
-            and section_of(block.key)
+            and self.own_section(i)
             and block.heading not in CANONICAL_HEADINGS
             and not any(n.startswith(block.raw_heading) for n in self.notes[notes:])
         ):
@@ -917,6 +917,23 @@ class Importer:
         section's safeguards, not risks."""
         block = self.blocks[i]
         target = section_of(block.key)
+        if (
+            target is not None
+            and block.level > self.phases_level
+            and block.key not in ALIASES
+            and "," in block.heading
+        ):
+            # "### Integration tests, architecture report, demo script" in the phases' section:
+            # a package of several pieces of work, not the section its first words name
+            target = None
+        if target is None and block.level <= 6:
+            # "## Part 2 - Implementation (delivered and merged)": the implementation, told in
+            # its work packages (a part's label and an aside in brackets say nothing more)
+            plain = re.sub(r"\([^)]*\)|\uff08[^\uff09]*\uff09", " ", block.heading)
+            plain = re.sub(
+                r"^\s*part\s+(?:\d+|[ivx]+|[a-z])\b\s*[:.\-—\u2013]?", "", plain, flags=re.I
+            )
+            return "phases" if normalize(plain) in WORK_SECTIONS else None
         if target not in ("documentation", "risks"):
             return target
         parent = next((b for b in reversed(self.blocks[:i]) if b.level < block.level), None)
@@ -1491,6 +1508,7 @@ class Importer:
         phase = Phase(name=name[: max_length(Phase, "name")])
         reading = PhaseReading(phase)
         reading.checklists = any(_has_boxes(part) for part in [block, *children])
+        reading.named_paragraphs = not children and _named_paragraphs(block)
         labelled = any(PHASE_LABELS.get(normalize(c.heading)) == "tasks" for c in children)
         testing = _names_tests(normalize(name))
 
@@ -1778,6 +1796,9 @@ NOT_PHASE_SECTIONS = {
     "rollout", "deployment_strategy", "rollback_plan", "feature_flags", "testing", "unit_tests",
     "integration_tests", "acceptance_tests", "risks",
 }  # fmt: skip
+# Headings that name the work itself, over its packages: the phases' section, though none of
+# its names ("Implementation Details" is not).
+WORK_SECTIONS = {normalize(n) for n in ("implementation", "実装", "구현", "实施", "implementación")}
 # Headings over what the work delivers: a "Documentation" heading under them lists documents
 # delivered, as its siblings list code or figures.
 OUTCOME_HEADINGS = {
@@ -1821,6 +1842,11 @@ PHASE_PART_NAMES = {
                  "exit criteria", "acceptance criteria", "completion criteria",
                  "definition of done")
 }  # fmt: skip
+
+# A phase's facts, as the bold lead of a line names them ("**Status:** done").
+FACT_WORDS = {"status", "depends", "owner", "owners", "duration", "timeline", "dates", "date",
+              "priority", "estimate", "module", "week", "weeks", "assignee", "scope",
+              "approach"}  # fmt: skip
 
 WRITTEN_LABEL_WORDS = {"tasks", "task", "deliverables", "estimated", "effort"}
 
@@ -1896,6 +1922,40 @@ def _phase_table(lines: list[str]) -> bool:
     return all(phase_name(c) or PHASE_ID_RE.match(c) for c in firsts)
 
 
+# A paragraph led by a bold name with more on its line ("**ERP stub** (`svc/`): `POST /orders`").
+NAMED_LEAD_RE = re.compile(r"^\*\*([^*]+)\*\*(?!\s*[:\uff1a]?\s*$)")
+
+
+def _named_paragraphs(block: Block) -> bool:
+    """Whether a phase with no sub-heading tells its work in paragraphs each led by the bold
+    name of a piece of it ("**ERP stub** (…): …", "**WMS stub** (…): …"), with no list or table:
+    two or more, all so led, none by a fact of the phase ("**Goal:** …", "**Duration:** 2
+    weeks")."""
+    leads: list[str] = []
+    for seg in block.segments:
+        if seg.kind != "other":
+            return False
+        first = block.lines[seg.start]
+        if FENCE_RE.match(first) or _is_break(first):
+            continue
+        lead = NAMED_LEAD_RE.match(first.strip())
+        if lead is None:
+            return False
+        leads.append(normalize(lead.group(1)))
+    return len(leads) >= 2 and not any(_a_fact(key) for key in leads)
+
+
+def _a_fact(key: str) -> bool:
+    """Whether a bold lead names a fact of a phase rather than a piece of its work."""
+    return (
+        not key
+        or _not_tasks(key)
+        or key in PHASE_LABELS
+        or section_of(key) is not None
+        or key.split()[0] in FACT_WORDS
+    )
+
+
 def _criteria_item(text: str) -> bool:
     """A list item that is a phase's criterion by its label ("Passing criteria: under 1 day",
     "Exit criteria: …"): what the phase must meet, not its work."""
@@ -1960,6 +2020,7 @@ class PhaseReading:
     endpoints: list[ApiEndpoint] = field(default_factory=list)  # endpoints the phase lists
     checklists: bool = False  # whether the phase holds a checklist ("- [ ] …")
     in_task: bool = False  # whether the sub-heading being read is itself one task
+    named_paragraphs: bool = False  # whether the work is told in bold-led paragraphs
 
     def named(self, label: str) -> None:
         if not set(re.findall(r"\w+", label.lower())) <= WRITTEN_LABEL_WORDS:
@@ -1995,6 +2056,12 @@ class PhaseReading:
             else:
                 self.rest += [*_body(lines).split("\n"), ""]
             return
+        if self.named_paragraphs and segment.kind == "other" and NAMED_LEAD_RE.match(body[0]):
+            text = " ".join(line.strip() for line in body)
+            if len(text) <= max_length(Task, "text"):
+                # "**ERP stub** (`services/erp-stub/`): …": one piece of the phase's work
+                self.tasks.append(_new_task(text, False))
+                return
         if segment.kind == "other" and len(body) > 1 and OTHER_LABEL_RE.match(body[-1]):
             # "**Goal**: …" lines ending in "**Success Criteria**:": the last line labels
             # the list that follows

@@ -318,3 +318,25 @@ def test_a_track_is_a_phase_only_when_a_number_or_capital_letter_names_it():
     assert phase_name("Workstream 2: Data") == "Data"
     assert phase_name("Track a new metric") is None
     assert phase_name("Tracked issues") is None
+
+
+def test_a_parts_implementation_heading_holds_its_work_packages_as_phases():
+    # "Part 2 - Implementation (delivered)": the phases' section; its "### A, B, C" sub-heading
+    # is a package of several pieces of work, not the section its first words name
+    document = (
+        "# Plan: P\n\n## Part 2 - Implementation (delivered and merged)\n\n### Outbox layer\n\n"
+        "1. Outbox table\n2. Publisher task\n\n### Integration tests, report, demo script\n\n"
+        "1. **Test suite** in `tests/`\n2. **Report** in `docs/`\n"
+    )
+    assert phases(read(document)) == [
+        ("Outbox layer", ["Outbox table", "Publisher task"]),
+        (
+            "Integration tests, report, demo script",
+            ["**Test suite** in `tests/`", "**Report** in `docs/`"],
+        ),
+    ]
+
+
+def test_implementation_details_is_no_section_of_phases():
+    document = "# Plan: P\n\n## Implementation Details\n\n### Backend\n\n- Django\n"
+    assert phases(read(document)) == []

@@ -72,3 +72,29 @@ def test_bold_track_lines_are_phases_and_a_deliverables_item_is_no_task():
         ("Drivers", ["Drivers defined."]),
     ]
     assert content.phases[0].deliverables == "`docs/current.md`."
+
+
+def test_paragraphs_each_led_by_a_bold_name_are_a_phases_tasks():
+    document = (
+        "# Plan: P\n\n## Implementation\n\n### Stubs\n\n**ERP stub** (`erp/`, port 8001): "
+        "`POST /orders`.\n\n**WMS stub** (`wms/`): `GET /stock`.\n\n**`compose.yml`**: one "
+        "`up` starts all.\n"
+    )
+    assert phases(read(document)) == [
+        (
+            "Stubs",
+            [
+                "**ERP stub** (`erp/`, port 8001): `POST /orders`.",
+                "**WMS stub** (`wms/`): `GET /stock`.",
+                "**`compose.yml`**: one `up` starts all.",
+            ],
+        )
+    ]
+
+
+def test_paragraphs_led_by_a_phases_facts_are_not_its_tasks():
+    document = (
+        "# Plan: P\n\n### Phase 1: Build\n\n**Goal**: a build that passes.\n\n"
+        "**Duration**: 2 weeks.\n"
+    )
+    assert phases(read(document)) == [("Build", [])]
