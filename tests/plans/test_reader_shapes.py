@@ -340,3 +340,14 @@ def test_a_parts_implementation_heading_holds_its_work_packages_as_phases():
 def test_implementation_details_is_no_section_of_phases():
     document = "# Plan: P\n\n## Implementation Details\n\n### Backend\n\n- Django\n"
     assert phases(read(document)) == []
+
+
+def test_milestones_in_korean_are_the_phases_and_a_scenarios_stages_are_not():
+    document = (
+        "# Plan: P\n\n## 핵심 시나리오\n\n### 1단계: 대기\n\n- 로봇이 대기한다.\n\n"
+        "## 마일스톤\n\n### M1: 기반 구축\n\n- 저장소 생성\n\n### M2: 감지\n\n- 센서 연결\n"
+    )
+    assert phases(read(document)) == [
+        ("M1: 기반 구축", ["저장소 생성"]),
+        ("M2: 감지", ["센서 연결"]),
+    ]
