@@ -148,6 +148,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "完成标准",
         "驗收標準", "成功指標",  "success metrics", "definition of done",
                          "acceptance criteria", "exit criteria", "completion criteria", "成功标准",
+                         "acceptance",
                          "验收标准", "成功基準",
                          "受け入れ基準", "성공 기준", "완료 기준", "criterios de éxito",
                          "criterios de aceptación"),

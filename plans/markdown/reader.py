@@ -510,6 +510,27 @@ def _titled_items(block: Block) -> tuple[list[tuple[str, bool | None]], list[str
     return items, []
 
 
+def _names_a_goal(key: str) -> bool:
+    """Whether a heading names one goal ("One-line goal", "한 줄 목표"): not a purpose ("Purpose",
+    "目的"), whose paragraph tells why and is no goal row, nor goals in the plural, over which
+    a paragraph introduces them (or is what the export kept there)."""
+    return bool(set(key.split()) & GOAL_WORDS) or any(w in key for w in ("목표", "目标", "目標"))
+
+
+GOAL_WORDS = {"goal", "objective", "objetivo", "meta"}
+
+
+def _one_paragraph(block: Block) -> tuple[list[tuple[str, bool | None]], list[str]] | None:
+    """A goal written as the section's one paragraph ("## One-line goal" over a sentence): that
+    paragraph, on one line, is the one item. None when the section holds anything else."""
+    if len(block.segments) != 1 or block.segments[0].kind != "other":
+        return None
+    lines = [line.strip() for line in block.text_of(block.segments[0]) if line.strip()]
+    if not lines or FENCE_RE.match(lines[0]) or lines[0][0] in "<>|" or _is_break(lines[0]):
+        return None
+    return [(" ".join(lines), None)], []
+
+
 def split_row(line: str) -> list[str]:
     cells, current, i = [], "", 0
     body = line.strip()
@@ -1161,6 +1182,8 @@ class Importer:
         items, rest = _items(block, ticks=model is not OpenQuestion)
         if not items:  # written otherwise: a table, or bold lines over paragraphs
             found = _table_items(block) or _titled_items(block) or _marked_lines(block)
+            if found is None and model is Goal and _names_a_goal(block.key):
+                found = _one_paragraph(block)
             items, rest = found or (items, rest)
         rows = []
         limit = model._meta.get_field("text").max_length

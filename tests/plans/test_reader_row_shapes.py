@@ -209,3 +209,21 @@ def test_risk_mitigation_as_the_plans_own_section_holds_its_risks():
         "| Outage | Failover |\n"
     )
     assert [(r.risk, r.mitigation) for r in read(document).risks] == [("Outage", "Failover")]
+
+
+def test_a_one_line_goal_written_as_a_paragraph_is_the_goal():
+    document = "# Plan: P\n\n## One-line goal\n\nBuild a robot that guides people home.\n"
+    assert [g.text for g in read(document).goals] == ["Build a robot that guides people home."]
+
+
+def test_a_purpose_paragraph_is_not_a_goal():
+    document = "# Plan: P\n\n## 目的\n\nトレンドを一覧化するアプリを提供する。\n"
+    assert read(document).goals == []
+
+
+def test_an_acceptance_list_is_the_success_criteria():
+    document = "# Plan: P\n\n## Acceptance\n\n- `apply --check` is a CI gate.\n- No kernel calls.\n"
+    assert [c.text for c in read(document).success_criteria] == [
+        "`apply --check` is a CI gate.",
+        "No kernel calls.",
+    ]
