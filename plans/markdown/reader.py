@@ -307,13 +307,23 @@ def split_blocks(text: str) -> tuple[list[str], list[Block]]:
         if token.type == "heading_open":
             heads.append((start, end, int(token.tag[1]), inline))
         elif token.type in ("bullet_list_open", "ordered_list_open"):
-            spans.append(("list", start, end, children))
+            spans += _closing_tag_off("list", start, end, children, lines)
         elif token.type == "table_open":
-            spans.append(("table", start, end, []))
+            spans += _closing_tag_off("table", start, end, [], lines)
         elif token.type == "paragraph_open":
             bold = BOLD_LINE_RE.match(inline) if "\n" not in inline else None
             lead = PHASE_LEAD_RE.match(inline)
-            if bold and PHASE_RE.match(_plain(bold.group(1))):
+            following = tokens[i].type if i < len(tokens) else ""
+            tag = (
+                _section_tag([inline], alone=True)
+                if "\n" not in inline
+                and following in ("bullet_list_open", "ordered_list_open", "table_open")
+                else None
+            )
+            if tag:  # "<success_criteria>" (a tag the parser reads as text) over a list
+                heads.append((start, start, 7, tag))
+                spans.append(("other", start, end, []))
+            elif bold and PHASE_RE.match(_plain(bold.group(1))):
                 heads.append((start, end, 7, bold.group(1).strip()))
             elif (
                 lead
@@ -326,6 +336,11 @@ def split_blocks(text: str) -> tuple[list[str], list[Block]]:
                 spans.append(("other", start, end, []))
             else:
                 spans.append(("other", start, end, []))
+        elif token.type == "html_block" and (tag := _section_tag(lines[start:end])):
+            # "<success_criteria>" … "</success_criteria>", "<tasks>": an XML-like element
+            # naming a section of the plan (a GSD plan's shape) is read as a heading over it
+            heads.append((start, start, 7, tag))
+            spans += _element_spans(lines, start, end)
         else:
             spans.append(("other", start, end, []))
     bounds = [h[0] for h in heads] + [len(lines)]
@@ -350,6 +365,70 @@ def split_blocks(text: str) -> tuple[list[str], list[Block]]:
             )
         blocks.append(block)
     return preamble, blocks
+
+
+CLOSING_TAG_RE = re.compile(r"^ {0,3}</[A-Za-z][\w-]*>\s*$")
+
+
+def _closing_tag_off(
+    kind: str, start: int, end: int, items: list[tuple[int, int]], lines: list[str]
+) -> list[tuple[str, int, int, Any]]:
+    """A list or table span, without the closing tag of an XML-like element that the parser
+    took in as its last line ("- last item" then "</success_criteria>"); that line is a span
+    of its own, kept as written."""
+    last = end
+    while last > start and not lines[last - 1].strip():
+        last -= 1
+    if last - start < 2 or not CLOSING_TAG_RE.match(lines[last - 1]):
+        return [(kind, start, end, items)]
+    cut = [(a, min(b, last - 1)) for a, b in items if a < last - 1]
+    return [(kind, start, last - 1, cut), ("other", last - 1, end, [])]
+
+
+TAG_RE = re.compile(r"^ {0,3}<([a-z][a-z_]*)(?:\s[^>]*)?>\s*$")
+
+
+def _section_tag(lines: list[str], alone: bool = False) -> str | None:
+    """The words of an XML-like element's tag ("success criteria"), when the element opens an
+    HTML block on its own line and names a row section of the plan and holds its body up to
+    its closing tag (or, `alone`, is a line of its own over a list); or "tasks" for a
+    "<tasks>" line, over the "<task>" elements that follow it. None for any other HTML."""
+    tag = TAG_RE.match(lines[0]) if lines else None
+    if tag is None:
+        return None
+    words = tag.group(1).replace("_", " ")
+    if words == "tasks":
+        return words
+    closed = alone or (lines[-1].strip() == f"</{tag.group(1)}>" and len(lines) > 2)
+    return words if closed and section_of(normalize(words)) in LIST_ROWS else None
+
+
+def _element_spans(lines: list[str], start: int, end: int) -> list[tuple[str, int, int, Any]]:
+    """The spans of an element read as a section: its tag lines as written, and its inside
+    parsed as Markdown (a list in "<success_criteria>" is a list)."""
+    if end - start < 3:
+        return [("other", start, end, [])]
+    spans: list[tuple[str, int, int, Any]] = [("other", start, start + 1, [])]
+    inner = parse_blocks("\n".join(lines[start + 1 : end - 1]))
+    i = 0
+    while i < len(inner):
+        token = inner[i]
+        i += 1
+        if token.map is None or token.level != 0 or token.nesting == -1:
+            continue
+        a, b = token.map[0] + start + 1, token.map[1] + start + 1
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            items = []
+            while i < len(inner) and inner[i].level > 0:
+                if inner[i].type == "list_item_open" and inner[i].level == 1 and inner[i].map:
+                    m = inner[i].map
+                    items.append((m[0] + start + 1, m[1] + start + 1))
+                i += 1
+            spans.append(("list", a, b, items))
+        else:
+            spans.append(("other", a, b, []))
+    spans.append(("other", end - 1, end, []))
+    return spans
 
 
 def phase_name(heading: str) -> str | None:

@@ -227,3 +227,25 @@ def test_an_acceptance_list_is_the_success_criteria():
         "`apply --check` is a CI gate.",
         "No kernel calls.",
     ]
+
+
+def test_a_success_criteria_element_over_a_list_is_the_success_criteria():
+    # a GSD plan's "<success_criteria>" (the parser reads it as text, and takes its closing
+    # tag into the list's last item): its items are the criteria, the tags kept as written
+    document = (
+        "# Plan: P\n\n<success_criteria>\n- Records parse.\n- Bad rows stop the run.\n"
+        "</success_criteria>\n"
+    )
+    assert [c.text for c in read(document).success_criteria] == [
+        "Records parse.",
+        "Bad rows stop the run.",
+    ]
+
+
+def test_a_threat_register_is_the_risks_and_a_closing_tag_is_no_row():
+    document = (
+        "# Plan: P\n\n<threat_model>\n## STRIDE Threat Register\n\n"
+        "| Threat ID | Category | Mitigation Plan |\n|---|---|---|\n| T-1 | T | Validate rows |\n"
+        "</threat_model>\n"
+    )
+    assert [(r.risk, r.mitigation) for r in read(document).risks] == [("T-1", "Validate rows")]
