@@ -367,6 +367,18 @@ def split_blocks(text: str) -> tuple[list[str], list[Block]]:
     return preamble, blocks
 
 
+TASK_NAME_RE = re.compile(r"^\s*<name>\s*(.+?)\s*</name>\s*$")
+
+
+def _task_element(lines: list[str]) -> str | None:
+    """The name of a "<task …>" element ("<name>Task 1: Define the models</name>"), or None."""
+    if not lines or not re.match(r"^\s{0,3}<task(?:\s[^>]*)?>\s*$", lines[0]):
+        return None
+    names = (m.group(1) for line in lines if (m := TASK_NAME_RE.match(line)))
+    name = next(names, None)
+    return name if name and len(name) <= max_length(Task, "text") else None
+
+
 CLOSING_TAG_RE = re.compile(r"^ {0,3}</[A-Za-z][\w-]*>\s*$")
 
 
@@ -793,10 +805,13 @@ class Importer:
 
     def run(self) -> ImportResult:
         text = self.text
+        self.front_phase = ""  # the phase a plan's front matter names ("phase: 01-ingest")
         if text.startswith("---\n"):
             end = text.find("\n---", 4)
             if end != -1:
                 self.keep("Front matter", text[: end + 4], "front matter kept verbatim")
+                named = re.search(r"^phase:[ \t]*['\"]?([^'\"\n]+?)['\"]?[ \t]*$", text[:end], re.M)
+                self.front_phase = named.group(1) if named else ""
                 text = text[end + 4 :].lstrip("\n")
         preamble, blocks = split_blocks(text)
         self.blocks = blocks
@@ -908,6 +923,18 @@ class Importer:
             return i + 1
         chosen = self.overrides.get(i)
         self.placed[i] = chosen or ""
+        if (
+            chosen is None
+            and block.level == 7
+            and not block.raw_heading
+            and block.heading == "tasks"
+            and any(_task_element(block.text_of(seg)) for seg in block.segments)
+        ):
+            # "<tasks>" over "<task>" elements (a GSD plan of one phase): the document's phase,
+            # named by its front matter or its title
+            self.placed[i] = "phase"
+            self.phase(block, children, self.front_phase or self.plan.title)
+            return end
         if chosen == "notes":
             self.current = ""
             self.keep(block.heading, block.raw, "kept as notes, as chosen")
@@ -2157,6 +2184,11 @@ class PhaseReading:
                 self.deliverables += [*_body(lines).split("\n"), ""]
             else:
                 self.rest += [*_body(lines).split("\n"), ""]
+            return
+        task = _task_element(body) if segment.kind == "other" else None
+        if task:  # "<task>" with its "<name>": one task, the element kept as written
+            self.tasks.append(_new_task(task, False))
+            self.rest += [*_body(lines).split("\n"), ""]
             return
         if self.named_paragraphs and segment.kind == "other" and NAMED_LEAD_RE.match(body[0]):
             text = " ".join(line.strip() for line in body)

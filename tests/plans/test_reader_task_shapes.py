@@ -98,3 +98,21 @@ def test_paragraphs_led_by_a_phases_facts_are_not_its_tasks():
         "**Duration**: 2 weeks.\n"
     )
     assert phases(read(document)) == [("Build", [])]
+
+
+def test_task_elements_under_a_tasks_element_are_the_tasks_of_the_documents_phase():
+    # a GSD phase plan: "<task>" elements with their "<name>", the phase named in front matter
+    document = (
+        '---\nphase: 01-ingest\nplan: 01\n---\n\n<tasks>\n\n<task type="auto">\n'
+        "  <name>Task 1: Define the models</name>\n  <action>\n    Create them.\n  </action>\n"
+        '</task>\n\n<task type="auto">\n  <name>Task 2: Load the rows</name>\n</task>\n\n'
+        "</tasks>\n"
+    )
+    assert phases(read(document)) == [
+        ("01-ingest", ["Task 1: Define the models", "Task 2: Load the rows"])
+    ]
+
+
+def test_a_tasks_element_without_task_elements_is_no_phase():
+    document = "# Plan: P\n\n<tasks>\n\nNothing yet.\n\n</tasks>\n"
+    assert phases(read(document)) == []
