@@ -249,3 +249,14 @@ def test_a_threat_register_is_the_risks_and_a_closing_tag_is_no_row():
         "</threat_model>\n"
     )
     assert [(r.risk, r.mitigation) for r in read(document).risks] == [("T-1", "Validate rows")]
+
+
+def test_a_quality_gate_checklist_is_the_success_criteria():
+    document = (
+        "# Plan: P\n\n## 5. Common Quality Gate Checklist\n\n"
+        "- [ ] **Tests**: one unit test per feature\n- [ ] **Security**: no secrets in logs\n"
+    )
+    assert [c.text for c in read(document).success_criteria] == [
+        "**Tests**: one unit test per feature",
+        "**Security**: no secrets in logs",
+    ]
