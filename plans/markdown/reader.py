@@ -208,10 +208,11 @@ LIST_ROWS: dict[str, Any] = {
 }
 TITLE_RE = re.compile(r"^(?:implementation plan|plan)\s*[:\-—]\s*(.+)$", re.I)
 _NUM = r"\d+(?:\.\d+)*[a-z]?\+?|[一二三四五六七八九十]+"
-# "Phase 2: Build", "Step 3 —", "Sprint 1", "Phase 3+", "第2阶段", "2단계", "フェーズ1"
+# "Phase 2: Build", "Step 3 —", "Sprint 1", "Phase 3+", "Track A - Analysis", "第2阶段", "2단계",
+# "フェーズ1"
 PHASE_RE = re.compile(
-    r"^(?:(?:phase|step|stage|milestone|sprint|week|iteration|fase|etapa|paso|hito|阶段|階段|"
-    r"フェーズ|ステップ|段階|단계|스프린트)\s*(" + _NUM + r")"
+    r"^(?:(?:phase|step|stage|milestone|sprint|week|iteration|track|workstream|fase|etapa|paso|"
+    r"hito|阶段|階段|フェーズ|ステップ|段階|단계|스프린트)\s*(" + _NUM + r"|(?-i:[A-Z]))"
     r"|第\s*(" + _NUM + r")\s*(?:阶段|階段|步|期|フェーズ|段階|周)"
     r"|(\d+)\s*(?:단계|段階))"
     r"(?!\w|\.\w)\s*(?:\([^)]*\))?\s*[:\uff1a.\-—\u2013)|]?\s*(.*)$",
@@ -240,6 +241,10 @@ ENDPOINT_RE = re.compile(
 )
 # A numbered sub-heading: "1.2 Build", "3. Screens", "4a: Imports", "A.1 Reconcile".
 NUMBERED_HEADING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*[a-z]?|[A-Z]\.\d+(?:\.\d+)*)[.:)]?\s+\S")
+# A paragraph led by a bold label and its colon, with text after it on the same line.
+PHASE_LEAD_RE = re.compile(
+    r"^(?:\*\*|__)([^*_:\uff1a\n]+?)\s*(?:[:\uff1a](?:\*\*|__)|(?:\*\*|__)\s*[:\uff1a])[ \t]*\S"
+)
 BOLD_LINE_RE = re.compile(r"^\s{0,3}(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
 # A list item's text that is one bold title ("- **Phase 2: Build**"), its label colon allowed.
 BOLD_ITEM_RE = re.compile(r"^\*\*(.+?)\*\*\s*:?\s*$")
@@ -302,15 +307,40 @@ def split_blocks(text: str) -> tuple[list[str], list[Block]]:
         if token.type == "heading_open":
             heads.append((start, end, int(token.tag[1]), inline))
         elif token.type in ("bullet_list_open", "ordered_list_open"):
-            spans.append(("list", start, end, children))
+            spans += _closing_tag_off("list", start, end, children, lines)
         elif token.type == "table_open":
-            spans.append(("table", start, end, []))
+            spans += _closing_tag_off("table", start, end, [], lines)
         elif token.type == "paragraph_open":
             bold = BOLD_LINE_RE.match(inline) if "\n" not in inline else None
-            if bold and PHASE_RE.match(_plain(bold.group(1))):
+            lead = PHASE_LEAD_RE.match(inline)
+            following = tokens[i].type if i < len(tokens) else ""
+            tag = (
+                _section_tag([inline], alone=True)
+                if "\n" not in inline
+                and following in ("bullet_list_open", "ordered_list_open", "table_open")
+                else None
+            )
+            if tag:  # "<success_criteria>" (a tag the parser reads as text) over a list
+                heads.append((start, start, 7, tag))
+                spans.append(("other", start, end, []))
+            elif bold and PHASE_RE.match(_plain(bold.group(1))):
                 heads.append((start, end, 7, bold.group(1).strip()))
+            elif (
+                lead
+                and PHASE_RE.match(_plain(lead.group(1)))
+                and _phase_kind(lead.group(1)) != "step"
+            ):
+                # "**Phase 1 (Q1-Q2):** Platform API … ship together.": a phase told in one
+                # paragraph, named by its bold lead; the paragraph, lead and all, is its body
+                heads.append((start, start, 7, lead.group(1).strip()))
+                spans.append(("other", start, end, []))
             else:
                 spans.append(("other", start, end, []))
+        elif token.type == "html_block" and (tag := _section_tag(lines[start:end])):
+            # "<success_criteria>" … "</success_criteria>", "<tasks>": an XML-like element
+            # naming a section of the plan (a GSD plan's shape) is read as a heading over it
+            heads.append((start, start, 7, tag))
+            spans += _element_spans(lines, start, end)
         else:
             spans.append(("other", start, end, []))
     bounds = [h[0] for h in heads] + [len(lines)]
@@ -335,6 +365,82 @@ def split_blocks(text: str) -> tuple[list[str], list[Block]]:
             )
         blocks.append(block)
     return preamble, blocks
+
+
+TASK_NAME_RE = re.compile(r"^\s*<name>\s*(.+?)\s*</name>\s*$")
+
+
+def _task_element(lines: list[str]) -> str | None:
+    """The name of a "<task …>" element ("<name>Task 1: Define the models</name>"), or None."""
+    if not lines or not re.match(r"^\s{0,3}<task(?:\s[^>]*)?>\s*$", lines[0]):
+        return None
+    names = (m.group(1) for line in lines if (m := TASK_NAME_RE.match(line)))
+    name = next(names, None)
+    return name if name and len(name) <= max_length(Task, "text") else None
+
+
+CLOSING_TAG_RE = re.compile(r"^ {0,3}</[A-Za-z][\w-]*>\s*$")
+
+
+def _closing_tag_off(
+    kind: str, start: int, end: int, items: list[tuple[int, int]], lines: list[str]
+) -> list[tuple[str, int, int, Any]]:
+    """A list or table span, without the closing tag of an XML-like element that the parser
+    took in as its last line ("- last item" then "</success_criteria>"); that line is a span
+    of its own, kept as written."""
+    last = end
+    while last > start and not lines[last - 1].strip():
+        last -= 1
+    if last - start < 2 or not CLOSING_TAG_RE.match(lines[last - 1]):
+        return [(kind, start, end, items)]
+    cut = [(a, min(b, last - 1)) for a, b in items if a < last - 1]
+    return [(kind, start, last - 1, cut), ("other", last - 1, end, [])]
+
+
+TAG_RE = re.compile(r"^ {0,3}<([a-z][a-z_]*)(?:\s[^>]*)?>\s*$")
+
+
+def _section_tag(lines: list[str], alone: bool = False) -> str | None:
+    """The words of an XML-like element's tag ("success criteria"), when the element opens an
+    HTML block on its own line and names a row section of the plan and holds its body up to
+    its closing tag (or, `alone`, is a line of its own over a list); or "tasks" for a
+    "<tasks>" line, over the "<task>" elements that follow it. None for any other HTML."""
+    tag = TAG_RE.match(lines[0]) if lines else None
+    if tag is None:
+        return None
+    words = tag.group(1).replace("_", " ")
+    if words == "tasks":
+        return words
+    closed = alone or (lines[-1].strip() == f"</{tag.group(1)}>" and len(lines) > 2)
+    return words if closed and section_of(normalize(words)) in LIST_ROWS else None
+
+
+def _element_spans(lines: list[str], start: int, end: int) -> list[tuple[str, int, int, Any]]:
+    """The spans of an element read as a section: its tag lines as written, and its inside
+    parsed as Markdown (a list in "<success_criteria>" is a list)."""
+    if end - start < 3:
+        return [("other", start, end, [])]
+    spans: list[tuple[str, int, int, Any]] = [("other", start, start + 1, [])]
+    inner = parse_blocks("\n".join(lines[start + 1 : end - 1]))
+    i = 0
+    while i < len(inner):
+        token = inner[i]
+        i += 1
+        if token.map is None or token.level != 0 or token.nesting == -1:
+            continue
+        a, b = token.map[0] + start + 1, token.map[1] + start + 1
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            items = []
+            while i < len(inner) and inner[i].level > 0:
+                if inner[i].type == "list_item_open" and inner[i].level == 1 and inner[i].map:
+                    m = inner[i].map
+                    items.append((m[0] + start + 1, m[1] + start + 1))
+                i += 1
+            spans.append(("list", a, b, items))
+        else:
+            spans.append(("other", a, b, []))
+    spans.append(("other", end - 1, end, []))
+    return spans
 
 
 def phase_name(heading: str) -> str | None:
@@ -377,11 +483,14 @@ def _items(block: Block, ticks: bool = True) -> tuple[list[tuple[str, bool | Non
     """The items of the section's top-level lists (text, checked) and every other segment's
     lines, as written. A ticked box ("[x]") stays at the start of the text, since only an open
     question has a field that says "done" (`ticks=False` takes it out there). An empty box says
-    nothing and is always taken out."""
+    nothing and is always taken out. Lists after a thematic break that follows the items are
+    kept as written."""
     items: list[tuple[str, bool | None]] = []
     rest: list[str] = []
+    ended = False  # a thematic break after the rows: what follows is a part of its own
     for segment in block.segments:
-        if segment.kind != "list":
+        if segment.kind != "list" or ended:
+            ended = ended or (bool(items) and _is_break(block.lines[segment.start]))
             rest += _verbatim(block, segment)
             continue
         for start, end in segment.items:
@@ -393,6 +502,15 @@ def _items(block: Block, ticks: bool = True) -> tuple[list[tuple[str, bool | Non
             text, checked = read
             items.append((f"[x] {text}" if checked and ticks else text, checked))
     return items, rest
+
+
+BREAK_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+
+
+def _is_break(line: str) -> bool:
+    """Whether a line is a thematic break ("---", "* * *"): a section's rows end at one (a
+    footer after it, "**For details:**" over links, is no row of the section)."""
+    return BREAK_RE.match(line) is not None
 
 
 FACT_ITEM_RE = re.compile(r"^\s*[-*+]\s+\w+\s*[:\uff1a]\s*\S")
@@ -481,6 +599,27 @@ def _titled_items(block: Block) -> tuple[list[tuple[str, bool | None]], list[str
             return None
         items.append((" ".join([title[0], *text]), None))
     return items, []
+
+
+def _names_a_goal(key: str) -> bool:
+    """Whether a heading names one goal ("One-line goal", "한 줄 목표"): not a purpose ("Purpose",
+    "目的"), whose paragraph tells why and is no goal row, nor goals in the plural, over which
+    a paragraph introduces them (or is what the export kept there)."""
+    return bool(set(key.split()) & GOAL_WORDS) or any(w in key for w in ("목표", "目标", "目標"))
+
+
+GOAL_WORDS = {"goal", "objective", "objetivo", "meta"}
+
+
+def _one_paragraph(block: Block) -> tuple[list[tuple[str, bool | None]], list[str]] | None:
+    """A goal written as the section's one paragraph ("## One-line goal" over a sentence): that
+    paragraph, on one line, is the one item. None when the section holds anything else."""
+    if len(block.segments) != 1 or block.segments[0].kind != "other":
+        return None
+    lines = [line.strip() for line in block.text_of(block.segments[0]) if line.strip()]
+    if not lines or FENCE_RE.match(lines[0]) or lines[0][0] in "<>|" or _is_break(lines[0]):
+        return None
+    return [(" ".join(lines), None)], []
 
 
 def split_row(line: str) -> list[str]:
@@ -666,10 +805,13 @@ class Importer:
 
     def run(self) -> ImportResult:
         text = self.text
+        self.front_phase = ""  # the phase a plan's front matter names ("phase: 01-ingest")
         if text.startswith("---\n"):
             end = text.find("\n---", 4)
             if end != -1:
                 self.keep("Front matter", text[: end + 4], "front matter kept verbatim")
+                named = re.search(r"^phase:[ \t]*['\"]?([^'\"\n]+?)['\"]?[ \t]*$", text[:end], re.M)
+                self.front_phase = named.group(1) if named else ""
                 text = text[end + 4 :].lstrip("\n")
         preamble, blocks = split_blocks(text)
         self.blocks = blocks
@@ -682,6 +824,7 @@ class Importer:
             and phase_name(b.heading)
             and section_of(b.key) is None  # "Phase 2.5 Goals" names the goals
             and not self.in_other_section(n)
+            and not self.a_step(n)
             for n, b in enumerate(blocks)
         )
         self.keep("Before the first heading", _body(preamble), "kept verbatim")
@@ -737,7 +880,11 @@ class Importer:
                 # (the writer puts every passage it kept there, under its own heading).
                 tail = [
                     *block.lines,
-                    *(x for b in blocks[i + 1 :] for x in (b.raw_heading, *b.lines)),
+                    *(
+                        x
+                        for b in blocks[i + 1 :]
+                        for x in ((b.raw_heading, *b.lines) if b.raw_heading else b.lines)
+                    ),
                 ]
                 self.section_notes(Block(block.level, block.heading, tail, block.raw_heading))
                 return
@@ -761,7 +908,7 @@ class Importer:
                 self.renamed.append(block.heading)
         elif (
             block.heading
-            and section_of(block.key)
+            and self.own_section(i)
             and block.heading not in CANONICAL_HEADINGS
             and not any(n.startswith(block.raw_heading) for n in self.notes[notes:])
         ):
@@ -776,6 +923,18 @@ class Importer:
             return i + 1
         chosen = self.overrides.get(i)
         self.placed[i] = chosen or ""
+        if (
+            chosen is None
+            and block.level == 7
+            and not block.raw_heading
+            and block.heading == "tasks"
+            and any(_task_element(block.text_of(seg)) for seg in block.segments)
+        ):
+            # "<tasks>" over "<task>" elements (a GSD plan of one phase): the document's phase,
+            # named by its front matter or its title
+            self.placed[i] = "phase"
+            self.phase(block, children, self.front_phase or self.plan.title)
+            return end
         if chosen == "notes":
             self.current = ""
             self.keep(block.heading, block.raw, "kept as notes, as chosen")
@@ -798,10 +957,14 @@ class Importer:
         blocks: list[Block],
         chosen: str | None,
     ) -> int:
-        target = chosen or section_of(block.key)
+        target = chosen or self.own_section(i)
         self.placed[i] = target or ""
         name = phase_name(block.heading) if target is None else None
-        if name and (normalize(name) in PHASE_PART_NAMES or self.in_other_section(i)):
+        if name and (
+            normalize(name) in PHASE_PART_NAMES
+            or (self.in_other_section(i) and not self.rollout_phases(i))
+            or self.a_step(i)
+        ):
             name = None  # "Week 1 Deliverables", or a rollout's "Phase 2": not a phase of work
         inside = block.level > self.phases_level
         if name and self.phase_group(block, children, name):
@@ -819,6 +982,10 @@ class Importer:
             self.placed[i] = "phase"
             self.phase(block, children, name)
             return end
+        if inside and target is None and any(phase_name(c.heading) for c in children):
+            # "### Phase Details" over "**Phase 1: …**": the phases are named under it, so
+            # neither it nor a sibling ("### Parallelism Notes") is a phase itself
+            self.phase_child_level = block.level - 1
         if inside and target is None and block.level <= self.phase_child_level:
             # "### 1.1 Setup" under "## Implementation Phases": each sub-heading is a phase
             self.placed[i] = "phase"
@@ -868,6 +1035,55 @@ class Importer:
         return following
 
     # Sections ---------------------------------------------------------------------------
+
+    def own_section(self, i: int) -> str | None:
+        """The section a heading names, unless what it sits under makes it a part of that:
+        "### Documentation" under "## Expected Outcomes" lists documents the work delivers (as
+        "### Performance" beside it lists figures), not the template's documentation updates;
+        "### Risk Mitigation" under another section ("## Rollout Strategy") lists that
+        section's safeguards, not risks."""
+        block = self.blocks[i]
+        target = section_of(block.key)
+        if (
+            target is not None
+            and block.level > self.phases_level
+            and block.key not in ALIASES
+            and "," in block.heading
+        ):
+            # "### Integration tests, architecture report, demo script" in the phases' section:
+            # a package of several pieces of work, not the section its first words name
+            target = None
+        if target is None and block.level <= 6:
+            # "## Part 2 - Implementation (delivered and merged)": the implementation, told in
+            # its work packages (a part's label and an aside in brackets say nothing more)
+            plain = re.sub(r"\([^)]*\)|\uff08[^\uff09]*\uff09", " ", block.heading)
+            plain = re.sub(
+                r"^\s*part\s+(?:\d+|[ivx]+|[a-z])\b\s*[:.\-—\u2013]?", "", plain, flags=re.I
+            )
+            return "phases" if normalize(plain) in WORK_SECTIONS else None
+        if target not in ("documentation", "risks"):
+            return target
+        parent = next((b for b in reversed(self.blocks[:i]) if b.level < block.level), None)
+        if parent is None or not parent.heading:
+            return target
+        if target == "documentation" and normalize(parent.heading) in OUTCOME_HEADINGS:
+            return None
+        words = set(block.key.split())
+        mitigation = bool(words & {"mitigation", "mitigations"}) and not words & {"risks", "and"}
+        above = self.section_above(i)
+        return None if mitigation and above not in (None, "risks") else target
+
+    def section_above(self, i: int) -> str | None:
+        """The section of the nearest heading above the one at i that names one."""
+        level = self.blocks[i].level
+        for parent in reversed(self.blocks[:i]):
+            if parent.level >= level or not parent.heading:
+                continue
+            level = parent.level
+            section = section_of(parent.key)
+            if section is not None:
+                return section
+        return None
 
     def in_other_section(self, i: int) -> bool:
         """Whether the heading at i sits under a section of the template that is not the
@@ -941,6 +1157,31 @@ class Importer:
             n += 1
         return rest
 
+    def rollout_phases(self, i: int) -> bool:
+        """Whether a rollout's "Phase N" at i is a phase of the plan: the plan names no other
+        phase (no phase heading, no phases section, no table of phases), so its rollout's
+        phases are the only phases it has."""
+        if self.section_above(i) != "rollout":
+            return False
+        if self.has_phase_headings or self.has_phases_group:
+            return False
+        return not any(
+            seg.kind == "table" and _phase_table(b.text_of(seg))
+            for b in self.blocks
+            for seg in b.segments
+        )
+
+    def a_step(self, i: int) -> bool:
+        """Whether the heading at i is a bold "Step N" line that is a step of what it sits in
+        ("**Step 1: Estimate Usage**" in "## Strategic Fit"), not a phase: a bold line, not a
+        heading, and neither inside the phases' section nor under a heading of phases or
+        steps."""
+        block = self.blocks[i]
+        if block.level != 7 or _phase_kind(block.heading) != "step":
+            return False
+        above = self.section_above(i)
+        return above != "phases" and not self.under_phase_words(i)
+
     def under_phase_words(self, i: int) -> bool:
         """Whether the heading over the one at i says it holds phases ("## Phase Details")."""
         level = self.blocks[i].level
@@ -988,10 +1229,7 @@ class Importer:
             return False
         for segment in block.segments:
             lines = [line for line in block.text_of(segment) if line.strip()]
-            if segment.kind != "table" or len(lines) < 3:
-                continue
-            headers = [normalize(h) for h in split_row(lines[0])]
-            if len(headers) < 2 or headers[0] not in PHASE_COLUMN_WORDS:
+            if segment.kind != "table" or not _phase_table(lines):
                 continue
             limit = max_length(Phase, "name")
             for line in lines[2:]:
@@ -1006,10 +1244,15 @@ class Importer:
 
     def phase_group(self, block: Block, children: list[Block], name: str) -> bool:
         """Whether a phase heading holds phases ("Phase 2 Sprints" over "Sprint 3: …"): its name
-        says so, and phase headings sit under it."""
-        return bool(set(normalize(name).split()) & PHASE_GROUP_WORDS) and any(
-            phase_name(c.heading) for c in children
-        )
+        says so, and phase headings sit under it; or its name names the kind of the phase
+        headings under it ("Phase 1 스프린트 계획표", a sprint plan, over "Sprint 1")."""
+        words = set(normalize(name).split())
+        if words & PHASE_GROUP_WORDS and any(phase_name(c.heading) for c in children):
+            return True
+        # (not a span in brackets: "Sprint 2 (Weeks 5-6)" over "Week 5 Objectives" is a sprint)
+        named = set(normalize(re.sub(r"\([^)]*\)|\uff08[^\uff09]*\uff09", " ", name)).split())
+        kinds = {PHASE_KINDS[w] for w in named if w in PHASE_KINDS}
+        return bool(kinds) and any(_phase_kind(c.heading) in kinds for c in children)
 
     def text_section(self, block: Block, children: list[Block], name: str, i: int, end: int) -> int:
         """A Markdown field takes its body and every sub-heading that is not a section itself.
@@ -1045,6 +1288,8 @@ class Importer:
         items, rest = _items(block, ticks=model is not OpenQuestion)
         if not items:  # written otherwise: a table, or bold lines over paragraphs
             found = _table_items(block) or _titled_items(block) or _marked_lines(block)
+            if found is None and model is Goal and _names_a_goal(block.key):
+                found = _one_paragraph(block)
             items, rest = found or (items, rest)
         rows = []
         limit = model._meta.get_field("text").max_length
@@ -1392,13 +1637,30 @@ class Importer:
         phase = Phase(name=name[: max_length(Phase, "name")])
         reading = PhaseReading(phase)
         reading.checklists = any(_has_boxes(part) for part in [block, *children])
+        reading.named_paragraphs = not children and _named_paragraphs(block)
         labelled = any(PHASE_LABELS.get(normalize(c.heading)) == "tasks" for c in children)
+        testing = _names_tests(normalize(name))
+
+        def is_work(part: Block) -> bool:
+            key = normalize(part.heading)
+            if testing and _names_tests(key):  # "### Unit tests" in a testing phase: its work
+                return not labelled
+            own = phase_name(part.heading)  # "Week 2 Deliverable": of the phase, no work
+            work = not labelled and key not in ALIASES and not _not_tasks(key)
+            return work and not (own and _not_tasks(normalize(own)))
+
+        # Sub-headings that are each one task by their shape (numbered, over steps, or over
+        # code only): a sibling over a bullet list is then one task too, its list the task's
+        # detail, as a nested bullet belongs to its task. (A phase of checklists has its
+        # boxes for work.)
+        headed = not reading.checklists and any(
+            is_work(c) and _task_by_heading(c) for c in children
+        )
         for part in [block, *children]:
+            reading.in_task = False
             if part is not block:
                 key = normalize(part.heading)
-                own = phase_name(part.heading)  # "Week 2 Deliverable": of the phase, no work
-                work = not labelled and key not in ALIASES and not _not_tasks(key)
-                work = work and not (own and _not_tasks(normalize(own)))
+                work = is_work(part)
                 endpoint = ENDPOINT_RE.match(part.heading.strip())
                 if endpoint and _fits(ApiEndpoint, _endpoint_values(endpoint)):
                     # "##### POST /api/start" in a phase: an endpoint the phase builds
@@ -1410,7 +1672,11 @@ class Importer:
                     reading.named(part.heading)
                 elif (
                     work
-                    and (NUMBERED_HEADING_RE.match(part.heading) or _steps_only(part))
+                    and (
+                        NUMBERED_HEADING_RE.match(part.heading)
+                        or _steps_only(part)
+                        or (headed and not any(seg.kind == "table" for seg in part.segments))
+                    )
                     and not _has_boxes(part)
                     and len(part.heading) <= max_length(Task, "text")
                 ):
@@ -1418,14 +1684,22 @@ class Importer:
                     # its lists and code the task's details (kept under the phase)
                     reading.tasks.append(_new_task(part.heading, False))
                     reading.mode = "other"
+                    reading.in_task = True
                 elif work and any(seg.kind in ("list", "table") for seg in part.segments):
                     # "#### Backend" with a list: its items are the phase's tasks
                     reading.mode = "tasks"
                     reading.rest += [f"**{part.heading}**", ""]
-                elif work and len(part.heading) <= max_length(Task, "text"):
-                    # "#### 1.1 型定義の作成" with prose or code: the heading is one task
+                elif (
+                    work
+                    and not reading.checklists
+                    and len(part.heading) <= max_length(Task, "text")
+                ):
+                    # "#### 1.1 型定義の作成" with prose or code: the heading is one task (not
+                    # in a phase that keeps its work as checklists, whose boxes are the work:
+                    # its "#### Week 1 Git Commit" over a fence is a detail of it)
                     reading.tasks.append(_new_task(part.heading, False))
                     reading.mode = "other"
+                    reading.in_task = True
                 else:
                     reading.mode = "other"
                     reading.rest += [part.raw_heading, ""]
@@ -1610,6 +1884,14 @@ PHASE_LABELS = {
 }  # fmt: skip
 
 
+# A list item that is a bold label and its value ("**Goal**: …", "**Scope:** …"); and the labels
+# of such items that name a phase's work.
+FACT_LEAD_RE = re.compile(r"^\*\*([^*:\uff1a]+?)\s*(?:[:\uff1a]\*\*|\*\*\s*[:\uff1a])\s*(.*)$")
+WORK_LABELS = {key for key, mode in PHASE_LABELS.items() if mode == "tasks"} | {
+    normalize(name) for name in ("scope", "范围", "範囲", "범위", "alcance")
+}
+
+
 # Sub-headings and labels in a phase that name something other than its work.
 NOT_TASKS = tuple(
     normalize(name)
@@ -1625,6 +1907,8 @@ NOT_TASKS = tuple(
 )  # fmt: skip
 
 
+# A phase's first cell in a table of phases that is no "Phase N": "1", "M2", "S3", "2.5".
+PHASE_ID_RE = re.compile(r"^[A-Za-z]{0,2}\d+(?:\.\d+)?$")
 # The first column of a table of phases.
 PHASE_COLUMN_WORDS = {
     normalize(w)
@@ -1641,6 +1925,42 @@ NOT_PHASE_SECTIONS = {
     "rollout", "deployment_strategy", "rollback_plan", "feature_flags", "testing", "unit_tests",
     "integration_tests", "acceptance_tests", "risks",
 }  # fmt: skip
+# Headings that name the work itself, over its packages: the phases' section, though none of
+# its names ("Implementation Details" is not).
+WORK_SECTIONS = {normalize(n) for n in ("implementation", "実装", "구현", "实施", "implementación")}
+# Headings over what the work delivers: a "Documentation" heading under them lists documents
+# delivered, as its siblings list code or figures.
+OUTCOME_HEADINGS = {
+    normalize(name)
+    for name in ("outcomes", "expected outcomes", "expected results", "deliverables",
+                 "expected deliverables", "预期成果", "预期结果", "交付物", "成果物",
+                 "期待される成果", "기대 효과", "기대 성과", "산출물", "resultados esperados",
+                 "entregables")
+}  # fmt: skip
+# The kinds of phase heading ("Sprint 3", "Week 2"), by the words that name them in any
+# language, singular or plural.
+PHASE_KINDS = {
+    word: kind
+    for kind, words in {
+        "sprint": ("sprint", "sprints", "스프린트", "スプリント", "冲刺"),
+        "week": ("week", "weeks", "주차", "週", "周"),
+        "milestone": ("milestone", "milestones", "마일스톤", "マイルストーン", "里程碑"),
+        "iteration": ("iteration", "iterations", "イテレーション", "迭代"),
+        "step": ("step", "steps", "paso", "pasos", "ステップ"),
+    }.items()
+    for word in words
+}
+
+
+def _phase_kind(heading: str) -> str | None:
+    """The kind of a phase heading ("Sprint 1 (Week 1-2)" → "sprint"), by its first word."""
+    plain = _plain(heading).strip()
+    match = PHASE_RE.match(plain)
+    if match is None or match.group(1) is None:
+        return None
+    return PHASE_KINDS.get(plain[: match.start(1)].strip().lower())
+
+
 # Words by which a heading says that what it holds are phases.
 PHASE_GROUP_WORDS = {"phases", "stages", "milestones", "sprints", "steps", "iterations"}
 # What follows "Week 1" or "Phase 2" in a heading that is a part of a phase, not a phase:
@@ -1651,6 +1971,11 @@ PHASE_PART_NAMES = {
                  "exit criteria", "acceptance criteria", "completion criteria",
                  "definition of done")
 }  # fmt: skip
+
+# A phase's facts, as the bold lead of a line names them ("**Status:** done").
+FACT_WORDS = {"status", "depends", "owner", "owners", "duration", "timeline", "dates", "date",
+              "priority", "estimate", "module", "week", "weeks", "assignee", "scope",
+              "approach"}  # fmt: skip
 
 WRITTEN_LABEL_WORDS = {"tasks", "task", "deliverables", "estimated", "effort"}
 
@@ -1689,6 +2014,89 @@ def _not_a_task(text: str) -> bool:
     if named and re.search(r"[^\W\d_]", named.group(4)):  # "**Phase 25: Schema**", not "**Week 4**"
         return True
     return re.search(r"(?:^|[\s:—-])(?:TBD|TBA|TODO)\.?$", text) is not None
+
+
+# Words by which a phase's name says that it is the testing ("Phase 7: Testing", "7단계: 테스트"),
+# and the template's sections of tests: in such a phase, "### Unit tests" names its work.
+TEST_WORDS = {"test", "tests", "testing", "테스트", "测试", "測試", "テスト", "pruebas"}
+TEST_SECTIONS = {"testing", "unit_tests", "integration_tests", "acceptance_tests"}
+
+
+def _names_tests(key: str) -> bool:
+    return bool(set(key.split()) & TEST_WORDS) or section_of(key) in TEST_SECTIONS
+
+
+def _task_by_heading(block: Block) -> bool:
+    """Whether a sub-heading of a phase is one task by its shape: numbered ("1.2 Build"), over
+    numbered steps only, or over code only."""
+    if _has_boxes(block) or not block.segments:
+        return False
+    code = all(
+        seg.kind == "other" and FENCE_RE.match(block.lines[seg.start]) for seg in block.segments
+    )
+    return bool(NUMBERED_HEADING_RE.match(block.heading)) or _steps_only(block) or code
+
+
+def _phase_table(lines: list[str]) -> bool:
+    """Whether a table is one of phases: headed "Phase" (or Stage, Sprint…) over rows whose
+    first cell names a phase ("Phase 1", "**Stage 2: Build**") or numbers it ("1", "M2"), not
+    "| Stage | Teams |" over "ICB markets that could use this platform"."""
+    lines = [line for line in lines if line.strip()]
+    if len(lines) < 3:
+        return False
+    headers = [normalize(h) for h in split_row(lines[0])]
+    if len(headers) < 2 or headers[0] not in PHASE_COLUMN_WORDS:
+        return False
+    firsts = [split_row(line)[0].strip("*_ ") for line in lines[2:]]
+    return all(phase_name(c) or PHASE_ID_RE.match(c) for c in firsts)
+
+
+# A paragraph led by a bold name with more on its line ("**ERP stub** (`svc/`): `POST /orders`").
+NAMED_LEAD_RE = re.compile(r"^\*\*([^*]+)\*\*(?!\s*[:\uff1a]?\s*$)")
+
+
+def _named_paragraphs(block: Block) -> bool:
+    """Whether a phase with no sub-heading tells its work in paragraphs each led by the bold
+    name of a piece of it ("**ERP stub** (…): …", "**WMS stub** (…): …"), with no list or table:
+    two or more, all so led, none by a fact of the phase ("**Goal:** …", "**Duration:** 2
+    weeks")."""
+    leads: list[str] = []
+    for seg in block.segments:
+        if seg.kind != "other":
+            return False
+        first = block.lines[seg.start]
+        if FENCE_RE.match(first) or _is_break(first):
+            continue
+        lead = NAMED_LEAD_RE.match(first.strip())
+        if lead is None:
+            return False
+        leads.append(normalize(lead.group(1)))
+    return len(leads) >= 2 and not any(_a_fact(key) for key in leads)
+
+
+def _a_fact(key: str) -> bool:
+    """Whether a bold lead names a fact of a phase rather than a piece of its work."""
+    return (
+        not key
+        or _not_tasks(key)
+        or key in PHASE_LABELS
+        or section_of(key) is not None
+        or key.split()[0] in FACT_WORDS
+    )
+
+
+def _criteria_item(text: str) -> bool:
+    """A list item that is a phase's criterion by its label ("Passing criteria: under 1 day",
+    "Exit criteria: …"): what the phase must meet, not its work."""
+    key, _ = _item_label(text)
+    return bool(key) and ("criteria" in key.split() or section_of(key) == "success_criteria")
+
+
+def _item_label(text: str) -> tuple[str, str]:
+    """A list item's label, normalised, and its value ("Deliverables: `docs/`" → "deliverables",
+    "`docs/`"); ("", "") when the item opens with no short label."""
+    label = re.match(r"^[*_]*([^:\uff1a*_]{1,40})[*_]*\s*[:\uff1a]\s*(.*)$", text)
+    return (normalize(label.group(1)), label.group(2).strip()) if label else ("", "")
 
 
 def _steps_only(block: Block) -> bool:
@@ -1740,6 +2148,8 @@ class PhaseReading:
     labels: list[str] = field(default_factory=list)  # labels the writer writes otherwise
     endpoints: list[ApiEndpoint] = field(default_factory=list)  # endpoints the phase lists
     checklists: bool = False  # whether the phase holds a checklist ("- [ ] …")
+    in_task: bool = False  # whether the sub-heading being read is itself one task
+    named_paragraphs: bool = False  # whether the work is told in bold-led paragraphs
 
     def named(self, label: str) -> None:
         if not set(re.findall(r"\w+", label.lower())) <= WRITTEN_LABEL_WORDS:
@@ -1758,6 +2168,8 @@ class PhaseReading:
             first = LABEL_RE.match(body[0])
             if first:  # the template's own shape: "- **Tasks:**" with the tasks under it
                 self.labelled(lines)
+            elif self.mode in (None, "tasks") and self.facts(block, segment):
+                pass  # "- **Goal**: …", "- **Scope**:" over the work, "- **Success signal**: …"
             elif self.mode == "tasks":
                 self.listed(block, segment)
             elif (
@@ -1773,6 +2185,17 @@ class PhaseReading:
             else:
                 self.rest += [*_body(lines).split("\n"), ""]
             return
+        task = _task_element(body) if segment.kind == "other" else None
+        if task:  # "<task>" with its "<name>": one task, the element kept as written
+            self.tasks.append(_new_task(task, False))
+            self.rest += [*_body(lines).split("\n"), ""]
+            return
+        if self.named_paragraphs and segment.kind == "other" and NAMED_LEAD_RE.match(body[0]):
+            text = " ".join(line.strip() for line in body)
+            if len(text) <= max_length(Task, "text"):
+                # "**ERP stub** (`services/erp-stub/`): …": one piece of the phase's work
+                self.tasks.append(_new_task(text, False))
+                return
         if segment.kind == "other" and len(body) > 1 and OTHER_LABEL_RE.match(body[-1]):
             # "**Goal**: …" lines ending in "**Success Criteria**:": the last line labels
             # the list that follows
@@ -1784,7 +2207,7 @@ class PhaseReading:
             if label:
                 self.label(body[0], label.group(1).lower(), label.group(2).strip())
                 return
-            if plain in PHASE_LABELS and OTHER_LABEL_RE.match(body[0]):
+            if plain in PHASE_LABELS and OTHER_LABEL_RE.match(body[0]) and not self.in_task:
                 self.mode = PHASE_LABELS[plain]
                 self.named(body[0].strip().strip("*_:\uff1a ").strip("*_"))
                 return
@@ -1831,6 +2254,37 @@ class PhaseReading:
         elif mode == "tasks" and value:
             self.rest.append(line)  # "**Tasks:** text": no list, kept as it is
 
+    def facts(self, block: Block, segment: Segment) -> bool:
+        """A list of the phase's facts, each item a bold label ("- **Goal**: …", "- **Scope**:"
+        over sub-bullets, "- **Success signal**: …"): the work is what the label naming it
+        lists (each nested item a task), or its value when it has none; the other facts are
+        kept as written. False when an item is no such fact, or no label names the work."""
+        items: list[tuple[str, str, list[str]]] = []
+        for start, end in segment.items:
+            lines = [line for line in block.lines[start:end] if line.strip()]
+            item = ITEM_RE.match(lines[0])
+            lead = FACT_LEAD_RE.match(item.group(3).strip()) if item else None
+            if lead is None:
+                return False
+            items.append((lead.group(1).strip(), lead.group(2).strip(), lines))
+        if len(items) < 2 or not any(normalize(label) in WORK_LABELS for label, _, _ in items):
+            return False
+        limit = max_length(Task, "text")
+        for label, value, lines in items:
+            if normalize(label) not in WORK_LABELS:
+                self.rest += lines
+                continue
+            tasks, left = _nested_items(lines[1:]) if len(lines) > 1 else ([], [])
+            if not tasks and value and len(value) <= limit and not left:
+                tasks = [_new_task(value, False)]
+                self.rest.append(lines[0][: lines[0].rindex(value)].rstrip())
+            else:
+                self.rest.append(lines[0])
+            self.tasks += tasks
+            self.rest += left
+        self.rest.append("")
+        return True
+
     def listed(self, block: Block, segment: Segment) -> None:
         """Each top-level item one task (its nested lines joined into its text)."""
         for start, end in segment.items:
@@ -1841,8 +2295,14 @@ class PhaseReading:
                 or len(read[0]) > max_length(Task, "text")
                 or not read[0]
                 or _not_a_task(read[0])
+                or _criteria_item(read[0])
             ):
                 self.rest += [*lines, ""]
+                continue
+            label, value = _item_label(read[0])
+            if PHASE_LABELS.get(label) == "deliverables" and value:
+                # "- Deliverables: `docs/adr/`, …" among the work: what the phase delivers
+                self.deliverables.append(value)
                 continue
             self.tasks.append(_new_task(read[0], bool(read[1])))
 

@@ -169,3 +169,94 @@ def test_a_lead_line_with_its_facts_listed_under_it_is_one_row():
         "**Primary Metric:** Time to first sync - Current: unmeasured - Target: 1 day",
         "Opt-out rate: flat",
     ]
+
+
+def test_links_after_a_thematic_break_are_not_success_criteria():
+    # the rows end at the break: a footer of links to other documents is no criterion
+    document = (
+        "# Plan: P\n\n## Definition of Done\n\n- [ ] Code reviewed\n- [ ] Tests pass\n\n---\n\n"
+        "**For Detailed Sprint Information**:\n- [Sprint 2](./sprint2.md)\n"
+    )
+    content = read(document)
+    assert [c.text for c in content.success_criteria] == ["Code reviewed", "Tests pass"]
+
+
+def test_documentation_under_expected_outcomes_is_not_documentation_updates():
+    # the documents the work delivers, beside its code and figures: outcomes, not updates
+    document = (
+        "# Plan: P\n\n## Expected Outcomes\n\n### Code Quality\n\n- 95% coverage\n\n"
+        "### Documentation\n\n- A test report\n- A run guide\n\n## Documentation Updates\n\n"
+        "- README\n"
+    )
+    assert [d.text for d in read(document).documentation_updates] == ["README"]
+
+
+def test_risk_mitigation_under_a_rollout_strategy_is_its_safeguards_not_risks():
+    document = (
+        "# Plan: P\n\n## Rollout Strategy Overview\n\n### Risk Mitigation\n\n"
+        "- **Feature Toggles**: Instant rollback\n- **Dark Launch**: Few users first\n\n"
+        "## Risk Management\n\n| Risk | Probability | Impact | Mitigation |\n|---|---|---|---|\n"
+        "| Outage | Low | High | Failover |\n"
+    )
+    assert [(r.risk, r.impact, r.likelihood) for r in read(document).risks] == [
+        ("Outage", "high", "low")
+    ]
+
+
+def test_risk_mitigation_as_the_plans_own_section_holds_its_risks():
+    document = (
+        "# Plan: P\n\n## Risk Mitigation\n\n| Risk | Mitigation |\n|---|---|\n"
+        "| Outage | Failover |\n"
+    )
+    assert [(r.risk, r.mitigation) for r in read(document).risks] == [("Outage", "Failover")]
+
+
+def test_a_one_line_goal_written_as_a_paragraph_is_the_goal():
+    document = "# Plan: P\n\n## One-line goal\n\nBuild a robot that guides people home.\n"
+    assert [g.text for g in read(document).goals] == ["Build a robot that guides people home."]
+
+
+def test_a_purpose_paragraph_is_not_a_goal():
+    document = "# Plan: P\n\n## 目的\n\nトレンドを一覧化するアプリを提供する。\n"
+    assert read(document).goals == []
+
+
+def test_an_acceptance_list_is_the_success_criteria():
+    document = "# Plan: P\n\n## Acceptance\n\n- `apply --check` is a CI gate.\n- No kernel calls.\n"
+    assert [c.text for c in read(document).success_criteria] == [
+        "`apply --check` is a CI gate.",
+        "No kernel calls.",
+    ]
+
+
+def test_a_success_criteria_element_over_a_list_is_the_success_criteria():
+    # a GSD plan's "<success_criteria>" (the parser reads it as text, and takes its closing
+    # tag into the list's last item): its items are the criteria, the tags kept as written
+    document = (
+        "# Plan: P\n\n<success_criteria>\n- Records parse.\n- Bad rows stop the run.\n"
+        "</success_criteria>\n"
+    )
+    assert [c.text for c in read(document).success_criteria] == [
+        "Records parse.",
+        "Bad rows stop the run.",
+    ]
+
+
+def test_a_threat_register_is_the_risks_and_a_closing_tag_is_no_row():
+    document = (
+        "# Plan: P\n\n<threat_model>\n## STRIDE Threat Register\n\n"
+        "| Threat ID | Category | Mitigation Plan |\n|---|---|---|\n| T-1 | T | Validate rows |\n"
+        "</threat_model>\n"
+    )
+    assert [(r.risk, r.mitigation) for r in read(document).risks] == [("T-1", "Validate rows")]
+
+
+def test_a_quality_gate_checklist_is_the_success_criteria():
+    document = (
+        "# Plan: P\n\n## 5. Common Quality Gate Checklist\n\n"
+        "- [ ] **Tests**: one unit test per feature\n- [ ] **Security**: no secrets in logs\n"
+    )
+    assert [c.text for c in read(document).success_criteria] == [
+        "**Tests**: one unit test per feature",
+        "**Security**: no secrets in logs",
+    ]

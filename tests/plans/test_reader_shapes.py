@@ -246,3 +246,108 @@ def test_in_a_phase_that_keeps_a_checklist_its_first_checklist_is_the_work():
         "**Files:**\n- [a.ts](a.ts)\n"
     )
     assert phases(read(document)) == [("Notifications", ["Create account", "Add keys"])]
+
+
+def test_a_sub_heading_over_bold_phase_lines_is_no_phase_and_nor_are_its_siblings():
+    document = (
+        "# Plan: P\n\n## Implementation Phases\n\n### Phase Details\n\n**Phase 1: Rewrite**\n"
+        "- Swap the loop\n\n**Phase 2: Adapt**\n- Read the output\n\n### Parallelism Notes\n\n"
+        "Phase 1 before 2.\n"
+    )
+    assert phases(read(document)) == [
+        ("Rewrite", ["Swap the loop"]),
+        ("Adapt", ["Read the output"]),
+    ]
+
+
+def test_a_phase_heading_naming_the_kind_of_the_phases_under_it_groups_them():
+    # "Phase 1 Sprint Plan" over "Sprint N": the sprints are the phases; but "(Weeks 5-6)" in
+    # a sprint's name is its span, and its "Week 5" sub-heading is a part of it
+    document = (
+        "# Plan: P\n\n## 3. Phase 1 Sprint Plan (8 weeks)\n\n### Sprint 1 (Week 1-2) — Base\n\n"
+        "- Boot\n\n### Sprint 2: Search (Weeks 3-4)\n\n#### Week 3 Objectives\n\n- Index\n"
+    )
+    assert phases(read(document)) == [("Base", ["Boot"]), ("Search (Weeks 3-4)", ["Index"])]
+
+
+def test_a_bold_step_line_in_a_section_of_no_phases_is_a_step_not_a_phase():
+    document = (
+        "# Plan: P\n\n## Strategic Fit\n\n**Step 1: Estimate Usage**\n| Stage | Notes |\n"
+        "|---|---|\n| Markets that could use it | 2 |\n\n**Step 2: Calculate Impact**\n"
+        "- *Cost:* trends down\n"
+    )
+    assert phases(read(document)) == []
+
+
+def test_a_bold_step_line_under_the_implementation_steps_is_a_phase():
+    document = "# Plan: P\n\n## Implementation Steps\n\n**Step 1: Setup**\n- Install\n"
+    assert phases(read(document)) == [("Setup", ["Install"])]
+
+
+def test_a_table_whose_first_column_names_no_phase_is_no_table_of_phases():
+    document = (
+        "# Plan: P\n\n## Sizing\n\n| Stage | Notes |\n|---|---|\n"
+        "| Markets that could use it | 2 |\n\n## Plan\n\n| Phase | Description |\n|---|---|\n"
+        "| Phase 1 | Train |\n| 2 | Embed |\n"
+    )
+    assert phases(read(document)) == [("Train", []), ("Embed", [])]
+
+
+def test_a_rollouts_phases_told_in_paragraphs_are_the_phases_of_a_plan_with_no_other():
+    # each "**Phase N (Qx):** …" paragraph a phase; its "Passing criteria:" bullet is its
+    # criterion, not its work
+    document = (
+        "# Plan: P\n\n## Rollout Plan\n\n**Approach:** Phased\n\n**Phase 1 (Q1):** The API ships."
+        "\n- Passing criteria: a sync in a day\n\n**Phase 2 (Q3):** A first market.\n"
+    )
+    assert phases(read(document)) == [("Phase 1 (Q1)", []), ("Phase 2 (Q3)", [])]
+
+
+def test_a_rollouts_phases_are_not_phases_when_a_table_names_the_phases():
+    document = (
+        "# Plan: P\n\n## Plan\n\n| Phase | Description |\n|---|---|\n| 1 | Train |\n\n"
+        "## Rollout Plan\n\n**Phase 1 (Q1):** The API ships.\n"
+    )
+    assert phases(read(document)) == [("Train", [])]
+
+
+def test_a_track_is_a_phase_only_when_a_number_or_capital_letter_names_it():
+    from plans.markdown.reader import phase_name
+
+    assert phase_name("Track A - Analysis") == "Analysis"
+    assert phase_name("Workstream 2: Data") == "Data"
+    assert phase_name("Track a new metric") is None
+    assert phase_name("Tracked issues") is None
+
+
+def test_a_parts_implementation_heading_holds_its_work_packages_as_phases():
+    # "Part 2 - Implementation (delivered)": the phases' section; its "### A, B, C" sub-heading
+    # is a package of several pieces of work, not the section its first words name
+    document = (
+        "# Plan: P\n\n## Part 2 - Implementation (delivered and merged)\n\n### Outbox layer\n\n"
+        "1. Outbox table\n2. Publisher task\n\n### Integration tests, report, demo script\n\n"
+        "1. **Test suite** in `tests/`\n2. **Report** in `docs/`\n"
+    )
+    assert phases(read(document)) == [
+        ("Outbox layer", ["Outbox table", "Publisher task"]),
+        (
+            "Integration tests, report, demo script",
+            ["**Test suite** in `tests/`", "**Report** in `docs/`"],
+        ),
+    ]
+
+
+def test_implementation_details_is_no_section_of_phases():
+    document = "# Plan: P\n\n## Implementation Details\n\n### Backend\n\n- Django\n"
+    assert phases(read(document)) == []
+
+
+def test_milestones_in_korean_are_the_phases_and_a_scenarios_stages_are_not():
+    document = (
+        "# Plan: P\n\n## 핵심 시나리오\n\n### 1단계: 대기\n\n- 로봇이 대기한다.\n\n"
+        "## 마일스톤\n\n### M1: 기반 구축\n\n- 저장소 생성\n\n### M2: 감지\n\n- 센서 연결\n"
+    )
+    assert phases(read(document)) == [
+        ("M1: 기반 구축", ["저장소 생성"]),
+        ("M2: 감지", ["센서 연결"]),
+    ]
