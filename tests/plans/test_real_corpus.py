@@ -2,11 +2,10 @@
 index.json): per document and in total, words lost, rows captured against the hand count, and
 the fixed point. `pytest -s` prints the table; bench/corpus_report.py prints it for a note.
 
-Targets: no word lost; at least 90% of the hand-counted rows captured overall; phantom rows
-(made beyond the hand count) at most 5% of the hand count overall and never more than 3 plus
-10% of a document's own count, since a hand count is a judgement (is a nested bullet its own
-task?) that the reader may fairly read one or two rows apart; and every document a fixed
-point with the template's headings once each, in template order.
+Targets: no word lost; at least 95% of the hand-counted rows captured overall (the issue asks
+90%; 97% is where the reader stands, and the test keeps it from sliding back); no phantom row
+(one made beyond the hand count) in any document; and every document a fixed point with the
+template's headings once each, in template order.
 """
 
 from __future__ import annotations
@@ -38,16 +37,14 @@ def test_every_real_plan_is_a_fixed_point_with_the_template_headings_in_order(me
     assert {m.file: m.order_problems for m in measures if m.order_problems} == {}
 
 
-def test_at_least_90_percent_of_the_rows_are_captured(measures):
+def test_at_least_95_percent_of_the_rows_are_captured(measures):
     hand = sum(m.hand_total for m in measures)
     captured = sum(m.captured for m in measures)
-    assert captured / hand >= 0.90, f"{captured}/{hand}"
+    assert captured / hand >= 0.95, f"{captured}/{hand}"
 
 
 def test_no_phantom_rows(measures):
-    hand = sum(m.hand_total for m in measures)
-    assert sum(m.phantom for m in measures) <= 0.05 * hand
-    assert {m.file: m.phantom for m in measures if m.phantom > 3 + 0.1 * m.hand_total} == {}
+    assert {m.file: m.phantom for m in measures if m.phantom} == {}
 
 
 @pytest.mark.parametrize("entry", corpus(), ids=[e["file"] for e in corpus()])
