@@ -141,7 +141,6 @@ def plan_rows(plans: Any, query: str | None = "") -> SafeString:
     """The plan list's rows (a search's with where each plan matched), written in Python: 25
     rows through a template, each with a badge, an avatar and two dates of its own, were most
     of the list's time (bench/scale.py)."""
-    from django.utils.dateformat import format as date_format
     from django.utils.formats import localize
 
     rows = []
@@ -164,7 +163,7 @@ def plan_rows(plans: Any, query: str | None = "") -> SafeString:
                 sections,
                 written,
                 sections,
-                date_format(changed, "c"),
+                changed.isoformat(),  # the date filter's "c"
                 localize(changed),
                 ago(plan.updated_at),
             )
@@ -184,8 +183,6 @@ def event_items(events: Any) -> SafeString:
     """The items of a list of events (plans.activity.Event), written in Python: fifty events
     through a template, their people's avatars and dates each a filter or a tag of its own,
     were half of the activity page's time (bench/scale.py)."""
-    from django.utils.dateformat import format as date_format
-
     items = []
     for e in events:
         at = timezone.localtime(e.at)
@@ -198,8 +195,8 @@ def event_items(events: Any) -> SafeString:
                 e.url,
                 e.plan.title,
                 e.plan.team,
-                date_format(at, "c"),
-                date_format(at, "Y-m-d H:i"),
+                at.isoformat(),  # the date filter's "c"
+                at.strftime("%Y-%m-%d %H:%M"),
                 who if e.who else "",
                 e.text,
                 more if e.compare_url else "",
