@@ -9,7 +9,6 @@ from typing import Any, get_args
 
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, F, RowRange, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Status
 from ninja import Path as PathParam
@@ -51,6 +50,7 @@ from plans.diff import diff_plans
 from plans.forms import ImportForm, PlanFilterForm, SectionForm
 from plans.models import NamedVersion, Plan
 from plans.rendered import cached, load_version, version_facts, version_key
+from plans.search import with_total
 from plans.sections import SECTIONS_BY_KEY
 from plans.services import EditConflict, PlanArchived, import_plan, save_section
 from threads.models import Comment, Thread
@@ -121,12 +121,8 @@ def plan_list(request: HttpRequest, filters: Query[PlanFilters]) -> dict[str, An
         ]
         raise Problem(422, "The filters are not valid: see errors.", errors=errors)
     results = form.results(Plan.objects.visible_to(request.user))
-    ranked = "rank" in results.query.annotations
-    total = Window(
-        Count("pk"), order_by=F("rank").asc() if ranked else None, frame=RowRange(None, None)
-    )
     start = (filters.page - 1) * PLANS_PER_PAGE
-    plans = list(results.annotate(total=total)[start : start + PLANS_PER_PAGE])
+    plans = list(with_total(results)[start : start + PLANS_PER_PAGE])
     count = plans[0].total if plans else results.count()
     return {
         "count": count,

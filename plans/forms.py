@@ -698,6 +698,14 @@ class PlanFilterForm(forms.Form):
                 field.widget.attrs["class"] = f"{css} form-control-sm"
 
     @property
+    def ranks(self) -> bool:
+        """Whether the results are a search ranked by relevance (not sorted by a column)."""
+        from plans.search import terms_of
+
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return bool(data.get("q") and not data.get("sort") and terms_of(data["q"]))
+
+    @property
     def ranked_at_most(self) -> int:
         """How many matches a search ranks at most (read when asked: tests lower it)."""
         from plans import search

@@ -57,6 +57,7 @@ from plans.rendered import (
     version_facts,
     version_key,
 )
+from plans.search import with_total
 from plans.sections import SECTIONS, SECTIONS_BY_KEY, Section
 from plans.services import (
     EditConflict,
@@ -121,7 +122,10 @@ class BoundedCountPaginator(Paginator):
         rows = self._rows(bottom)
         bound = bottom + self.per_page + self.COUNT_AHEAD
         if rows:
-            counted = self._count_up_to(bound + 1)
+            # Rows read by a plain slice of a list counted with them (search.with_total) say
+            # their count; else it is counted.
+            told = getattr(rows[0], "total", None) if bottom < self.per_page * 4 else None
+            counted = told if told is not None else self._count_up_to(bound + 1)
             self.count, self.more = min(counted, bound), counted > bound
             return Page(rows, number, self)
         # No rows, or past the last page: count them all (at most the rows before this page)
@@ -156,6 +160,8 @@ def plan_list(request: AuthenticatedRequest) -> HttpResponse:
     visible = Plan.objects.visible_to(request.user)
     form = PlanFilterForm(request.GET or None, user=request.user)
     results = form.results(visible)
+    if form.ranks:  # at most RANKED_AT_MOST rows: counted with them
+        results = with_total(results)
     page = BoundedCountPaginator(results, PLANS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -241,3 +241,14 @@ def test_long_notes_are_found_whole_and_quoted_from_their_start(team, alice, as_
     assert len(plan.search_sections["notes"]) == SCANNED_CHARS
     html = as_alice.get(reverse("plans:list"), {"q": "zeppelin"}).content.decode()
     assert titles(html) == ["Long notes"]
+
+
+def test_a_ranked_search_says_how_many_plans_match_without_counting_them_again(
+    as_alice, library, django_assert_max_num_queries
+):
+    # session, user, teams, team-mates, the page with its count
+    with django_assert_max_num_queries(5):
+        html = as_alice.get(reverse("plans:list"), {"q": "clock"}).content.decode()
+    assert "2 plans" in html
+    html = as_alice.get(reverse("plans:list"), {"q": "clock", "sort": "title"}).content.decode()
+    assert "2 plans" in html  # sorted by a column, counted as any list is
