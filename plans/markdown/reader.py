@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -1073,27 +1074,24 @@ class Importer:
         above = self.section_above(i)
         return None if mitigation and above not in (None, "risks") else target
 
-    def section_above(self, i: int) -> str | None:
-        """The section of the nearest heading above the one at i that names one."""
+    def headings_above(self, i: int) -> Iterator[Block]:
+        """The headings that hold the one at i, nearest first."""
         level = self.blocks[i].level
         for parent in reversed(self.blocks[:i]):
-            if parent.level >= level or not parent.heading:
-                continue
-            level = parent.level
-            section = section_of(parent.key)
-            if section is not None:
-                return section
-        return None
+            if parent.level < level and parent.heading:
+                level = parent.level
+                yield parent
+
+    def section_above(self, i: int) -> str | None:
+        """The section of the nearest heading above the one at i that names one."""
+        sections = (section_of(parent.key) for parent in self.headings_above(i))
+        return next((section for section in sections if section is not None), None)
 
     def in_other_section(self, i: int) -> bool:
         """Whether the heading at i sits under a section of the template that is not the
         phases' (a rollout's "Phase 1..5" are its stages; a test plan's "Phase 1" its runs),
         unless that heading says it holds phases ("Rollout Phases", "Release Stages")."""
-        level = self.blocks[i].level
-        for parent in reversed(self.blocks[:i]):
-            if parent.level >= level or not parent.heading:
-                continue
-            level = parent.level
+        for parent in self.headings_above(i):
             section = section_of(parent.key)
             words = set(normalize(parent.heading).split())
             if section is None and "rollout" in words:  # "Post-Rollout Activities"
