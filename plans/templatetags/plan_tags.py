@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -169,6 +170,54 @@ def plan_rows(plans: Any, query: str | None = "") -> SafeString:
             )
         )
     return mark_safe("".join(rows))  # each row is format_html's
+
+
+_WAITING = (
+    '  <li class="list-group-item d-flex justify-content-between align-items-center flex-wrap'
+    ' gap-2">\n    <span><a class="fw-semibold" href="{}#approval">{}</a>\n'
+    '      <span class="text-body-secondary small">· {} · by {} · as <strong>{}</strong>'
+    " · version {}</span></span>\n    {}\n  </li>\n"
+)
+_STALE = (
+    '<span class="small"><span class="badge text-bg-warning">Stale</span> you {} version {} — '
+    '<a href="{}?from={}&amp;to={}">what changed since</a></span>'
+)
+
+
+@register.simple_tag
+def waiting_items(states: Any) -> SafeString:
+    """The items of the sign-offs waiting for a lead (approvals.services.RoleState), written
+    in Python as the plan list's rows are: fifty of them through a template were most of the
+    page (bench/scale.py)."""
+    items = []
+    for state in states:
+        plan, decision = state.role.plan, state.signoff
+        compare = reverse("plans:compare", args=[plan.pk])
+        mark = (
+            format_html(
+                _STALE,
+                decision.get_decision_display().lower(),
+                decision.plan_version,
+                compare,
+                decision.plan_version,
+                plan.version,
+            )
+            if decision
+            else mark_safe('<span class="badge text-bg-info">Waiting for you</span>')
+        )
+        items.append(
+            format_html(
+                _WAITING,
+                plan.get_absolute_url(),
+                plan.title,
+                plan.team,
+                person(plan.author),
+                state.role.name,
+                plan.version,
+                mark,
+            )
+        )
+    return mark_safe("".join(items))  # each item is format_html's
 
 
 _EVENT = (
