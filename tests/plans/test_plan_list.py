@@ -112,7 +112,7 @@ def test_a_search_runs_a_constant_number_of_queries(
 
 
 def test_a_long_list_is_counted_only_so_far_past_the_page(as_carol, team, alice, monkeypatch):
-    # At a company's size the list counts 1,000 plans past the page, not every plan.
+    # At a company's size the list counts 250 plans past the page, not every plan.
     monkeypatch.setattr(BoundedCountPaginator, "COUNT_AHEAD", 5)
     for i in range(40):
         make_plan(team, alice, title=f"Plan {i:02}", rows=0)
@@ -125,6 +125,26 @@ def test_a_long_list_is_counted_only_so_far_past_the_page(as_carol, team, alice,
     assert 'page=2">Next' in first
     assert "40 plans" in second and "Page 2 of 2" in second and "Plan 39" in second
     assert "Plan 39" in beyond and "Page 2 of 2" in beyond  # past the last page: the last
+
+
+def test_far_pages_are_counted_by_the_walk_that_finds_them(
+    as_carol, team, alice, monkeypatch, django_assert_max_num_queries
+):
+    # Past the first pages the keys are walked to the page and COUNT_AHEAD beyond: that walk
+    # is the count, with no COUNT query of its own.
+    monkeypatch.setattr(BoundedCountPaginator, "COUNT_AHEAD", 5)
+    monkeypatch.setattr("plans.views.PLANS_PER_PAGE", 2)
+    for i in range(40):
+        make_plan(team, alice, title=f"Plan {i:02}", rows=0)
+
+    middle = as_carol.get("/plans/?sort=title&page=6").text
+    with django_assert_max_num_queries(6):  # session, user, teams, mates, keys, rows
+        last = as_carol.get("/plans/?sort=title&page=20").text
+
+    assert "Plan 10" in middle and "Plan 11" in middle and "Plan 12" not in middle
+    assert "More than 17 plans" in middle and "Page 6 of more than 9" in middle
+    assert "Plan 38" in last and "Plan 39" in last
+    assert "40 plans" in last and "Page 20 of 20" in last
 
 
 def test_a_common_word_ranks_only_the_most_recent_matches_and_says_so(
