@@ -150,12 +150,16 @@ def edit(page: Any, anchor: str, title: str) -> Any:
     return section
 
 
+def is_section_save(response: Any) -> bool:
+    """A section form's POST, not the presence heartbeat or a draft's autosave that an open
+    editor sends on its own meanwhile."""
+    return response.request.method == "POST" and response.url.split("?")[0].endswith("/edit/")
+
+
 def save(section: Any, title: str) -> None:
     from playwright.sync_api import expect
 
-    with section.page.expect_response(
-        lambda r: r.request.method == "POST" and "/edit/" in r.url, timeout=30_000
-    ) as saved:
+    with section.page.expect_response(is_section_save, timeout=30_000) as saved:
         section.get_by_role("button", name=f"Save {title}", exact=True).click()
     response = saved.value
     assert response.status == 200, f"Save {title}: {response.status}\n{response.text()[:3000]}"

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from plans.models import Plan, Risk
 from plans.sections import SECTIONS
 from plans.services import create_plan
-from tests.e2e.conftest import SCREENSHOTS, edit, save, screenshot
+from tests.e2e.conftest import SCREENSHOTS, edit, is_section_save, save, screenshot
 from tests.factories import make_content, make_team, make_user
 
 PARAGRAPH = "The sync queue stores changes offline and sends them when the device is online."
@@ -123,7 +123,7 @@ def test_two_people_changing_one_paragraph_keep_both_their_words(plan, open_as):
     save(bob_overview, "Overview")
 
     alice_overview.get_by_label("Overview").fill(PARAGRAPH.replace("stores", "safely stores"))
-    with alice.expect_response(lambda r: r.request.method == "POST" and "/edit/" in r.url) as r:
+    with alice.expect_response(is_section_save) as r:
         alice_overview.get_by_role("button", name="Save Overview").click()
     assert r.value.status == 409
     expect(alice_overview.locator(".conflict")).to_contain_text("changed since you opened it")

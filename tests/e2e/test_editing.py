@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Locator, expect
 
 from plans.models import Plan
-from tests.e2e.conftest import edit, save, screenshot, sign_in
+from tests.e2e.conftest import edit, is_section_save, save, screenshot, sign_in
 
 # Helpers ---------------------------------------------------------------------------------
 
@@ -266,7 +266,7 @@ def test_a_validation_error_keeps_the_input(page, demo):
     member.get_by_label("Name").fill("Dana Developer")
     member.get_by_label("Role").fill("QA")
 
-    with page.expect_response(lambda r: r.request.method == "POST") as response:
+    with page.expect_response(is_section_save) as response:
         section.get_by_role("button", name="Save Resources and Timeline").click()
     assert response.value.status == 422
 
@@ -310,7 +310,7 @@ def test_two_pages_conflict(page, demo, browser, live_server):
 
         alice_row = rows(alice_risks, "risks").nth(1)
         alice_row.get_by_label("Mitigation").fill("Mitigation by Alice")
-        with page.expect_response(lambda r: r.request.method == "POST") as response:
+        with page.expect_response(is_section_save) as response:
             alice_risks.get_by_role("button", name="Save Risks and Mitigations").click()
         assert response.value.status == 409
         warning = alice_risks.locator(".conflict")
