@@ -53,6 +53,9 @@ def dialogs(page: Page, answer: bool) -> list[tuple[str, str]]:
 def test_leaving_an_editor_with_unsaved_changes_asks_first(plan, open_as):
     alice = open_as("alice")
     alice.goto(plan.get_absolute_url())
+    # The page's own requests (its threads, presence) first: once, under load, the textarea
+    # read the server's text again after a refused Cancel (cause not found; see the note).
+    alice.wait_for_load_state("networkidle")
     seen = dialogs(alice, answer=False)
 
     overview = edit(alice, "overview", "Overview")
