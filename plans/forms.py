@@ -699,7 +699,8 @@ class PlanFilterForm(forms.Form):
 
     @property
     def ranks(self) -> bool:
-        """Whether the results are a search ranked by relevance (not sorted by a column)."""
+        """Whether the results are a search ranked by relevance (not sorted by a column), of
+        the RANKED_AT_MOST most recent matches: a query of no word ranks nothing."""
         from plans.search import terms_of
 
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
@@ -763,9 +764,9 @@ class PlanFilterForm(forms.Form):
             )
             plans = plans.filter(pk__in=stale.values("plan_id"))
         order = self.SORTS.get(data.get("sort") or "", self.SORTS["changed"])[0]
-        if data.get("q"):
-            if data.get("sort"):
-                return search_plans(plans, data["q"], ranked=False).order_by(order, "pk")
+        if self.ranks:
             found: Any = search_plans(plans, data["q"])  # annotated with its rank
             return found.order_by("-rank", order, "pk")
+        if data.get("q"):
+            return search_plans(plans, data["q"], ranked=False).order_by(order, "pk")
         return plans.order_by(order, "pk")

@@ -122,13 +122,13 @@ def status_badge(plan: Any, badge_id: str = "", oob: object = False) -> SafeStri
 
 
 _PLAN_ROW = (
-    '    <tr>\n      <td><a href="{}" class="fw-semibold">{}</a> '
-    '<small class="text-body-secondary">v{}</small>{}</td>\n'
-    '      <td data-label="Team">{}</td>\n      <td data-label="Status">{}</td>\n'
-    '      <td data-label="Author"><span class="person">{}{}</span></td>\n'
+    '    <tr>\n      <td><a href="{url}" class="fw-semibold">{title}</a> '
+    '<small class="text-body-secondary">v{version}</small>{hit}</td>\n'
+    '      <td data-label="Team">{team}</td>\n      <td data-label="Status">{badge}</td>\n'
+    '      <td data-label="Author"><span class="person">{avatar}{author}</span></td>\n'
     '      <td data-label="Written" class="text-nowrap">'
-    '<span title="{} of {} sections written">{}/{}</span></td>\n'
-    '      <td data-label="Last change"><time datetime="{}" title="{}">{}</time></td>\n'
+    '<span title="{written} of {sections} sections written">{written}/{sections}</span></td>\n'
+    '      <td data-label="Last change"><time datetime="{at}" title="{when}">{ago}</time></td>\n'
     "    </tr>\n"
 )
 _HIT = (
@@ -152,21 +152,19 @@ def plan_rows(plans: Any, query: str | None = "") -> SafeString:
         rows.append(
             format_html(
                 _PLAN_ROW,
-                plan.get_absolute_url(),
-                plan.title,
-                plan.version,
-                format_html(_HIT, hit.section, hit.html) if hit else "",
-                plan.team,
-                status_badge(plan),
-                avatar(plan.author, "sm"),
-                person(plan.author),
-                written,
-                sections,
-                written,
-                sections,
-                changed.isoformat(),  # the date filter's "c"
-                localize(changed),
-                ago(plan.updated_at),
+                url=plan.get_absolute_url(),
+                title=plan.title,
+                version=plan.version,
+                hit=format_html(_HIT, hit.section, hit.html) if hit else "",
+                team=plan.team,
+                badge=status_badge(plan),
+                avatar=avatar(plan.author, "sm"),
+                author=person(plan.author),
+                written=written,
+                sections=sections,
+                at=changed.isoformat(),  # the date filter's "c"
+                when=localize(changed),
+                ago=ago(plan.updated_at),
             )
         )
     return mark_safe("".join(rows))  # each row is format_html's
@@ -235,8 +233,8 @@ def event_items(events: Any) -> SafeString:
     items = []
     for e in events:
         at = timezone.localtime(e.at)
-        who = format_html("{} <strong>{}</strong> ", avatar(e.who, "sm"), person(e.who))
-        more = format_html(' · <a href="{}">what changed</a>', e.compare_url)
+        who = e.who and format_html("{} <strong>{}</strong> ", avatar(e.who, "sm"), person(e.who))
+        more = e.compare_url and format_html(' · <a href="{}">what changed</a>', e.compare_url)
         items.append(
             format_html(
                 _EVENT,
@@ -246,9 +244,9 @@ def event_items(events: Any) -> SafeString:
                 e.plan.team,
                 at.isoformat(),  # the date filter's "c"
                 at.strftime("%Y-%m-%d %H:%M"),
-                who if e.who else "",
+                who or "",
                 e.text,
-                more if e.compare_url else "",
+                more or "",
             )
         )
     return mark_safe("".join(items))  # each item is format_html's
