@@ -124,6 +124,16 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// A row's Comment link opens a new thread's form at the top of its section's thread box. The
+// links carry only their address (a long plan has a thousand): the target is said here once.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a.row-comment");
+  if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  event.preventDefault();
+  const section = link.closest("section.plan-section");
+  htmx.ajax("GET", link.href, { source: link, target: `#threads-${section.id}`, swap: "afterbegin" });
+});
+
 document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
