@@ -29,8 +29,9 @@ function renumber(formset) {
     }
     if (order) order.value = position;
     const name = rowName(formset, position);
-    for (const label of row.querySelectorAll(":scope > .row [data-row-name]")) {
-      label.textContent = name;
+    for (const button of row.querySelectorAll(":scope > .row :is([data-move], [data-remove])")) {
+      const move = button.dataset.move;
+      button.setAttribute("aria-label", move ? `Move ${name} ${move}` : `Remove ${name}`);
     }
     for (const child of row.querySelectorAll(":scope [data-formset]")) renumber(child);
     position++;

@@ -259,12 +259,12 @@ def test_an_error_takes_focus_to_a_summary_linking_the_field(plan, open_as):
     alice = open_as("alice")
     alice.goto(plan.get_absolute_url())
     goals = edit(alice, "goals", "Primary Goals")
-    goals.get_by_label("Goal").nth(1).fill("")
-    goals.get_by_label("Goal").nth(1).press("Control+Enter")
+    goals.get_by_role("textbox", name="Goal").nth(1).fill("")
+    goals.get_by_role("textbox", name="Goal").nth(1).press("Control+Enter")
     summary = goals.locator(".error-summary")
     expect(summary).to_be_focused()
     summary.get_by_role("link", name="Goal 2: This field is required.").press("Enter")
-    expect(goals.get_by_label("Goal").nth(1)).to_be_focused()
+    expect(goals.get_by_role("textbox", name="Goal").nth(1)).to_be_focused()
 
 
 def test_a_save_refreshes_the_outline_and_leaves_one_status(plan, open_as):
@@ -279,7 +279,7 @@ def test_a_save_refreshes_the_outline_and_leaves_one_status(plan, open_as):
     save(architecture, "Architecture")
     expect(alice.locator("#plan-outline")).not_to_contain_text("Architecture empty")
     goals = edit(alice, "goals", "Primary Goals")
-    goals.get_by_label("Goal").first.fill("A new first goal")
+    goals.get_by_role("textbox", name="Goal").first.fill("A new first goal")
     save(goals, "Primary Goals")
     expect(alice.locator(".save-status")).to_have_count(1)  # no pile of "Saved" bars
     expect(alice.locator(".save-status")).to_have_count(0, timeout=15_000)  # it fades

@@ -28,7 +28,8 @@ def add_row(container: Locator, prefix: str) -> Locator:
 
 def fill_rows(section: Locator, prefix: str, label: str, texts: list[str]) -> None:
     for text in texts:
-        add_row(section, prefix).get_by_label(label).fill(text)
+        # The row's field by its role: its Move and Remove buttons name the row too ("Move goal 1 up").
+        add_row(section, prefix).get_by_role("textbox", name=label).fill(text)
 
 
 # 1. A whole plan, from nothing ------------------------------------------------------------
@@ -81,7 +82,7 @@ def test_alice_creates_a_plan_and_fills_every_section(page, demo):
 
     section = edit(page, "user-stories", "User Stories")
     story = add_row(section, "user_stories")
-    story.get_by_label("User story").fill(
+    story.get_by_role("textbox", name="User story").fill(
         "As a plan author, I want to edit one section at a time"
         " so that my changes are small and reviewable"
     )
@@ -97,7 +98,7 @@ def test_alice_creates_a_plan_and_fills_every_section(page, demo):
 
     section = edit(page, "api-endpoints", "API Endpoints")
     endpoint = add_row(section, "api_endpoints")
-    endpoint.get_by_label("Endpoint").fill("/plans/{id}/sections/{key}/edit/")
+    endpoint.get_by_role("textbox", name="Endpoint").fill("/plans/{id}/sections/{key}/edit/")
     endpoint.get_by_label("Method").select_option("POST")
     endpoint.get_by_label("Request body").fill("section form")
     endpoint.get_by_label("Response").fill("the section")
@@ -144,7 +145,7 @@ def test_alice_creates_a_plan_and_fills_every_section(page, demo):
     section = edit(page, "risks", "Risks and Mitigations")
     for text, impact, likelihood, mitigation in RISKS:
         risk = add_row(section, "risks")
-        risk.get_by_label("Risk").fill(text)
+        risk.get_by_role("textbox", name="Risk").fill(text)
         risk.get_by_label("Impact").select_option(impact)
         risk.get_by_label("Likelihood").select_option(likelihood)
         risk.get_by_label("Mitigation").fill(mitigation)

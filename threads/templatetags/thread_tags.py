@@ -35,16 +35,17 @@ def row_comment(context: template.Context, row: Any) -> SafeString | str:
     sections kept per version, so it depends on nothing but `may_comment`. Its word is drawn
     by the stylesheet and its name is its label, so the row's cell reads as it did.
 
-    The link carries its address once: static/js/plansign.js opens it into the section's
-    thread box. A 100-row-a-section plan has 1,000 of them, and with hx-get, hx-target and
-    hx-swap they were 291 KB of its 493 KB page (bench/scale.py)."""
+    The link is as short as it can be: its address once (static/js/plansign.js opens it into
+    the section's thread box) and its name, with no tooltip repeating the name beside the row
+    it names. A 100-row-a-section plan has 1,000 of them: with hx-get, hx-target, hx-swap and
+    a title they were 291 KB of its 493 KB page (bench/scale.py)."""
     if not context.get("may_comment") or getattr(row, "pk", None) is None:
         return ""
     section, plan = context["section"], context["plan"]
     text = plain_text(str(row.phase if isinstance(row, PhaseContent) else row))
     url = f"{reverse('threads:new', args=[plan.pk])}?section={section.key}&row={row.pk}"
     return format_html(
-        '<a class="row-comment" href="{0}" aria-label="Comment on {1}" title="Comment on {1}"></a>',
+        '<a class="row-comment" href="{}" aria-label="Comment on {}"></a>',
         url,
         fit(text, ROW_TEXT_IN_LABEL),
     )
