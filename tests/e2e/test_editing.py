@@ -28,7 +28,7 @@ def add_row(container: Locator, prefix: str) -> Locator:
 
 def fill_rows(section: Locator, prefix: str, label: str, texts: list[str]) -> None:
     for text in texts:
-        # The row's field by its role: its Move and Remove buttons name the row too ("Move goal 1 up").
+        # The field by its role: the row's Move and Remove buttons name it ("Move goal 1 up").
         add_row(section, prefix).get_by_role("textbox", name=label).fill(text)
 
 
