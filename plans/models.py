@@ -334,7 +334,7 @@ class Plan(models.Model):
     def index_sections(self, content: Any, sections: Any) -> None:
         """Refresh the search words of these sections from the content being saved."""
         from plans.content import section_text
-        from plans.search import SCANNED_CHARS
+        from plans.search import SCANNED_CHARS, vector_of
 
         index = dict(self.search_sections or {})
         for section in sections:
@@ -342,6 +342,7 @@ class Plan(models.Model):
         index["title"] = content.plan.title
         index["notes"] = self.additional_notes
         self.search_text = "\n".join(v for v in index.values() if v)
+        self.search_vector = vector_of(self.search_text)  # parsed by the save that writes it
         # The notes are read anew from the plan on every save, so the index keeps only what a
         # search result quotes of them: an imported document's notes can be most of 1 MB.
         index["notes"] = self.additional_notes[:SCANNED_CHARS]

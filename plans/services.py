@@ -12,7 +12,6 @@ from django.utils import timezone
 from plans.content import PLAN_FIELDS, ROW_MODELS, PlanContent
 from plans.models import Membership, Plan, PlanRow, PlanVersion, Task, Team
 from plans.recording import fit, writing_version
-from plans.search import refresh_search_vector
 from plans.sections import NOTE_KEYS, SECTIONS, Section
 from webhooks.models import Event
 from webhooks.services import emit
@@ -54,7 +53,6 @@ def create_plan(
                 task.position = position
                 tasks.append(task)
         writer.create_all(Task, tasks, plan.pk)
-    refresh_search_vector(plan)
     PlanVersion.objects.create(
         plan=plan,
         number=1,
@@ -210,7 +208,6 @@ def _write_sections(
             writer.create(Task, ops[Task].creates)
         for model in parents:
             writer.delete(model, ops[model].deletes)
-    refresh_search_vector(locked)
     if back_in_review:
         from approvals.services import tell_back_in_review  # approvals builds on plans
 

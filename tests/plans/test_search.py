@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from approvals.services import assign_roles, request_signoff
 from plans.models import Plan, Risk
-from plans.search import refresh_search_vector, search_plans
+from plans.search import search_plans
 from tests.factories import make_plan, make_team, make_user, sign_as
 from tests.plans.editing import edit_url, form_data
 
@@ -31,10 +31,7 @@ def _reindex(plan):
     from plans.sections import SECTIONS
 
     plan.index_sections(PlanContent.from_plan(plan), [s for s in SECTIONS if s.editable])
-    Plan.objects.filter(pk=plan.pk).update(
-        search_text=plan.search_text, search_sections=plan.search_sections
-    )
-    refresh_search_vector(plan)
+    plan.save(update_fields=["search_text", "search_sections", "search_vector"])
 
 
 def titles(html: str) -> list[str]:
@@ -216,6 +213,15 @@ def test_a_long_text_is_parsed_as_its_distinct_words_past_the_last_position():
     assert len(short) < len(text) * 0.6
     assert "tailword2999" in short and short.count("sign-off") < text.count("sign-off")
     assert vector_text("A short plan. " * 100) == "A short plan. " * 100
+
+
+def test_a_text_is_cut_only_past_the_last_position_whatever_its_tags():
+    from plans.search import VECTOR_POSITIONS, vector_text
+
+    at_limit = " ".join(f"<i>w{i}</i>" for i in range(VECTOR_POSITIONS))
+    assert vector_text(at_limit + " <b>") == at_limit + " <b>"
+    past = at_limit + " w1 w1 w2"
+    assert vector_text(past) == at_limit + " w1 w2"
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search vector")
