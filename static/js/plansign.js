@@ -130,8 +130,9 @@ document.addEventListener("click", (event) => {
 document.addEventListener("click", (event) => {
   const link = event.target.closest("a.row-comment");
   if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
-  event.preventDefault();
   const section = link.closest("section.plan-section");
+  if (!section) return; // a link outside a plan's sections goes to its own page
+  event.preventDefault();
   htmx.ajax("GET", link.href, { source: link, target: `#threads-${section.id}`, swap: "afterbegin" });
 });
 
