@@ -148,6 +148,18 @@ def test_search_vectors_are_kept_in_the_plan_row_on_postgresql(db):
         assert cursor.fetchone() == ("m",)
 
 
+def test_a_saved_word_is_found_at_once_the_save_writing_the_plan_row_once(team, alice, as_alice):
+    from django.test.utils import CaptureQueriesContext
+
+    plan = make_plan(team, alice, title="Quiet plan")
+    data = form_data(plan, "overview") | {"overview": "Now about zeppelins."}
+    with CaptureQueriesContext(connection) as queries:
+        assert as_alice.post(edit_url(plan, "overview"), data).status_code == 302
+    writes = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "plans_plan"')]
+    assert len(writes) == 1  # the search text and its parsed vector go with the save
+    assert [p.title for p in search_plans(Plan.objects.all(), "zeppelin")] == ["Quiet plan"]
+
+
 # Partial words and where a result matched ---------------------------------------------------
 
 
