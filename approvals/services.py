@@ -715,9 +715,26 @@ def waiting_states(keys: Iterable[int]) -> list[RoleState]:
     """The roles of these keys, in their order, with what their lines show: their plans and
     latest decisions."""
     keys = list(keys)
-    roles = SignoffRole.objects.select_related("plan__team", "plan__author", "latest__user")
-    found = roles.defer(*Plan.text_fields("plan__")).in_bulk(keys)  # lines name their plans
+    roles = SignoffRole.objects.select_related("plan__team", "plan__author", "latest")
+    found = roles.only(*WAITING_LINE_FIELDS).in_bulk(keys)
     return [RoleState(found[k], found[k].latest, "") for k in keys if k in found]
+
+
+# What a waiting line shows (the dashboard's, plan_tags.waiting_items): the plan's columns
+# and the decision's are most of a plan row and a sign-off row, and reading and building
+# all of them was half of the dashboard's waiting panel (bench/scale.py).
+WAITING_LINE_FIELDS = (
+    "name",
+    "plan__title",
+    "plan__version",
+    "plan__team__name",
+    "plan__author__username",
+    "plan__author__first_name",
+    "plan__author__last_name",
+    "latest__decision",
+    "latest__plan_version",
+    "latest__user",
+)
 
 
 def waiting_count(user: User) -> int:
