@@ -264,13 +264,15 @@ def _editable_section(key: str) -> Section:
 def _render_section(
     request: AuthenticatedRequest,
     plan: Plan,
-    content: PlanContent,
+    content: PlanContent | None,
     section: Section,
     form: SectionForm | None = None,
     status: int = 200,
     whole: PlanContent | None = None,
     **extra: object,
 ) -> HttpResponse:
+    """The section (for htmx) or the page with it. `content` None: the page around a form is
+    the current version, kept (plans/rendered.py): only the form is rendered anew."""
     context = {
         **page_context(request, plan, content, whole=whole),
         "section": section,
@@ -301,11 +303,12 @@ def section_edit(request: AuthenticatedRequest, pk: int, key: str) -> HttpRespon
     if request.method == "GET":
         return render_editor(request, plan, section, restore=request.GET.get("draft") == "restore")
     # An htmx swap only needs this section, and so does a save that ends in a redirect; a full
-    # page (no JavaScript, the form back with an error or one more row) shows every section.
+    # page (no JavaScript, the form back with an error or one more row) shows every section,
+    # as kept for the current version.
     content = PlanContent.from_plan(plan, only=section.reads)
 
-    def page_content() -> PlanContent:
-        return content if request.htmx else PlanContent.from_plan(plan)
+    def page_content() -> PlanContent | None:
+        return content if request.htmx else None
 
     data = request.POST
     if "add_row" in data:  # without JavaScript, "Add row" posts the form back with one more row
@@ -370,7 +373,10 @@ def render_editor(
     """A section's edit form as opened: offering the editor's unsaved draft if they have one,
     or (`restore`) filled with it, at the version it was written on, so that saving it merges
     with whatever was saved since."""
-    content = PlanContent.from_plan(plan, only=section.reads if request.htmx else None)
+    content = PlanContent.from_plan(plan, only=section.reads)
+    # The page around the form (without JavaScript) is the current version, as kept; an htmx
+    # swap renders the form alone.
+    page = content if request.htmx else None
     draft = SectionDraft.objects.filter(plan=plan, user=request.user, section=section.key).first()
     if draft is not None and restore:
         data = QueryDict(mutable=True)
@@ -378,9 +384,9 @@ def render_editor(
             if isinstance(values, list):
                 data.setlist(name, [str(v) for v in values])
         form = SectionForm(plan, content, section, data)
-        return _render_section(request, plan, content, section, form, restored=draft)
+        return _render_section(request, plan, page, section, form, restored=draft)
     form = SectionForm(plan, content, section)
-    return _render_section(request, plan, content, section, form, draft=draft)
+    return _render_section(request, plan, page, section, form, draft=draft)
 
 
 def _resolve_clashes(data: Any, section: Section) -> Any:

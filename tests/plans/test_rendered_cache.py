@@ -120,6 +120,49 @@ def test_the_edit_page_without_javascript_shows_its_form_after_the_plan_page_was
     assert as_alice.get(edit_url(plan, "overview")).text.count('name="overview"') == 1
 
 
+def test_the_edit_page_without_javascript_renders_only_its_form_anew(
+    as_alice, team, alice, django_assert_max_num_queries
+):
+    """Opened in a tab of its own (or without JavaScript), an editor is the whole plan page:
+    its other sections come as kept for the version, so it costs the same for 50 rows a
+    section as for 3 (it read and rendered them all: 110 ms for the 100-row plan of
+    bench/scale.py, against 20 ms now)."""
+    big = make_plan(team, alice, rows=50, tasks=20)
+    as_alice.get(big.get_absolute_url())
+
+    # the session, the user, the plan; the section's rows, the draft, the sign-off state
+    with django_assert_max_num_queries(8):
+        html = as_alice.get(edit_url(big, "overview")).text
+
+    assert html.count('name="overview"') == 1
+    assert html.count('done">Task ') == 50 * 20  # the phases, as kept
+    assert 'name="risks-TOTAL_FORMS"' not in html
+
+
+def test_the_edit_page_without_javascript_shows_the_other_sections_as_saved(as_alice, plan):
+    as_alice.get(edit_url(plan, "risks"))
+    as_alice.post(edit_url(plan, "overview"), form_data(plan, "overview") | {"overview": "v2."})
+
+    html = as_alice.get(edit_url(plan, "risks")).text
+
+    assert "<p>v2.</p>" in html and 'name="risks-TOTAL_FORMS"' in html
+    assert "<p>v2.</p>" in as_alice.get(plan.get_absolute_url()).text
+
+
+def test_a_form_sent_back_without_javascript_keeps_the_input_and_the_page_around_it(as_alice, plan):
+    as_alice.get(plan.get_absolute_url())
+    data = form_data(plan, "resources") | {
+        "planning_start": "2026-05-02",
+        "planning_end": "2026-05-01",
+    }
+
+    response = as_alice.post(edit_url(plan, "resources"), data)
+
+    assert response.status_code == 422
+    assert 'value="2026-05-02"' in response.text
+    assert "Let people <strong>edit offline</strong>." in response.text  # the overview, kept
+
+
 def test_a_version_read_while_a_save_lands_is_read_from_the_history(as_alice, plan):
     """What is kept under version 1 must be version 1, even when a save committed between
     reading the plan and reading its rows."""
