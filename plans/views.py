@@ -373,7 +373,9 @@ def render_editor(
     """A section's edit form as opened: offering the editor's unsaved draft if they have one,
     or (`restore`) filled with it, at the version it was written on, so that saving it merges
     with whatever was saved since."""
-    content = PlanContent.from_plan(plan, only=section.reads)
+    # The form's own rows only: what the section shows beside them (Resources charts the
+    # phases) is not in its form, and was a third of the 100-row Resources editor.
+    content = PlanContent.from_plan(plan, only=section.rows)
     # The page around the form (without JavaScript) is the current version, as kept; an htmx
     # swap renders the form alone.
     page = content if request.htmx else None

@@ -273,3 +273,21 @@ def test_a_save_leaves_no_draft_and_nothing_half_done_when_it_conflicts(as_alice
     assert response.status_code == 409
     assert Plan.objects.get(pk=plan.pk).version == 2
     assert SectionDraft.objects.filter(plan=plan, section="risks").exists()
+
+
+# What an editor reads --------------------------------------------------------------------
+
+
+def test_the_resources_editor_reads_its_team_rows_not_the_phases_it_charts(as_alice, team, alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan = make_plan(team, alice, rows=5, tasks=3)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = as_alice.get(edit_url(plan, "resources"), **HTMX).text
+
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "plans_teammember" in read
+    assert "plans_phase" not in read and "plans_task" not in read
+    assert html.count('name="team_members-') > 5 and "effort-chart" not in html
