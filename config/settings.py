@@ -351,9 +351,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # without it, each process keeps its own (locmem://), which is right for `make run`'s one process.
 # What is rendered from a plan version never changes (see plans/rendered.py): each process keeps
 # its own copy, without expiry, the least recently used dropped beyond FRAGMENT_CACHE_ENTRIES
-# (about 20 pieces per plan version, each at most the size of its page). Django's local-memory
-# cache copies (pickles) what it keeps: measured, reading back the 8 entries of a warm plan page
-# cost 0.2-0.5 ms of its 11-21 ms, too little to keep a cache backend of our own.
+# (about 22 pieces per plan version: each section is one, so that an editor page renders only its
+# form anew; together the size of its page). Django's local-memory cache copies (pickles) what
+# it keeps: measured, reading back the 8 entries of a warm plan page cost 0.2-0.5 ms of its
+# 11-21 ms, too little to keep a cache backend of our own.
 _DEFAULT_CACHE = cache_from_url(env_str("CACHE_URL", "locmem://"))
 CACHES = {
     "default": _DEFAULT_CACHE,
@@ -361,7 +362,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "plansign-fragments",
         "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 2000)},
+        "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 6000)},
     },
 }
 
