@@ -614,8 +614,8 @@ def wrk(url: str, headers: list[str], args: argparse.Namespace, size: int) -> Ru
 
 
 def _wrk(url: str, headers: list[str], args: argparse.Namespace, size: int, seconds: int) -> Run:
-    """`size`: the bytes of one answer as checked before (headers and body). An answer far
-    smaller is not the page: wrk's average under half of it counts every answer as not OK."""
+    """`size`: the bytes of the page's body as checked before the run. Answers far smaller
+    are not the page: wrk's bytes per answer under half of it count every answer as not OK."""
     command = ["wrk", "-t2", f"-c{args.connections}", f"-d{seconds}s", "--timeout", "60s"]
     command += ["--latency"]
     for header in headers:

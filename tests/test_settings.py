@@ -126,6 +126,17 @@ def test_production_settings_pass_the_deploy_check():
     assert "no issues" in result.stdout
 
 
+def test_the_served_application_collects_garbage_less_often():
+    """Pages of many rows build tens of thousands of short-lived objects (config/wsgi.py)."""
+    result = manage(
+        "shell",
+        "-c",
+        "import gc, config.wsgi; print(gc.get_threshold())",
+        **PRODUCTION,
+    )
+    assert result.stdout.split("\n")[-2] == "(50000, 20, 100)", result.stderr
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
