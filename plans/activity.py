@@ -17,10 +17,8 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
-from django.urls import reverse_lazy
-from django.utils.functional import Promise
-from django.utils.text import format_lazy
 
+from plans.addresses import address_of
 from plans.models import Plan, PlanVersion
 
 
@@ -31,11 +29,25 @@ class Event:
     plan: Plan
     who: User | None
     text: str
-    # Lazy: a page reads more events than it shows (each source's newest, then merged), and
-    # reversing every one's addresses was a tenth of the activity page (bench/scale.py).
-    url: str | Promise
-    compare_url: str | Promise = ""
+    url: str
+    compare_url: str = ""
     key: int = 0  # the row's key in its source
+
+
+# What an event shows of its plan and its person (plan_tags.event_items): the rest of a plan's
+# row, read with each of a page's fifty events, was a third of the time taken to load them.
+PLAN_SHOWN = ("title", "team__name")
+PERSON_SHOWN = ("username", "first_name", "last_name")
+
+
+def _shown(*paths: str, plan: str = "plan", who: str = "author") -> tuple[str, ...]:
+    """The fields an event of some source reads: its own `paths`, and what is shown of its
+    plan (reached by `plan`) and its person (`who`)."""
+    return (
+        *paths,
+        *(f"{plan}__{f}" for f in PLAN_SHOWN),
+        *(f"{who}__{f}" for f in PERSON_SHOWN),
+    )
 
 
 @dataclass(frozen=True)
@@ -98,21 +110,17 @@ def _saves(plans: QuerySet[Plan], f: Filters) -> QuerySet[Any]:
 
 def _save_events(keys: list[int]) -> Iterator[Event]:
     rows = PlanVersion.objects.filter(pk__in=keys).select_related("plan__team", "author")
-    for v in rows.defer(*Plan.text_fields("plan__")):
-        compare = format_lazy(
-            "{}?from={}&to={}",
-            reverse_lazy("plans:compare", args=[v.plan_id]),
-            v.number - 1,
-            v.number,
-        )
+    version_url, compare_url = address_of("plans:version", 2), address_of("plans:compare")
+    shown = _shown("number", "created_at", "summary", "changed_sections")
+    for v in rows.only(*shown):
         yield Event(
             v.created_at,
             "save",
             v.plan,
             v.author,
             f"saved version {v.number}: {v.description}",
-            reverse_lazy("plans:version", args=[v.plan_id, v.number]),
-            compare if v.number > 1 else "",
+            version_url(v.plan_id, v.number),
+            f"{compare_url(v.plan_id)}?from={v.number - 1}&to={v.number}" if v.number > 1 else "",
             v.pk,
         )
 
@@ -124,16 +132,17 @@ def _requests(plans: QuerySet[Plan], f: Filters) -> QuerySet[Any]:
 
 def _request_events(keys: list[int]) -> Iterator[Event]:
     named = apps.get_model("plans", "NamedVersion").objects.filter(pk__in=keys)
-    for n in named.select_related("plan__team", "author").defer(*Plan.text_fields("plan__")):
+    plan_url = address_of("plans:detail")
+    shown = _shown("created_at", "label", "summary")
+    for n in named.select_related("plan__team", "author").only(*shown):
         summary = f": {n.summary}" if n.summary else ""
-        url = format_lazy("{}#approval", reverse_lazy("plans:detail", args=[n.plan_id]))
         yield Event(
             n.created_at,
             "request",
             n.plan,
             n.author,
             f"asked for sign-off on {n.label}{summary}",
-            url,
+            f"{plan_url(n.plan_id)}#approval",
             key=n.pk,
         )
 
@@ -146,18 +155,23 @@ def _decisions(plans: QuerySet[Plan], f: Filters) -> QuerySet[Any]:
 def _decision_events(keys: list[int]) -> Iterator[Event]:
     signoffs = apps.get_model("approvals", "Signoff").objects.filter(pk__in=keys)
     rows = signoffs.select_related("plan__team", "user", "role", "named_version")
-    for s in rows.defer(*Plan.text_fields("plan__")):
+    plan_url = address_of("plans:detail")
+    shown = _shown(
+        *("created_at", "decision", "comment", "plan_version"),
+        *("role__name", "named_version__label"),
+        who="user",
+    )
+    for s in rows.only(*shown):
         named = s.named_version.label if s.named_version else f"version {s.plan_version}"
         verb = "approved" if s.decision == "approved" else "requested changes to"
         comment = f": “{s.comment}”" if s.comment else ""
-        url = format_lazy("{}#approval", reverse_lazy("plans:detail", args=[s.plan_id]))
         yield Event(
             s.created_at,
             "decision",
             s.plan,
             s.user,
             f"{verb} {named} as {s.role.name}{comment}",
-            url,
+            f"{plan_url(s.plan_id)}#approval",
             key=s.pk,
         )
 
@@ -177,20 +191,20 @@ def _approval_events(keys: list[int]) -> Iterator[Event]:
     records = list(
         Plan.history.filter(pk__in=keys).only("history_id", "id", "history_date", "plan_version")
     )
-    named = Plan.objects.select_related("team").defer(*Plan.text_fields())
+    named = Plan.objects.select_related("team").only(*PLAN_SHOWN)
     live = named.in_bulk({r.id for r in records})
+    plan_url = address_of("plans:detail")
     for r in records:
         plan = live.get(r.id)
         if plan is None:
             continue
-        url = format_lazy("{}#approval", reverse_lazy("plans:detail", args=[plan.pk]))
         yield Event(
             r.history_date,
             "approved",
             plan,
             None,
             f"approved by every role at version {r.plan_version}",
-            url,
+            f"{plan_url(plan.pk)}#approval",
             key=r.pk,
         )
 
@@ -203,11 +217,12 @@ def _comments(plans: QuerySet[Plan], f: Filters) -> QuerySet[Any]:
 def _comment_events(keys: list[int]) -> Iterator[Event]:
     comments = apps.get_model("threads", "Comment").objects.filter(pk__in=keys)
     rows = comments.select_related("thread__plan__team", "author")
-    for c in rows.defer(*Plan.text_fields("thread__plan__")):
+    thread_url = address_of("threads:detail", 2)  # threads.services.thread_url's
+    shown = _shown("created_at", "body", plan="thread__plan")
+    for c in rows.only(*shown):
         words = " ".join(c.body.replace("**", "").split())  # a quote, not Markdown: no bold marks
         text = f"commented: “{words[:140]}{'…' if len(words) > 140 else ''}”"
-        # threads.services.thread_url, lazily
-        url = reverse_lazy("threads:detail", args=[c.thread.plan_id, c.thread_id])
+        url = thread_url(c.thread.plan_id, c.thread_id)
         yield Event(c.created_at, "comment", c.thread.plan, c.author, text, url, key=c.pk)
 
 

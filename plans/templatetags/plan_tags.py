@@ -4,12 +4,12 @@ from datetime import datetime
 from typing import Any
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
+from plans.addresses import address_of
 from plans.markdown.render import render_inline_markdown, render_markdown
 from plans.row_fields import render_formset
 from plans.search import Snippet, snippet
@@ -145,6 +145,7 @@ def plan_rows(plans: Any, query: str | None = "") -> SafeString:
     from django.utils.formats import localize
 
     rows = []
+    plan_url = address_of("plans:detail")  # Plan.get_absolute_url's
     for plan in plans:
         hit = search_hit(plan, query) if query else None
         written, sections = plan.completeness
@@ -152,7 +153,7 @@ def plan_rows(plans: Any, query: str | None = "") -> SafeString:
         rows.append(
             format_html(
                 _PLAN_ROW,
-                url=plan.get_absolute_url(),
+                url=plan_url(plan.pk),
                 title=plan.title,
                 version=plan.version,
                 hit=format_html(_HIT, hit.section, hit.html) if hit else "",
@@ -188,9 +189,10 @@ def waiting_items(states: Any) -> SafeString:
     in Python as the plan list's rows are: fifty of them through a template were most of the
     page (bench/scale.py)."""
     items = []
+    plan_url, compare_url = address_of("plans:detail"), address_of("plans:compare")
     for state in states:
         plan, decision = state.role.plan, state.signoff
-        compare = reverse("plans:compare", args=[plan.pk])
+        compare = compare_url(plan.pk)
         mark = (
             format_html(
                 _STALE,
@@ -206,7 +208,7 @@ def waiting_items(states: Any) -> SafeString:
         items.append(
             format_html(
                 _WAITING,
-                plan.get_absolute_url(),
+                plan_url(plan.pk),
                 plan.title,
                 plan.team,
                 person(plan.author),
