@@ -5,13 +5,13 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
 from plans.addresses import address_of
 from plans.markdown.render import render_inline_markdown, render_markdown
-from plans.row_fields import render_formset
+from plans.row_fields import format_safe, render_formset
 from plans.search import Snippet, snippet
 from plans.sections import NOTE_KEYS
 
@@ -55,7 +55,7 @@ def avatar(user: object, size: str = "") -> SafeString:
         return mark_safe("")
     key = str(getattr(user, "username", name))
     colour = sum(key.encode()) % AVATAR_COLOURS
-    return format_html(
+    return format_safe(
         '<span class="avatar avatar-{}{}" aria-hidden="true" title="{}">{}</span>',
         colour,
         f" avatar-{size}" if size in ("sm", "lg") else "",
@@ -111,9 +111,9 @@ def status_badge(plan: Any, badge_id: str = "", oob: object = False) -> SafeStri
     """A plan's status as a badge ("Archived" once archived), with an id for htmx to swap it
     (out of band when `oob`)."""
     archived = plan.is_archived
-    return format_html(
+    return format_safe(
         '<span{}{} class="badge status-{}{}">{}</span>',
-        format_html(' id="{}"', badge_id) if badge_id else "",
+        format_safe(' id="{}"', badge_id) if badge_id else "",
         mark_safe(' hx-swap-oob="true"') if oob else "",
         plan.status,
         " status-archived" if archived else "",
@@ -151,12 +151,12 @@ def plan_rows(plans: Any, query: str | None = "") -> SafeString:
         written, sections = plan.completeness
         changed = timezone.localtime(plan.updated_at)
         rows.append(
-            format_html(
+            format_safe(
                 _PLAN_ROW,
                 url=plan_url(plan.pk),
                 title=plan.title,
                 version=plan.version,
-                hit=format_html(_HIT, hit.section, hit.html) if hit else "",
+                hit=format_safe(_HIT, hit.section, hit.html) if hit else "",
                 team=plan.team,
                 badge=status_badge(plan),
                 avatar=avatar(plan.author, "sm"),
@@ -168,7 +168,7 @@ def plan_rows(plans: Any, query: str | None = "") -> SafeString:
                 ago=ago(plan.updated_at),
             )
         )
-    return mark_safe("".join(rows))  # each row is format_html's
+    return mark_safe("".join(rows))  # each row is format_safe's
 
 
 _WAITING = (
@@ -194,7 +194,7 @@ def waiting_items(states: Any) -> SafeString:
         plan, decision = state.role.plan, state.signoff
         compare = compare_url(plan.pk)
         mark = (
-            format_html(
+            format_safe(
                 _STALE,
                 decision.get_decision_display().lower(),
                 decision.plan_version,
@@ -206,7 +206,7 @@ def waiting_items(states: Any) -> SafeString:
             else mark_safe('<span class="badge text-bg-info">Waiting for you</span>')
         )
         items.append(
-            format_html(
+            format_safe(
                 _WAITING,
                 plan_url(plan.pk),
                 plan.title,
@@ -217,7 +217,7 @@ def waiting_items(states: Any) -> SafeString:
                 mark,
             )
         )
-    return mark_safe("".join(items))  # each item is format_html's
+    return mark_safe("".join(items))  # each item is format_safe's
 
 
 _EVENT = (
@@ -235,10 +235,10 @@ def event_items(events: Any) -> SafeString:
     items = []
     for e in events:
         at = timezone.localtime(e.at)
-        who = e.who and format_html("{} <strong>{}</strong> ", avatar(e.who, "sm"), person(e.who))
-        more = e.compare_url and format_html(' · <a href="{}">what changed</a>', e.compare_url)
+        who = e.who and format_safe("{} <strong>{}</strong> ", avatar(e.who, "sm"), person(e.who))
+        more = e.compare_url and format_safe(' · <a href="{}">what changed</a>', e.compare_url)
         items.append(
-            format_html(
+            format_safe(
                 _EVENT,
                 e.kind,
                 e.url,
@@ -251,7 +251,7 @@ def event_items(events: Any) -> SafeString:
                 more or "",
             )
         )
-    return mark_safe("".join(items))  # each item is format_html's
+    return mark_safe("".join(items))  # each item is format_safe's
 
 
 @register.simple_tag

@@ -9,10 +9,14 @@ from html.parser import HTMLParser
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django.forms.boundfield import BoundField
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from plans.content import ROW_MODELS
 from plans.forms import FORMSETS
 from plans.row_fields import (
+    format_safe,
     render_formset,
     render_hidden_fields,
     render_management_form,
@@ -156,3 +160,13 @@ def test_crispy_leaves_the_rows_shared_fields_as_they_were():
     finally:
         formset.forms[0].fields["risk"].help_text = ""
     assert widget.attrs == before
+
+
+@pytest.mark.parametrize(
+    "value",
+    [MESSY, mark_safe("<b>kept</b>"), gettext_lazy("Phases"), 3.5, None],
+    ids=["text", "safe", "lazy", "number", "none"],
+)
+def test_format_safe_escapes_as_format_html_does(value):
+    template = '<a title="{}">{x}</a>'
+    assert format_safe(template, value, x=value) == format_html(template, value, x=value)
