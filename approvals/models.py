@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from plans.models import LineField, Plan
+from plans.models import LineField, Plan, Team
 
 
 class SignoffRoleQuerySet(models.QuerySet["SignoffRole"]):
@@ -78,6 +78,9 @@ class Signoff(models.Model):
         CHANGES_REQUESTED = "changes_requested", "Changes requested"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="signoffs")
+    team = models.ForeignKey(  # the plan's (plans.activity)
+        Team, on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
+    )
     # A decision outlives its role's removal (see SignoffRole); it goes only with its plan.
     role = models.ForeignKey(SignoffRole, on_delete=models.RESTRICT, related_name="signoffs")
     user = models.ForeignKey(
@@ -92,11 +95,15 @@ class Signoff(models.Model):
     named_version = models.ForeignKey(
         "plans.NamedVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["team"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["-created_at", "-id"], name="signoff_recent_first")]
+        indexes = [
+            models.Index(
+                fields=["-created_at", "-id"], include=["team"], name="signoff_recent_first"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(decision__in=["approved", "changes_requested"]),

@@ -297,6 +297,7 @@ def request_signoff(
         raise WorkflowError(f"A version is already named {label}: choose another name.")
     named = NamedVersion.objects.create(
         plan=locked,
+        team_id=locked.team_id,
         number=locked.version,
         label=label,
         summary=summary,
@@ -410,6 +411,7 @@ def _record_decision(
             raise WorkflowError(" ".join(blockers))
     signoff = Signoff.objects.create(
         plan=locked,
+        team_id=locked.team_id,
         role=role,
         user=user,
         decision=decision,

@@ -276,6 +276,9 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Indexes of the newest events hold their team (INCLUDE) on PostgreSQL, so that the dashboard
+# reads them from the index alone; SQLite builds the same indexes without it, as it should.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

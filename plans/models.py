@@ -583,6 +583,9 @@ class PlanVersion(models.Model):
     """The state of a plan after one saved edit: who, when, why and which sections changed."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    team = models.ForeignKey(  # the plan's, which never changes (plans.activity)
+        Team, on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
+    )
     number = models.PositiveIntegerField()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -590,7 +593,7 @@ class PlanVersion(models.Model):
     created_at = models.DateTimeField()
     summary = LineField(max_length=200, blank=True)
     changed_sections = models.JSONField(default=list)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["team"])
 
     class Meta:
         ordering = ["-number"]
@@ -598,7 +601,11 @@ class PlanVersion(models.Model):
             models.UniqueConstraint(fields=["plan", "number"], name="planversion_unique_number")
         ]
         # The activity feed and the dashboard read the newest saves of a million from here.
-        indexes = [models.Index(fields=["-created_at", "-id"], name="planversion_recent_first")]
+        indexes = [
+            models.Index(
+                fields=["-created_at", "-id"], include=["team"], name="planversion_recent_first"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan} v{self.number}"
@@ -623,6 +630,9 @@ class NamedVersion(models.Model):
     Changelog lists. Every save stays a numbered PlanVersion; a few of them are named."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="named_versions")
+    team = models.ForeignKey(  # the plan's (plans.activity)
+        Team, on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
+    )
     number = models.PositiveIntegerField(help_text="The plan version this name was given to.")
     label = LineField(max_length=20)
     summary = LineField(max_length=300, blank=True)
@@ -630,14 +640,18 @@ class NamedVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["team"])
 
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "label"], name="namedversion_unique_label")
         ]
-        indexes = [models.Index(fields=["-created_at", "-id"], name="namedversion_recent_first")]
+        indexes = [
+            models.Index(
+                fields=["-created_at", "-id"], include=["team"], name="namedversion_recent_first"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan} {self.label}"

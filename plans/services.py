@@ -55,6 +55,7 @@ def create_plan(
         writer.create_all(Task, tasks, plan.pk)
     PlanVersion.objects.create(
         plan=plan,
+        team_id=plan.team_id,
         number=1,
         author=author,
         created_at=now,
@@ -214,6 +215,7 @@ def _write_sections(
         tell_back_in_review(plan=locked, user=user)
     version = PlanVersion.objects.create(
         plan=locked,
+        team_id=locked.team_id,
         number=number,
         author=user,
         created_at=now,

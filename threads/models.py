@@ -17,7 +17,7 @@ from django.utils.html import strip_tags
 from simple_history.models import HistoricalRecords
 
 from plans.markdown.render import render_inline_markdown
-from plans.models import Plan
+from plans.models import Plan, Team
 from plans.sections import SECTIONS_BY_KEY, Section
 
 if TYPE_CHECKING:
@@ -121,19 +121,28 @@ class Thread(models.Model):
 
 class Comment(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
+    team = models.ForeignKey(  # its plan's (plans.activity)
+        Team, on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField("comment", max_length=10_000, help_text="Markdown.")
     version = models.PositiveIntegerField(help_text="The plan version it was written on.")
     created_at = models.DateTimeField()
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["team"])
 
     _history_user: User
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["-created_at", "-id"], name="comment_recent_first")]
+        indexes = [
+            models.Index(
+                fields=["-created_at", "-id"],
+                include=["team", "deleted_at"],
+                name="comment_recent_first",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Comment {self.pk} by {self.author_id} on thread {self.thread_id}"

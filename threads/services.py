@@ -238,7 +238,14 @@ def _locked(thread: Thread) -> Thread:
 
 
 def _add_comment(thread: Thread, user: User, body: str, version: int, now: datetime) -> Comment:
-    comment = Comment(thread=thread, author=user, body=body, version=version, created_at=now)
+    comment = Comment(
+        thread=thread,
+        team_id=thread.plan.team_id,
+        author=user,
+        body=body,
+        version=version,
+        created_at=now,
+    )
     comment._history_user = user
     comment.save()
     return comment

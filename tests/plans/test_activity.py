@@ -49,7 +49,10 @@ def test_activity_is_paginated_with_a_constant_number_of_queries(
     plan, _ = two_teams
     for _ in range(60):
         PlanVersion.objects.create(
-            plan=plan, number=PlanVersion.objects.count() + 10, created_at=plan.created_at
+            plan=plan,
+            team=plan.team,
+            number=PlanVersion.objects.count() + 10,
+            created_at=plan.created_at,
         )
     with django_assert_max_num_queries(12):
         html = as_carol.get(reverse("plans:activity")).content.decode()
@@ -104,11 +107,16 @@ def test_activity_interleaves_kinds_newest_first_across_pages(plan, alice, as_ca
     for i in range(1, 61):
         at = start + dt.timedelta(minutes=i)
         if i % 2:
-            v = PlanVersion.objects.create(plan=plan, number=100 + i, created_at=at)
+            v = PlanVersion.objects.create(plan=plan, team=plan.team, number=100 + i, created_at=at)
             expected.append(f"saved version {v.number}")
         else:
             Comment.objects.create(
-                thread=thread, author=alice, body=f"note {i}", version=1, created_at=at
+                thread=thread,
+                team=plan.team,
+                author=alice,
+                body=f"note {i}",
+                version=1,
+                created_at=at,
             )
             expected.append(f"commented: “note {i}”")
     expected.reverse()
@@ -156,3 +164,33 @@ def test_an_event_reads_of_its_plan_only_what_it_shows(plan, alice):
     assert loads and not any('"plans_plan"."status"' in sql for sql in loads)
     assert not any('"plans_plan"."overview"' in sql for sql in loads)
     assert all(e.plan.title == "Offline Sync" and e.plan.team.name for e in events)
+
+
+def test_every_kind_of_event_keeps_its_plans_team(plan, alice):
+    from approvals.models import Signoff, SignoffRole
+    from approvals.services import request_signoff
+    from plans.models import NamedVersion
+    from tests.factories import sign_as
+    from threads.models import Comment
+    from threads.services import resolve_thread, start_thread
+
+    plan.team.allow_self_signoff = True
+    plan.team.save()
+    OpenQuestion.objects.filter(plan=plan).update(resolved=True)
+    role = SignoffRole.objects.create(plan=plan, name="Product Owner", assignee=alice)
+    thread = start_thread(plan=plan, user=alice, section_key="risks", body="Which risk?")
+    resolve_thread(thread=thread, user=alice)
+    request_signoff(plan=plan, user=alice, label="1.0", summary="Ready")
+    sign_as(role, alice)
+    for model in (PlanVersion, NamedVersion, Signoff, Comment):
+        assert set(model.objects.values_list("team_id", flat=True)) == {plan.team_id}, model
+
+
+def test_the_dashboard_finds_its_teams_events_without_joining_their_plans(plan, two_teams, alice):
+    """Each event's row holds its team: the newest events of the viewer's teams are walked in
+    an index, not joined one by one to their plans."""
+    with CaptureQueriesContext(connection) as queries:
+        events = feed(Plan.objects.all(), Filters(teams=(plan.team_id,)), limit=10).events
+    assert [e.plan.title for e in events] == ["Offline Sync"]
+    keys = [q["sql"] for q in queries.captured_queries[: len(SOURCES)]]
+    assert len(keys) == len(SOURCES) and not any('JOIN "plans_plan"' in sql for sql in keys)

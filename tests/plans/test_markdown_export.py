@@ -90,7 +90,13 @@ def test_every_table_cell_holds_the_stored_value(team, alice, value):
     FeatureFlag.objects.filter(plan=plan).update(description=value)
     TeamMember.objects.filter(plan=plan).update(name=value)
     NamedVersion.objects.create(
-        plan=plan, number=1, label="1.0", summary=value[:300], author=alice, created_at=now()
+        plan=plan,
+        team=plan.team,
+        number=1,
+        label="1.0",
+        summary=value[:300],
+        author=alice,
+        created_at=now(),
     )
     found = tables(
         write_plan(PlanContent.from_plan(plan), named_versions=list(plan.named_versions.all()))

@@ -95,7 +95,14 @@ def many_threads(plan, user, count):
         )
     Thread.objects.bulk_create(threads)
     Comment.objects.bulk_create(
-        Comment(thread=t, author=user, body=f"Comment {n} on {t.pk}", version=1, created_at=now)
+        Comment(
+            thread=t,
+            team_id=t.plan.team_id,
+            author=user,
+            body=f"Comment {n} on {t.pk}",
+            version=1,
+            created_at=now,
+        )
         for t in threads
         for n in (1, 2)
     )
