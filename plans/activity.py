@@ -37,6 +37,7 @@ class Event:
     url: str
     compare_url: str = ""
     key: int = 0  # the row's key in its source
+    who_id: int | None = None  # the person's key: a page's people are read at once (feed)
 
 
 # What an event shows of its plan and its person (plan_tags.event_items): the rest of a plan's
@@ -45,14 +46,10 @@ PLAN_SHOWN = ("title", "team__name")
 PERSON_SHOWN = ("username", "first_name", "last_name")
 
 
-def _shown(*paths: str, plan: str = "plan", who: str = "author") -> tuple[str, ...]:
-    """The fields an event of some source reads: its own `paths`, and what is shown of its
-    plan (reached by `plan`) and its person (`who`)."""
-    return (
-        *paths,
-        *(f"{plan}__{f}" for f in PLAN_SHOWN),
-        *(f"{who}__{f}" for f in PERSON_SHOWN),
-    )
+def _shown(*paths: str, plan: str = "plan") -> tuple[str, ...]:
+    """The fields an event of some source reads: its own `paths` (its person's key among
+    them), and what is shown of its plan (reached by `plan`)."""
+    return (*paths, *(f"{plan}__{f}" for f in PLAN_SHOWN))
 
 
 @dataclass(frozen=True)
@@ -108,19 +105,20 @@ def _saves(plans: QuerySet[Plan], f: Filters) -> QuerySet[Any]:
 
 
 def _save_events(keys: list[int]) -> Iterator[Event]:
-    rows = PlanVersion.objects.filter(pk__in=keys).select_related("plan__team", "author")
+    rows = PlanVersion.objects.filter(pk__in=keys).select_related("plan__team")
     version_url, compare_url = address_of("plans:version", 2), address_of("plans:compare")
-    shown = _shown("number", "created_at", "summary", "changed_sections")
+    shown = _shown("number", "author", "created_at", "summary", "changed_sections")
     for v in rows.only(*shown):
         yield Event(
             v.created_at,
             "save",
             v.plan,
-            v.author,
+            None,
             f"saved version {v.number}: {v.description}",
             version_url(v.plan_id, v.number),
             f"{compare_url(v.plan_id)}?from={v.number - 1}&to={v.number}" if v.number > 1 else "",
             v.pk,
+            v.author_id,
         )
 
 
@@ -132,17 +130,18 @@ def _requests(plans: QuerySet[Plan], f: Filters) -> QuerySet[Any]:
 def _request_events(keys: list[int]) -> Iterator[Event]:
     named = apps.get_model("plans", "NamedVersion").objects.filter(pk__in=keys)
     plan_url = address_of("plans:detail")
-    shown = _shown("created_at", "label", "summary")
-    for n in named.select_related("plan__team", "author").only(*shown):
+    shown = _shown("author", "created_at", "label", "summary")
+    for n in named.select_related("plan__team").only(*shown):
         summary = f": {n.summary}" if n.summary else ""
         yield Event(
             n.created_at,
             "request",
             n.plan,
-            n.author,
+            None,
             f"asked for sign-off on {n.label}{summary}",
             f"{plan_url(n.plan_id)}#approval",
             key=n.pk,
+            who_id=n.author_id,
         )
 
 
@@ -153,12 +152,11 @@ def _decisions(plans: QuerySet[Plan], f: Filters) -> QuerySet[Any]:
 
 def _decision_events(keys: list[int]) -> Iterator[Event]:
     signoffs = apps.get_model("approvals", "Signoff").objects.filter(pk__in=keys)
-    rows = signoffs.select_related("plan__team", "user", "role", "named_version")
+    rows = signoffs.select_related("plan__team", "role", "named_version")
     plan_url = address_of("plans:detail")
     shown = _shown(
-        *("created_at", "decision", "comment", "plan_version"),
+        *("user", "created_at", "decision", "comment", "plan_version"),
         *("role__name", "named_version__label"),
-        who="user",
     )
     for s in rows.only(*shown):
         named = s.named_version.label if s.named_version else f"version {s.plan_version}"
@@ -168,10 +166,11 @@ def _decision_events(keys: list[int]) -> Iterator[Event]:
             s.created_at,
             "decision",
             s.plan,
-            s.user,
+            None,
             f"{verb} {named} as {s.role.name}{comment}",
             f"{plan_url(s.plan_id)}#approval",
             key=s.pk,
+            who_id=s.user_id,
         )
 
 
@@ -215,14 +214,16 @@ def _comments(plans: QuerySet[Plan], f: Filters) -> QuerySet[Any]:
 
 def _comment_events(keys: list[int]) -> Iterator[Event]:
     comments = apps.get_model("threads", "Comment").objects.filter(pk__in=keys)
-    rows = comments.select_related("thread__plan__team", "author")
+    rows = comments.select_related("thread__plan__team")
     thread_url = address_of("threads:detail", 2)  # threads.services.thread_url's
-    shown = _shown("created_at", "body", plan="thread__plan")
+    shown = _shown("author", "created_at", "body", plan="thread__plan")
     for c in rows.only(*shown):
         words = " ".join(c.body.replace("**", "").split())  # a quote, not Markdown: no bold marks
         text = f"commented: “{words[:140]}{'…' if len(words) > 140 else ''}”"
         url = thread_url(c.thread.plan_id, c.thread_id)
-        yield Event(c.created_at, "comment", c.thread.plan, c.author, text, url, key=c.pk)
+        yield Event(
+            c.created_at, "comment", c.thread.plan, None, text, url, key=c.pk, who_id=c.author_id
+        )
 
 
 @dataclass(frozen=True)
@@ -255,8 +256,10 @@ def feed(plans: QuerySet[Plan], filters: Filters, limit: int = 50) -> Page:
     the page after them starts.
 
     Keys first: each source's newest (moment, key) pairs are read bare and merged, and only the
-    events that make the page are read whole, with their plan, team and people. Reading every
-    source's candidates whole built five times the objects a page shows (bench/scale.py)."""
+    events that make the page are read whole, with their plan and team, then their people at
+    once. Reading every source's candidates whole built five times the objects a page shows;
+    joined to each kind's rows, the people table was read whole into a hash for fifty of them
+    (bench/scale.py)."""
     wanted = filters.skip + limit + 1
     keyed = [
         [(at, i, pk) for at, pk in src.rows(plans, filters).values_list(src.at, "pk")[:wanted]]
@@ -276,4 +279,5 @@ def feed(plans: QuerySet[Plan], filters: Filters, limit: int = 50) -> Page:
             loaded.update(((i, e.key), e) for e in src.events(keys))
     # An approval whose plan is gone since is not shown; the page is one event shorter.
     events = [loaded[(i, pk)] for _, i, pk in page if (i, pk) in loaded]
-    return Page(events, older)
+    people = User.objects.only(*PERSON_SHOWN).in_bulk({e.who_id for e in events if e.who_id})
+    return Page([replace(e, who=people.get(e.who_id)) for e in events], older)

@@ -164,6 +164,10 @@ def test_an_event_reads_of_its_plan_only_what_it_shows(plan, alice):
     assert loads and not any('"plans_plan"."status"' in sql for sql in loads)
     assert not any('"plans_plan"."overview"' in sql for sql in loads)
     assert all(e.plan.title == "Offline Sync" and e.plan.team.name for e in events)
+    # The people of every kind of event are read together, by key, not joined to each kind.
+    people = [sql for sql in loads if 'FROM "auth_user"' in sql]
+    assert len(people) == 1 and not any('JOIN "auth_user"' in sql for sql in loads)
+    assert {e.who.get_full_name() for e in events} == {"Alice Author"}
 
 
 def test_every_kind_of_event_keeps_its_plans_team(plan, alice):
