@@ -271,6 +271,13 @@ class Plan(models.Model):
                 condition=Q(archived_at__isnull=True),
                 name="plan_active_recent_first",
             ),
+            # One team's list (the team filter) in its order: its 25 plans from here, where
+            # the index above walked 5,000 plans of other teams for them (0.1 ms, was 3 ms).
+            models.Index(
+                fields=["team", "-updated_at", "id"],
+                condition=Q(archived_at__isnull=True),
+                name="plan_active_team_recent_first",
+            ),
             # A lead's waiting sign-offs start from their teams' plans in review: a plan row
             # fills a heap page, and the team index read all 1,500 of four teams' plans for
             # the 300 in review (approvals.services._waiting_roles, on every dashboard).
