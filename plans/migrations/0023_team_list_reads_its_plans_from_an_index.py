@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0022_events_keep_their_plans_team'),
+        ("plans", "0022_events_keep_their_plans_team"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='plan',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True)), fields=['team', '-updated_at', 'id'], name='plan_active_team_recent_first'),
+            model_name="plan",
+            index=models.Index(
+                condition=models.Q(("archived_at__isnull", True)),
+                fields=["team", "-updated_at", "id"],
+                name="plan_active_team_recent_first",
+            ),
         ),
     ]
