@@ -176,3 +176,26 @@ def test_csrf_is_required(alice, plan):
     client.force_login(alice)
     response = client.post(edit_url(plan, "overview"), form_data(plan, "overview"))
     assert response.status_code == 403
+
+
+def test_a_blank_new_row_is_dropped_and_the_opened_rows_are_not_compared(plan):
+    """Validating a section compares only its new rows with their first (blank) values: the
+    rows it opened with were compared for nothing (a third of validating 100 rows)."""
+    from plans.forms import SectionForm
+    from plans.sections import SECTIONS_BY_KEY
+
+    section, content = SECTIONS_BY_KEY["risks"], PlanContent.from_plan(plan)
+    empty = SectionForm(plan, content, section).formsets["risks"].empty_form
+    blank = {  # a new row as the browser posts it, its selects on their first values
+        field.html_name.replace("__prefix__", "1"): field.value()
+        for field in empty
+        if field.value() not in (None, False)
+    }
+    data = {**form_data(plan, "risks"), **blank, "risks-TOTAL_FORMS": "2"}
+    data["risks-0-mitigation"] = "Retry with backoff"
+    form = SectionForm(plan, content, section, data)
+    assert form.is_valid(), form.error_links
+    opened, blank = form.formsets["risks"].forms
+    assert "changed_data" not in vars(opened) and opened.cleaned_data["id"] is not None
+    assert form.formsets["risks"].kept_forms() == [opened]
+    assert not blank.has_changed() and opened.has_changed()
