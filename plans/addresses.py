@@ -14,16 +14,18 @@ from django.urls import reverse
 
 # Placeholder keys: digits no address holds otherwise, each found exactly once (else the
 # address is reversed as usual).
-_MARKS = (9_081_726_354_1, 9_081_726_354_2)
+_MARKS = (90_817_263_541, 90_817_263_542)
 
 
 def address_of(name: str, arity: int = 1) -> Callable[..., str]:
     """A function of `arity` integer keys giving reverse(name, args=keys), for the rows of one
     page: the address is reversed once with placeholders, and each call puts its keys in their
     place. Made per page, so that the script prefix of the request is the one used."""
+    if arity > len(_MARKS):
+        return lambda *keys: reverse(name, args=keys)
     marks = [str(mark) for mark in _MARKS[:arity]]
     text = reverse(name, args=[int(m) for m in marks])
-    if arity > len(_MARKS) or any(text.count(m) != 1 for m in marks):
+    if any(text.count(m) != 1 for m in marks):
         return lambda *keys: reverse(name, args=keys)
     pattern = text.replace("{", "{{").replace("}", "}}")
     for i, mark in enumerate(marks):
