@@ -310,13 +310,12 @@ class Plan(models.Model):
         return reverse("plans:detail", args=[self.pk])
 
     @classmethod
-    def text_fields(cls, prefix: str = "") -> list[str]:
-        """The plan's long columns (its Markdown, search copies, imported notes), named from a
-        related model by `prefix` ("plan__"): what a page that only names plans — a feed, a
-        list of roles — defers. Each is read, and the JSON ones parsed, for every row
-        otherwise: 50 events read 50 whole plans."""
+    def text_fields(cls) -> list[str]:
+        """The plan's long columns (its Markdown, search copies, imported notes): what a page
+        that only lists plans (the dashboard's) defers. Each is read, and the JSON ones parsed,
+        for every row otherwise."""
         long = (models.TextField, models.JSONField, SearchVectorField)
-        return [f"{prefix}{f.name}" for f in cls._meta.concrete_fields if isinstance(f, long)]
+        return [f.name for f in cls._meta.concrete_fields if isinstance(f, long)]
 
     @property
     def is_archived(self) -> bool:
