@@ -32,6 +32,14 @@ def test_members_see_activity_of_their_teams_only(as_alice, two_teams):
     assert "Offline Sync</a>" in html and "Query Rewrite" not in html
 
 
+def test_a_member_filtering_by_another_team_sees_none_of_its_events(as_alice, two_teams):
+    """Events carry their team: filtering by a team one is not in still shows only what one
+    may see."""
+    _, other = two_teams
+    html = as_alice.get(reverse("plans:activity"), {"team": other.team_id}).content.decode()
+    assert "Query Rewrite" not in html
+
+
 def test_activity_filters_by_team_person_and_dates(as_carol, two_teams):
     _, other = two_teams
     url = reverse("plans:activity")
