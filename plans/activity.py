@@ -1,10 +1,11 @@
 """What happened across the plans a person may see: saves, review requests, decisions, the plan
 approved, and comments, newest first, one list. A selector: it reads, it never writes.
 
-Each kind of event is read with one query of the keys of at most `limit` rows older than
-`before`, the lists are merged, and the events that make the page are read whole with one query
-per kind: a page costs the same ten queries at most however much history there is, and the next
-page starts before the last event shown (no OFFSET, no COUNT over the whole history).
+The keys of at most `limit` rows of each kind older than `before` are read and merged (in one
+query where the database allows, else one a kind), and the events that make the page are read
+whole with one query per kind, then their people in one: a page costs the same few queries
+however much history there is, and the next page starts before the last event shown (no
+OFFSET, no COUNT over the whole history).
 
 Every event's row keeps its plan's team (a plan never changes team), and each kind's index of
 its newest rows holds it: the dashboard's events of the viewer's teams are walked in the index
@@ -21,7 +22,8 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import IntegerField, Q, QuerySet, Value
 
 from plans.addresses import address_of
 from plans.models import Plan, PlanVersion
@@ -251,21 +253,40 @@ class Page:
     older: Filters | None  # where the next page starts, if there is one
 
 
+def _newest_keys(
+    plans: QuerySet[Plan], filters: Filters, wanted: int
+) -> list[tuple[dt.datetime, int, int]]:
+    """The `wanted` newest (moment, source, key) of every source, newest first; of one moment,
+    the sources in their order, each newest key first.
+
+    Where the database takes a LIMIT in each part of a UNION (PostgreSQL), one query: five
+    queries cost Django more than their SQL (about 0.6 ms each to build and run for 0.3 ms of
+    index walk, bench/scale.py's dashboard). Elsewhere (SQLite) one query a source, merged."""
+    keyed = [
+        src.rows(plans, filters)
+        .annotate(source=Value(i, output_field=IntegerField()))
+        .values_list(src.at, "source", "pk")[:wanted]
+        for i, src in enumerate(SOURCES)
+    ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        first, *rest = keyed
+        newest = first.union(*rest, all=True).order_by(f"-{SOURCES[0].at}", "source", "-pk")
+        return list(newest[:wanted])
+    merged = heapq.merge(*(list(k) for k in keyed), key=lambda k: k[0], reverse=True)
+    return list(merged)[:wanted]
+
+
 def feed(plans: QuerySet[Plan], filters: Filters, limit: int = 50) -> Page:
     """The `limit` newest events of these plans that match `filters`, newest first, and where
     the page after them starts.
 
-    Keys first: each source's newest (moment, key) pairs are read bare and merged, and only the
+    Keys first: each source's newest (moment, key) pairs are read bare, merged, and only the
     events that make the page are read whole, with their plan and team, then their people at
     once. Reading every source's candidates whole built five times the objects a page shows;
     joined to each kind's rows, the people table was read whole into a hash for fifty of them
     (bench/scale.py)."""
     wanted = filters.skip + limit + 1
-    keyed = [
-        [(at, i, pk) for at, pk in src.rows(plans, filters).values_list(src.at, "pk")[:wanted]]
-        for i, src in enumerate(SOURCES)
-    ]
-    merged = list(heapq.merge(*keyed, key=lambda k: k[0], reverse=True))[:wanted]
+    merged = _newest_keys(plans, filters, wanted)
     page = merged[filters.skip : filters.skip + limit]
     older = None
     if len(merged) == wanted and page:
