@@ -12,13 +12,12 @@ from approvals.models import SignoffRole
 from approvals.services import (
     NOT_ROLE_MANAGER,
     ROLES_FROZEN,
+    WaitingKeys,
     WorkflowError,
     assign_roles,
     decide,
     ensure_roles,
     request_signoff,
-    waiting_count,
-    waiting_keys,
     waiting_states,
 )
 from plans.access import AuthenticatedRequest, get_plan_for
@@ -30,9 +29,8 @@ WAITING_PER_PAGE = 50
 def waiting(request: AuthenticatedRequest) -> HttpResponse:
     """The roles waiting for the user's sign-off, fifty a page: a lead of a large company
     can have a thousand."""
-    paginator = Paginator(waiting_keys(request.user), WAITING_PER_PAGE)
-    # The count came with the signed-in user (the navigation shows it): not counted again.
-    paginator.count = waiting_count(request.user)
+    # Counted with the signed-in user (the navigation shows it): not counted again.
+    paginator = Paginator(WaitingKeys(request.user), WAITING_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     context = {"page": page, "waiting": waiting_states(page)}
     return render(request, "approvals/waiting.html", context)

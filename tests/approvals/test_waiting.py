@@ -1,5 +1,5 @@
-"""Who is waited for: the navigation's count (SQL read with the user) and the list of
-/approvals/ (the ORM) agree in every state a role can be in."""
+"""Who is waited for: the navigation's count and the lines listed (SQL) agree with the rule
+written with the ORM in every state a role can be in."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from approvals.models import Signoff
 from approvals.services import (
+    WaitingKeys,
     _waiting_roles,
     assign_roles,
     request_signoff,
@@ -60,6 +61,9 @@ def test_the_count_read_with_the_user_is_the_number_of_roles_listed(team, alice,
 
     for user in (alice, bob, quinn):
         assert counted(user) == _waiting_roles(user).count()
+        listed = list(_waiting_roles(user).values_list("pk", flat=True))
+        assert list(WaitingKeys(user)) == listed  # the same roles, in the same order
+        assert WaitingKeys(user)[1:] == listed[1:] and WaitingKeys(user)[:1] == listed[:1]
     assert [counted(u) for u in (alice, bob, quinn)] == [0, 2, 3]
 
 
