@@ -48,7 +48,8 @@ def plan_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "page": page,
         "may_edit": plan.can_edit(request.user),
-        **review_marks(plan, [v.number for v in page]),
+        **(marks := review_marks(plan, [v.number for v in page])),
+        "marks": marks,
     }
     return render(request, "plans/history.html", context)
 

@@ -254,6 +254,69 @@ def event_items(events: Any) -> SafeString:
     return mark_safe("".join(items))  # each item is format_safe's
 
 
+_VERSION_ROW = (
+    "    <tr>\n"
+    '      <td><input class="form-check-input me-2" type="checkbox" form="compare-form" value="{}"'
+    ' aria-label="Compare version {}" data-compare-pick{}><a href="{}">v{}</a>{}</td>\n'
+    '      <td data-label="Author"><span class="person">{}{}</span></td>\n'
+    '      <td data-label="Saved" class="text-nowrap"><time datetime="{}">{}</time></td>\n'
+    '      <td data-label="Sections changed">{}</td>\n'
+    "      <td{}>{}</td>\n"
+    '      <td class="text-nowrap">{}</td>\n'
+    "    </tr>\n"
+)
+
+
+@register.simple_tag
+def version_rows(versions: Any, plan: Any, marks: dict[str, Any]) -> SafeString:
+    """The History's rows (plans.models.PlanVersion), written in Python as the events are:
+    fifty rows through the template, each with its links, badges, avatar and dates, were two
+    thirds of the page's time (bench/scale.py). `marks` are history_views.review_marks."""
+    version_url, compare_url = address_of("plans:version", 2), address_of("plans:compare")
+    labels, approved = marks["labels"], marks["approved"]
+    picked = (marks["compare_from"], marks["compare_to"])
+    rows = []
+    for v in versions:
+        n = v.number
+        badges = [mark_safe(' <span class="badge text-bg-primary">current</span>')] * (
+            n == plan.version
+        )
+        badges += [
+            format_safe(
+                ' <span class="badge text-bg-info" title="sent for review as {}">{}</span>',
+                label,
+                label,
+            )
+            for label in labels.get(n, ())
+        ]
+        if n in approved:
+            badges.append(mark_safe(' <span class="badge text-bg-success">approved</span>'))
+        at = timezone.localtime(v.created_at)
+        what = n > 1 and format_safe(
+            '<a href="{}?from={}&amp;to={}">What changed</a>', compare_url(plan.pk), n - 1, n
+        )
+        rows.append(
+            format_safe(
+                _VERSION_ROW,
+                n,
+                n,
+                " checked" if n in picked else "",
+                version_url(plan.pk, n),
+                n,
+                mark_safe("".join(badges)),  # each badge is escaped above
+                avatar(v.author, "sm"),
+                person(v.author),
+                at.isoformat(),  # the date filter's "c"
+                at.strftime("%Y-%m-%d %H:%M"),
+                ", ".join(v.changed_section_titles) or "—",
+                mark_safe(' data-label="Summary"') if v.summary else "",
+                v.summary,
+                what or "",
+            )
+        )
+    return mark_safe("".join(rows))  # each row is format_safe's
+
+
 @register.simple_tag
 def row_set(part: Any, form: Any) -> SafeString:
     """A section form's row set (plans.forms.RowSet) as its fieldset, rows and all, written
