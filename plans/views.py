@@ -88,13 +88,13 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     mine = visible.filter(author=request.user)
     memberships = list(Membership.objects.filter(user=request.user).select_related("team"))
     teams = tuple(m.team_id for m in memberships)
+    drafts = mine.filter(status__in=[Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED])
+    in_review = mine.filter(status=Plan.Status.IN_REVIEW)
     context = {
-        "my_drafts": list(
-            mine.filter(status__in=[Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED])[
-                :DASHBOARD_ROWS
-            ]
-        ),
-        "my_in_review": list(mine.filter(status=Plan.Status.IN_REVIEW)[:DASHBOARD_ROWS]),
+        # One more than shown is read: the card says there are more, and links to them all.
+        "my_drafts": list(drafts[: DASHBOARD_ROWS + 1]),
+        "my_in_review": list(in_review[: DASHBOARD_ROWS + 1]),
+        "rows": DASHBOARD_ROWS,
         "waiting": waiting_for(request.user, limit=DASHBOARD_ROWS),
         "events": feed(Plan.objects.all(), Filters(teams=teams), limit=DASHBOARD_ROWS).events,
         "memberships": memberships,

@@ -52,6 +52,22 @@ def test_the_dashboard_shows_my_drafts_and_recent_plans(as_alice, plan):
     assert "Your drafts" in html and "Offline Sync" in html
 
 
+def test_the_dashboard_says_when_there_are_more_drafts_than_it_shows(as_alice, team, alice):
+    for i in range(11):
+        make_plan(team, alice, title=f"Draft {i:02}", rows=0)
+    html = as_alice.get("/").content.decode()
+    drafts = html.split('id="drafts-h"')[1].split("</section>")[0]
+    assert '<span class="badge text-bg-secondary">10+</span>' in drafts
+    assert drafts.count("Draft ") == 10 and "Draft 00" not in drafts  # the newest ten
+    assert f'href="{reverse("plans:list")}?author=alice&amp;sort=status">All your plans' in drafts
+
+
+def test_the_dashboard_counts_the_drafts_it_shows_all_of(as_alice, plan):
+    drafts = as_alice.get("/").content.decode().split('id="drafts-h"')[1].split("</section>")[0]
+    assert '<span class="badge text-bg-secondary">1</span>' in drafts
+    assert "All your plans" not in drafts
+
+
 def test_the_dashboard_tells_an_outsider_why_it_is_empty(as_mallory, plan):
     html = as_mallory.get("/").content.decode()
     assert "not in any team" in html and "Offline Sync" not in html
