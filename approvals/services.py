@@ -704,10 +704,10 @@ _WAITING_KEYS_SQL = (
 class WaitingKeys(Sequence[int]):
     """The keys of the user's waiting roles, in their order, read a slice at a time (what a
     Paginator asks): the lines are read whole by waiting_states, by key. Its length is the
-    count that came with the signed-in user. In SQL as the count is: Django took 1.5-3 ms to
-    compile the same query from the ORM for the 0.3 ms it runs, on every dashboard
-    (bench/scale.py). Filtering and joining what the lines show in one query took PostgreSQL
-    7 ms to plan, for 1 ms of work."""
+    count that came with the signed-in user. In SQL as the count is: built by the ORM, the same
+    query took about 1.5 ms more of Django's time than its SQL takes, on every dashboard
+    (bench/scale.py's lead, 299 roles waiting). Filtering and joining what the lines show in
+    one query took PostgreSQL 7 ms to plan, for 1 ms of work."""
 
     def __init__(self, user: User) -> None:
         self.user = user
