@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from plans.content import PlanContent
 from plans.models import Plan, PlanVersion, Risk
@@ -92,6 +93,27 @@ def test_the_history_lists_versions_newest_first(as_carol, edited):
     numbers = re.findall(r">v(\d+)</a>", html)
     assert numbers == ["5", "4", "3", "2", "1"]
     assert "Calmer" in html and "Risks and Mitigations" in html
+
+
+def test_the_history_writes_what_people_typed_as_text(as_carol, edited, alice):
+    """Rows are written in Python (plan_tags.version_rows): a summary, a version's name and a
+    person's name are escaped there as the template escaped them."""
+    from plans.models import NamedVersion
+
+    PlanVersion.objects.filter(plan=edited, number=2).update(summary="<script>x()</script>")
+    NamedVersion.objects.create(
+        plan=edited,
+        team=edited.team,
+        number=3,
+        label='1.0"><b>',
+        author=alice,
+        created_at=timezone.now(),
+    )
+    get_user_model().objects.filter(pk=alice.pk).update(first_name="<i>Al</i>")
+    html = as_carol.get(reverse("plans:history", args=[edited.pk])).content.decode()
+    assert "<script>x()" not in html and "&lt;script&gt;x()&lt;/script&gt;" in html
+    assert 'title="sent for review as 1.0&quot;&gt;&lt;b&gt;">1.0&quot;&gt;&lt;b&gt;<' in html
+    assert "<i>Al</i>" not in html and "&lt;i&gt;Al&lt;/i&gt; Author" in html
 
 
 def test_compare_reads_a_row_change_as_one_change(as_carol, edited):
