@@ -60,6 +60,8 @@ def test_the_dashboard_says_when_there_are_more_drafts_than_it_shows(as_alice, t
     assert '<span class="badge text-bg-secondary">10+</span>' in drafts
     assert drafts.count("Draft ") == 10 and "Draft 00" not in drafts  # the newest ten
     assert f'href="{reverse("plans:list")}?author=alice&amp;sort=status">All your plans' in drafts
+    listed = as_alice.get(reverse("plans:list"), {"author": "alice", "sort": "status"}).text
+    assert all(f"Draft {i:02}" in listed for i in range(11))  # the link finds them all
 
 
 def test_the_dashboard_counts_the_drafts_it_shows_all_of(as_alice, plan):
