@@ -48,8 +48,7 @@ def plan_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "page": page,
         "may_edit": plan.can_edit(request.user),
-        **(marks := review_marks(plan, [v.number for v in page])),
-        "marks": marks,
+        **review_marks(plan, [v.number for v in page]),
     }
     return render(request, "plans/history.html", context)
 

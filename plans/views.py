@@ -89,17 +89,25 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     memberships = list(Membership.objects.filter(user=request.user).select_related("team"))
     teams = tuple(m.team_id for m in memberships)
     drafts = mine.filter(status__in=[Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED])
-    in_review = mine.filter(status=Plan.Status.IN_REVIEW)
+    my_drafts, more_drafts = _first(drafts, DASHBOARD_ROWS)
+    my_in_review, more_in_review = _first(mine.filter(status=Plan.Status.IN_REVIEW), DASHBOARD_ROWS)
     context = {
-        # One more than shown is read: the card says there are more, and links to them all.
-        "my_drafts": list(drafts[: DASHBOARD_ROWS + 1]),
-        "my_in_review": list(in_review[: DASHBOARD_ROWS + 1]),
-        "rows": DASHBOARD_ROWS,
+        "my_drafts": my_drafts,
+        "more_drafts": more_drafts,
+        "my_in_review": my_in_review,
+        "more_in_review": more_in_review,
         "waiting": waiting_for(request.user, limit=DASHBOARD_ROWS),
         "events": feed(Plan.objects.all(), Filters(teams=teams), limit=DASHBOARD_ROWS).events,
         "memberships": memberships,
     }
     return render(request, "plans/dashboard.html", context)
+
+
+def _first(rows: QuerySet[Plan], n: int) -> tuple[list[Plan], bool]:
+    """The first `n` rows, and whether there are more: one more is read to know (a card says
+    "10+" and links to them all)."""
+    read = list(rows[: n + 1])
+    return read[:n], len(read) > n
 
 
 class BoundedCountPaginator(Paginator):

@@ -131,6 +131,7 @@ _PLAN_ROW = (
     '      <td data-label="Last change"><time datetime="{at}" title="{when}">{ago}</time></td>\n'
     "    </tr>\n"
 )
+_NAMED_BADGE = ' <span class="badge text-bg-info" title="sent for review as {}">{}</span>'
 _HIT = (
     '\n        <p class="search-hit"><span class="badge text-bg-light border me-1">'
     '<span class="visually-hidden">Found in </span>{}</span>{}</p>'
@@ -220,6 +221,13 @@ def waiting_items(states: Any) -> SafeString:
     return mark_safe("".join(items))  # each item is format_safe's
 
 
+def _moment(at: datetime) -> tuple[str, str]:
+    """A moment as a <time> element's attribute and text: the date filter's "c" and
+    "Y-m-d H:i", in the current time zone."""
+    local = timezone.localtime(at)
+    return local.isoformat(), local.strftime("%Y-%m-%d %H:%M")
+
+
 _EVENT = (
     '<li class="list-group-item activity-{}">\n    <a href="{}">{}</a>\n'
     '    <span class="text-body-secondary small">· {} · <time datetime="{}">{}</time></span>\n'
@@ -234,7 +242,6 @@ def event_items(events: Any) -> SafeString:
     were half of the activity page's time (bench/scale.py)."""
     items = []
     for e in events:
-        at = timezone.localtime(e.at)
         who = e.who and format_safe("{} <strong>{}</strong> ", avatar(e.who, "sm"), person(e.who))
         more = e.compare_url and format_safe(' · <a href="{}">what changed</a>', e.compare_url)
         items.append(
@@ -244,8 +251,7 @@ def event_items(events: Any) -> SafeString:
                 e.url,
                 e.plan.title,
                 e.plan.team,
-                at.isoformat(),  # the date filter's "c"
-                at.strftime("%Y-%m-%d %H:%M"),
+                *_moment(e.at),
                 who or "",
                 e.text,
                 more or "",
@@ -267,31 +273,25 @@ _VERSION_ROW = (
 )
 
 
-@register.simple_tag
-def version_rows(versions: Any, plan: Any, marks: dict[str, Any]) -> SafeString:
+@register.simple_tag(takes_context=True)
+def version_rows(context: Any, versions: Any) -> SafeString:
     """The History's rows (plans.models.PlanVersion), written in Python as the events are:
     fifty rows through the template, each with its links, badges, avatar and dates, were two
-    thirds of the page's time (bench/scale.py). `marks` are history_views.review_marks."""
+    thirds of the page's time (bench/scale.py). The page's plan and its review marks
+    (history_views.review_marks) come from the context."""
+    plan, labels, approved = context["plan"], context["labels"], context["approved"]
+    picked = (context["compare_from"], context["compare_to"])
     version_url, compare_url = address_of("plans:version", 2), address_of("plans:compare")
-    labels, approved = marks["labels"], marks["approved"]
-    picked = (marks["compare_from"], marks["compare_to"])
     rows = []
     for v in versions:
         n = v.number
-        badges = [mark_safe(' <span class="badge text-bg-primary">current</span>')] * (
-            n == plan.version
-        )
-        badges += [
-            format_safe(
-                ' <span class="badge text-bg-info" title="sent for review as {}">{}</span>',
-                label,
-                label,
-            )
-            for label in labels.get(n, ())
-        ]
+        badges = []
+        if n == plan.version:
+            badges.append(mark_safe(' <span class="badge text-bg-primary">current</span>'))
+        for label in labels.get(n, ()):
+            badges.append(format_safe(_NAMED_BADGE, label, label))
         if n in approved:
             badges.append(mark_safe(' <span class="badge text-bg-success">approved</span>'))
-        at = timezone.localtime(v.created_at)
         what = n > 1 and format_safe(
             '<a href="{}?from={}&amp;to={}">What changed</a>', compare_url(plan.pk), n - 1, n
         )
@@ -306,8 +306,7 @@ def version_rows(versions: Any, plan: Any, marks: dict[str, Any]) -> SafeString:
                 mark_safe("".join(badges)),  # each badge is escaped above
                 avatar(v.author, "sm"),
                 person(v.author),
-                at.isoformat(),  # the date filter's "c"
-                at.strftime("%Y-%m-%d %H:%M"),
+                *_moment(v.created_at),
                 ", ".join(v.changed_section_titles) or "—",
                 mark_safe(' data-label="Summary"') if v.summary else "",
                 v.summary,
