@@ -67,6 +67,22 @@ def test_the_count_read_with_the_user_is_the_number_of_roles_listed(team, alice,
     assert [counted(u) for u in (alice, bob, quinn)] == [0, 2, 3]
 
 
+def test_a_lead_who_left_the_team_or_only_reads_it_is_waited_for_nowhere(
+    team, alice, people, client
+):
+    """A lead removed from the team, or made a viewer, after review was asked: no line, no
+    count, on the dashboard or /approvals/."""
+    bob, quinn = people
+    in_review(team, alice, bob, quinn, "Waiting")
+    Membership.objects.filter(team=team, user=bob).delete()
+    Membership.objects.filter(team=team, user=quinn).update(role="viewer")
+    for user in (bob, quinn):
+        assert list(WaitingKeys(user)) == [] and counted(user) == 0
+        client.force_login(user)
+        assert "Waiting" not in client.get("/approvals/").text
+        assert "Nothing waits for your sign-off." in client.get("/").text
+
+
 def test_a_lead_with_many_sign_offs_sees_them_a_page_at_a_time(
     team, alice, people, client, monkeypatch, django_assert_max_num_queries
 ):
