@@ -409,12 +409,17 @@ const FIELDS = "input:not([type=hidden]):not([data-order]):not([type=radio]), te
 function settleSection(section, initial) {
   const form = section.querySelector("form.section-form");
   if (form) {
-    const target =
+    const notice =
       form.querySelector(".error-summary") ||
       form.querySelector(".conflict") ||
-      form.querySelector("[data-restore-draft]") ||
-      Array.from(form.querySelectorAll(FIELDS)).find((f) => !f.closest("[hidden]"));
-    target?.focus();
+      form.querySelector("[data-restore-draft]");
+    // A form just opened starts at its first field, but not away from a field the reader is
+    // already in: they may have clicked or typed into it before it settled, and their keys
+    // would land in another field. What the form has to say (errors, a conflict, a draft)
+    // takes the focus always.
+    if (notice) notice.focus();
+    else if (!form.contains(document.activeElement))
+      Array.from(form.querySelectorAll(FIELDS)).find((f) => !f.closest("[hidden]"))?.focus();
     if (form.querySelector(".draft-restored")) announce("Your draft is back in the form.");
     return;
   }

@@ -147,6 +147,9 @@ def edit(page: Any, anchor: str, title: str) -> Any:
     section = page.locator(f"section#{anchor}")
     section.get_by_role("link", name=f"Edit {title}", exact=True).click()
     expect(section.get_by_role("button", name=f"Save {title}", exact=True)).to_be_visible()
+    # Settled: the editor has put the focus in its form (plansign.js), so that a test's keys
+    # go where it says and not where the focus lands a moment later.
+    expect(section.locator("form.section-form :focus")).to_have_count(1)
     return section
 
 
