@@ -2,35 +2,104 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Any, Literal, cast
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models.expressions import RawSQL
+from django.db import connections, models, router
+from django.db.models.sql import Query
 from django.http import Http404, HttpRequest
 from django_htmx.middleware import HtmxDetails
 
-from plans.models import VIEW_ALL_PERMISSION, Membership, Plan
+from plans.models import VIEW_ALL_PERMISSION, Membership, Plan, Team
 
-# The reader's role in the plan's team, as a column of the plan's query. Written in SQL because
-# every plan page runs it: Django took about 2 ms to compile the same subquery from the ORM.
-_READER_ROLE_SQL = f"""
-    SELECT role FROM {Membership._meta.db_table} m
-    WHERE m.team_id = {Plan._meta.db_table}.team_id AND m.user_id = %s
-"""
+
+@dataclass(frozen=True)
+class _Part:
+    """One model's columns in the plan's query, in its concrete fields' order."""
+
+    model: type[models.Model]
+    fields: tuple[models.Field, ...]
+    alias: str
+
+    @property
+    def names(self) -> list[str]:
+        return [f.attname for f in self.fields]
 
 
 @cache
-def _unresolved_threads_sql() -> str:
-    """The plan's unresolved threads, counted with the plan: the review panel says how many
-    block approval on every visit (threads open and close without a new version)."""
-    thread = apps.get_model("threads", "Thread")._meta.db_table
-    return (
-        f"SELECT COUNT(*) FROM {thread} t "
-        f"WHERE t.plan_id = {Plan._meta.db_table}.id AND t.resolved_at IS NULL"
+def _plan_query(content: bool) -> tuple[str, tuple[_Part, ...]]:
+    """The plan, its team and author, the reader's role in the team and the plan's unresolved
+    threads (the review panel says how many block approval on every visit: threads open and
+    close without a new version), in one statement. Every plan page runs it: written in SQL
+    because Django took longer to build and compile the same query than PostgreSQL took to
+    run it (bench/scale.py). What get_plan_for reads of each model is
+    Plan.BOOKKEEPING_FIELDS, or without `content` all but Plan.SEARCH_FIELDS."""
+    user_model = get_user_model()
+    kept = set(Plan.BOOKKEEPING_FIELDS)
+
+    def plan_field(f: models.Field) -> bool:
+        return f.name not in Plan.SEARCH_FIELDS if content else f.primary_key or f.name in kept
+
+    def author_field(f: models.Field) -> bool:
+        return content or f.primary_key or f"author__{f.name}" in kept
+
+    parts = (
+        _Part(Plan, tuple(f for f in Plan._meta.concrete_fields if plan_field(f)), "p"),
+        _Part(Team, tuple(Team._meta.concrete_fields), "t"),
+        _Part(
+            user_model,
+            tuple(f for f in user_model._meta.concrete_fields if author_field(f)),
+            "u",
+        ),
     )
+    thread = apps.get_model("threads", "Thread")._meta.db_table
+    columns = ", ".join(f"{part.alias}.{f.column}" for part in parts for f in part.fields)
+    sql = f"""
+        SELECT {columns},
+            (SELECT m.role FROM {Membership._meta.db_table} m
+             WHERE m.team_id = p.team_id AND m.user_id = %s),
+            (SELECT COUNT(*) FROM {thread} th WHERE th.plan_id = p.id AND th.resolved_at IS NULL)
+        FROM {Plan._meta.db_table} p
+        INNER JOIN {Team._meta.db_table} t ON t.id = p.team_id
+        INNER JOIN {user_model._meta.db_table} u ON u.id = p.author_id
+        WHERE p.id = %s"""
+    return sql, parts
+
+
+def _read_plan(pk: int, user: User, content: bool) -> tuple[Plan, str | None] | None:
+    """_plan_query's row as Django's select_related() would have built it (each value through
+    the database's and the field's converters, the fields not read deferred), and the
+    reader's role in its team."""
+    if not 0 < pk < 2**63:  # no such key; SQLite refuses a larger integer
+        return None
+    sql, parts = _plan_query(content)
+    db = router.db_for_read(Plan)
+    connection = connections[db]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (user.pk, pk))
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    fields = [f for part in parts for f in part.fields]
+    compiler = Query(Plan).get_compiler(using=db)
+    converters = compiler.get_converters([f.get_col(f.model._meta.db_table) for f in fields])
+    values: Sequence[Any] = next(compiler.apply_converters([row[: len(fields)]], converters))
+    instances, start = [], 0
+    for part in parts:
+        end = start + len(part.fields)
+        instances.append(part.model.from_db(db, part.names, values[start:end]))
+        start = end
+    plan, team, author = cast(tuple[Plan, Team, User], tuple(instances))
+    Plan._meta.get_field("team").set_cached_value(plan, team)
+    Plan._meta.get_field("author").set_cached_value(plan, author)
+    role, plan.unresolved_thread_count = row[len(fields) :]
+    return plan, role
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -56,19 +125,13 @@ def get_plan_for(
     user = request.user
     if not user.is_authenticated:
         raise Http404("No such plan.")
-    plans = Plan.objects.select_related("team", "author")
-    # The search columns are large, and for search only.
-    plans = plans.defer(*Plan.SEARCH_FIELDS) if content else plans.only(*Plan.BOOKKEEPING_FIELDS)
-    try:
-        plan = plans.annotate(
-            reader_role=RawSQL(_READER_ROLE_SQL, (user.pk,)),
-            unresolved_thread_count=RawSQL(_unresolved_threads_sql(), ()),
-        ).get(pk=pk)
-    except Plan.DoesNotExist:
-        raise Http404("No such plan.") from None
-    if plan.reader_role is None and not user.has_perm(VIEW_ALL_PERMISSION):
+    read = _read_plan(pk, user, content)  # the search columns are large, and for search only
+    if read is None:
         raise Http404("No such plan.")
-    plan.remember_role(user, plan.reader_role)
+    plan, role = read
+    if role is None and not user.has_perm(VIEW_ALL_PERMISSION):
+        raise Http404("No such plan.")
+    plan.remember_role(user, role)
     if perm == "edit" and not plan.can_edit(user):
         raise PermissionDenied("You can read this plan but not change it.")
     return plan

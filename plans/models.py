@@ -368,6 +368,9 @@ class Plan(models.Model):
         self._known_roles = {**self._known_roles, user.pk: role}
 
     _known_roles: dict[int | None, str | None] = {}
+    # Read with the plan by plans.access.get_plan_for: the review panel says on every visit
+    # how many threads block approval (they open and close without a new version).
+    unresolved_thread_count: int | None = None
 
     def can_edit(self, user: AnyUser) -> bool:
         """The one rule for editing: an editor (or maintainer) of the plan's team."""
