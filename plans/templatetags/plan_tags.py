@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django import template
+from django.core.cache.utils import make_template_fragment_key
 from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -11,6 +12,7 @@ from django.utils.timesince import timesince
 
 from plans.addresses import address_of
 from plans.markdown.render import render_inline_markdown, render_markdown
+from plans.rendered import rendered_cache
 from plans.row_fields import format_safe, render_formset
 from plans.search import Snippet, snippet
 from plans.sections import NOTE_KEYS
@@ -324,3 +326,54 @@ def row_set(part: Any, form: Any) -> SafeString:
     the row set is all the section holds."""
     alone = form.fields is None and len(form.section.rows) == 1
     return render_formset(part.formset, part.rows, part.empty_children, legend_hidden=alone)
+
+
+class KeptSectionsNode(template.Node):
+    def __init__(self, sections: Any, vary_on: list[Any], nodelist: template.NodeList) -> None:
+        self.sections, self.vary_on, self.nodelist = sections, vary_on, nodelist
+
+    def render(self, context: template.Context) -> str:
+        sections = self.sections.resolve(context)
+        timeout, render_key, *vary_on = (v.resolve(context) for v in self.vary_on)
+        form = context.get("form")
+        live = form.section if form else None  # the one whose form the page holds
+        # The keys the {% cache %} tag would give: "section", then what it varies on.
+        keys = {
+            s.key: make_template_fragment_key("section", [render_key, s.key, *vary_on])
+            for s in sections
+            if s is not live
+        }
+        cache = rendered_cache()
+        kept = cache.get_many(keys.values()) if timeout != 0 else {}
+        out, group = [], None
+        for i, section in enumerate(sections):
+            if (i == 0 or section.group != group) and section.group:
+                out.append(format_safe('<h2 class="plan-group">{}</h2>', section.group))
+            group = section.group
+            key = keys.get(section.key)
+            html = kept.get(key) if key else None
+            if html is None:
+                with context.push(section=section):
+                    html = self.nodelist.render(context)
+                if key and timeout != 0:
+                    cache.set(key, html, timeout)
+            out.append(html)
+        return mark_safe("\n".join(out))  # each part is the template's, or escaped
+
+
+@register.tag
+def kept_sections(parser: template.base.Parser, token: template.base.Token) -> KeptSectionsNode:
+    """{% kept_sections sections timeout render_key vary_on… %}body{% endkept_sections %}: the
+    body (one section, as `section`) for each section, with a heading before each group, each
+    kept in the fragments' cache as {% cache timeout "section" render_key section.key
+    vary_on… %} keeps it, and the one whose form the page holds (`form`) rendered anew.
+
+    One lookup for all of them: a loop of fifteen {% cache %} tags, each resolving its key and
+    asking the cache on its own, was a tenth of the 100-row plan's page (bench/scale.py)."""
+    bits = token.split_contents()
+    if len(bits) < 4:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes sections, a timeout and a key.")
+    nodelist = parser.parse(("endkept_sections",))
+    parser.delete_first_token()
+    sections, *vary_on = (parser.compile_filter(b) for b in bits[1:])
+    return KeptSectionsNode(sections, vary_on, nodelist)

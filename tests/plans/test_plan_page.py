@@ -152,3 +152,20 @@ def test_an_imported_plan_shows_done_tasks_kept_notes_and_its_earlier_approval_r
     assert "We review these weekly." in html  # kept in the Risks section, shown there
     assert "Earlier approval record" in html and "Kim" in html
     assert "not sign-offs" in html
+
+
+@pytest.mark.parametrize("key", ["goals", "data_models", "risks"])
+def test_the_edit_page_without_javascript_keeps_every_heading_in_template_order(
+    as_alice, plan, key
+):
+    """The section being edited shows its form where it stands, inside its group; the others
+    as kept, whether the cache had them (the second visit) or not."""
+    edit = reverse("plans:section_edit", args=[plan.pk, key])
+    for _ in range(2):
+        html = as_alice.get(edit).content.decode()
+        found = [h for h in headings(html) if h in TEMPLATE_HEADINGS]
+        assert found == TEMPLATE_HEADINGS
+        assert html.count('name="edit-version"') == 1
+    page = as_alice.get(plan.get_absolute_url()).content.decode()
+    assert [h for h in headings(page) if h in TEMPLATE_HEADINGS] == TEMPLATE_HEADINGS
+    assert 'name="edit-version"' not in page
