@@ -36,7 +36,7 @@ def notification_read(request: AuthenticatedRequest, notification_id: int) -> Ht
         return redirect(notification.url)
     if request.htmx:
         # The count read with the user is from before this change.
-        context = {"notification": notification, "unread": count_unread(request.user)}
+        context = {"notifications": [notification], "unread": count_unread(request.user)}
         return render(request, "notifications/inbox.html#read", context)
     return redirect(_inbox_page(request))
 

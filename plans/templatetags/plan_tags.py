@@ -223,7 +223,7 @@ def waiting_items(states: Any) -> SafeString:
     return mark_safe("".join(items))  # each item is format_safe's
 
 
-def _moment(at: datetime) -> tuple[str, str]:
+def moment_of(at: datetime) -> tuple[str, str]:
     """A moment as a <time> element's attribute and text: the date filter's "c" and
     "Y-m-d H:i", in the current time zone."""
     local = timezone.localtime(at)
@@ -253,7 +253,7 @@ def event_items(events: Any) -> SafeString:
                 e.url,
                 e.plan.title,
                 e.plan.team,
-                *_moment(e.at),
+                *moment_of(e.at),
                 who or "",
                 e.text,
                 more or "",
@@ -308,7 +308,7 @@ def version_rows(context: Any, versions: Any) -> SafeString:
                 mark_safe("".join(badges)),  # each badge is escaped above
                 avatar(v.author, "sm"),
                 person(v.author),
-                *_moment(v.created_at),
+                *moment_of(v.created_at),
                 ", ".join(v.changed_section_titles) or "—",
                 mark_safe(' data-label="Summary"') if v.summary else "",
                 v.summary,

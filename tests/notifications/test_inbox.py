@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
-from plans.models import Membership
+from plans.models import Membership, Plan
 from tests.factories import make_notification, make_plan, make_team
 
 INBOX = "/inbox/"
@@ -147,3 +147,37 @@ def test_the_inbox_costs_the_same_few_queries_for_200_notifications(
     with django_assert_max_num_queries(6):
         response = as_alice.get(INBOX)
     assert response.text.count("list-group-item ") == 30
+
+
+def test_the_inbox_writes_what_people_typed_as_text(as_alice, alice, plan, bob):
+    """The items are written in Python (notification_tags): a plan's title, a person's name
+    and a notification's text with markup read as text, on the page and in the line that
+    marking one read sends back."""
+    Plan.objects.filter(pk=plan.pk).update(title="<b>Bold</b> & co")
+    bob.first_name = '<img src=x onerror="alert(1)">'
+    bob.save()
+    notification = make_notification(
+        plan, alice, actor=bob, text='<script>alert("x")</script>', url="/plans/?q=a&b=<c>"
+    )
+    for html in (
+        as_alice.get(INBOX).text,
+        as_alice.post(read_url(notification), headers={"HX-Request": "true"}).text,
+    ):
+        assert "<script>alert" not in html and "<b>Bold" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+        assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in html
+        assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+        assert 'href="/plans/?q=a&amp;b=&lt;c&gt;"' in html
+
+
+def test_an_unread_item_offers_to_mark_it_read_on_the_page_it_is_on(as_alice, alice, plan):
+    for _ in range(31):
+        make_notification(plan, alice)
+    oldest = Notification.objects.order_by("created_at", "pk").first()
+    Notification.objects.exclude(pk=oldest.pk).update(read_at=timezone.now())
+
+    html = as_alice.get(f"{INBOX}?page=2").text
+
+    assert html.count("Mark read") == 1
+    assert re.search(rf'hx-post="{read_url(oldest)}"[^>]*>.*?name="page" value="2"', html, re.S)
+    assert html.count('name="csrfmiddlewaretoken"') == html.count('method="post"')
