@@ -335,13 +335,13 @@ class KeptSectionsNode(template.Node):
     def render(self, context: template.Context) -> str:
         sections = self.sections.resolve(context)
         timeout, render_key, *vary_on = (v.resolve(context) for v in self.vary_on)
-        form = context.get("form")
-        live = form.section if form else None  # the one whose form the page holds
+        # The section whose form the page holds (a form of another kind has none).
+        live = getattr(context.get("form"), "section", None)
         # The keys the {% cache %} tag would give: "section", then what it varies on.
         keys = {
             s.key: make_template_fragment_key("section", [render_key, s.key, *vary_on])
             for s in sections
-            if s is not live
+            if s != live
         }
         cache = rendered_cache()
         kept = cache.get_many(keys.values()) if timeout != 0 else {}
@@ -369,7 +369,7 @@ def kept_sections(parser: template.base.Parser, token: template.base.Token) -> K
     vary_on… %} keeps it, and the one whose form the page holds (`form`) rendered anew.
 
     One lookup for all of them: a loop of fifteen {% cache %} tags, each resolving its key and
-    asking the cache on its own, was a tenth of the 100-row plan's page (bench/scale.py)."""
+    asking the cache on its own, were 7-8 % of the plan page (bench/scale.py)."""
     bits = token.split_contents()
     if len(bits) < 4:
         raise template.TemplateSyntaxError(f"{bits[0]} takes sections, a timeout and a key.")
