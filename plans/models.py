@@ -619,19 +619,28 @@ class PlanVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.plan} v{self.number}"
 
-    @property
-    def changed_section_titles(self) -> list[str]:
+    @staticmethod
+    def section_titles(keys: list[str]) -> list[str]:
         from plans.sections import SECTIONS_BY_KEY
 
-        return [
-            SECTIONS_BY_KEY[key].title if key in SECTIONS_BY_KEY else key
-            for key in self.changed_sections
-        ]
+        return [SECTIONS_BY_KEY[key].title if key in SECTIONS_BY_KEY else key for key in keys]
+
+    @property
+    def changed_section_titles(self) -> list[str]:
+        return self.section_titles(self.changed_sections)
+
+    @staticmethod
+    def describe(summary: str, changed_sections: list[str]) -> str:
+        """What the Changelog says: the author's summary, else the sections that changed."""
+        return (
+            summary
+            or ", ".join(PlanVersion.section_titles(changed_sections))
+            or ("No content change")
+        )
 
     @property
     def description(self) -> str:
-        """What the Changelog says: the author's summary, else the sections that changed."""
-        return self.summary or ", ".join(self.changed_section_titles) or "No content change"
+        return self.describe(self.summary, self.changed_sections)
 
 
 class NamedVersion(models.Model):

@@ -176,7 +176,7 @@ def test_an_event_reads_of_its_plan_only_what_it_shows(plan, alice):
     loads = [q["sql"] for q in queries.captured_queries[key_queries() :]]
     assert loads and not any('"plans_plan"."status"' in sql for sql in loads)
     assert not any('"plans_plan"."overview"' in sql for sql in loads)
-    assert all(e.plan.title == "Offline Sync" and e.plan.team.name for e in events)
+    assert all(e.plan.title == "Offline Sync" and e.plan.team == plan.team.name for e in events)
     # The people of every kind of event are read together, by key, not joined to each kind.
     people = [sql for sql in loads if 'FROM "auth_user"' in sql]
     assert len(people) == 1 and not any('JOIN "auth_user"' in sql for sql in loads)
