@@ -38,6 +38,7 @@ from plans.models import (
     Task,
     Team,
 )
+from plans.row_fields import OpenedRow
 from plans.sections import MAX_ROWS, Section, note_labels
 from plans.versions import content_at
 
@@ -187,8 +188,25 @@ class RowFormSet(BaseFormSet):
         return len([f for f in self.model.content_fields if f != "done"]) == 1
 
     @property
-    def row_pairs(self) -> list[tuple[forms.Form, None]]:
-        return [(form, None) for form in self.forms]
+    def row_pairs(self) -> list[tuple[Any, None]]:
+        return [(row, None) for row in self.rows()]
+
+    def rows(self) -> Sequence[Any]:
+        """The rows to write: an editor as opened writes its rows from their first values
+        (OpenedRow), without a form each; a bound formset, or one whose forms were built
+        already, writes its forms."""
+        initial = self.initial or []
+        if self.is_bound or "forms" in vars(self) or self.total_form_count() != len(initial):
+            return self.forms
+        fields = {
+            **self.form.base_fields,
+            ORDERING_FIELD_NAME: self.order_field,
+            DELETION_FIELD_NAME: self.delete_field,
+        }
+        return [
+            OpenedRow(self, i, fields, {**values, ORDERING_FIELD_NAME: i + 1})
+            for i, values in enumerate(initial)
+        ]
 
     def __init__(self, *args: Any, allowed_ids: set[int] | None = None, **kwargs: Any) -> None:
         self.allowed_ids = allowed_ids or set()
@@ -314,8 +332,10 @@ class SectionForm:
             self.task_ids = {t.pk for p in content.phases for t in p.tasks} | (
                 self.ids_when_opened.get("tasks", set())
             )
+            phases = self.formsets["phases"]
             self.task_formsets = [
-                self._task_formset(form.prefix, i) for i, form in enumerate(self.formsets["phases"])
+                self._task_formset(phases.add_prefix(i), i)
+                for i in range(phases.total_form_count())
             ]
             empty_prefix = self.formsets["phases"].empty_form.prefix
             self.empty_task_formset = self._task_formset(empty_prefix, None)
@@ -374,10 +394,10 @@ class SectionForm:
         sets = []
         for key, formset in self.formsets.items():
             if key == "phases":
-                pairs = list(zip(formset.forms, self.task_formsets, strict=True))
+                pairs = list(zip(formset.rows(), self.task_formsets, strict=True))
                 sets.append(RowSet(formset, pairs, self.empty_task_formset))
             else:
-                sets.append(RowSet(formset, [(f, None) for f in formset.forms], None))
+                sets.append(RowSet(formset, formset.row_pairs, None))
         return sets
 
     def all_forms(self) -> list[Any]:
@@ -478,7 +498,7 @@ class SectionForm:
 @dataclass
 class RowSet:
     formset: RowFormSet
-    rows: Sequence[tuple[forms.Form, RowFormSet | None]]
+    rows: Sequence[tuple[Any, RowFormSet | None]]  # forms, or OpenedRows
     empty_children: RowFormSet | None
 
 

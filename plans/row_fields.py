@@ -250,13 +250,42 @@ class _Layout:
 _LAYOUTS: dict[tuple[type[forms.BaseForm], str, bool], _Layout | None] = {}
 
 
-def _layout(form: forms.BaseForm, name: str, compact: bool) -> _Layout | None:
+def _layout(form: Any, name: str, compact: bool) -> _Layout | None:
     """How this field shows in any unbound row of the form's class, or None where the
     general path must render it (help text, a hidden or unusual widget, grouped choices)."""
-    key = (type(form), name, compact)
+    form_class = form.form_class if isinstance(form, OpenedRow) else type(form)
+    key = (form_class, name, compact)
     if key not in _LAYOUTS:
-        _LAYOUTS[key] = _make_layout(form[name], compact)
+        sample = form.formset.empty_form if isinstance(form, OpenedRow) else form
+        _LAYOUTS[key] = _make_layout(sample[name], compact)
     return _LAYOUTS[key]
+
+
+class OpenedRow:
+    """A row of an editor as opened (an unbound formset's row), without its form: what the
+    editor's writer reads of it (names, fields, first values), as the form would answer. A
+    100-phase editor has 300 rows, and building a Django form for each, then asking it for
+    each first value, was a quarter of writing it (bench/scale.py). `form()` builds the
+    form where a field needs the general path."""
+
+    is_bound = False
+    use_required_attribute = False
+
+    def __init__(
+        self, formset: Any, index: int, fields: dict[str, forms.Field], initial: dict[str, Any]
+    ) -> None:
+        self.formset, self.index, self.fields, self.initial = formset, index, fields, initial
+        self.form_class = formset.form
+        self.prefix, self.auto_id = formset.add_prefix(index), formset.auto_id
+
+    def add_prefix(self, field_name: str) -> str:
+        return f"{self.prefix}-{field_name}"
+
+    def get_initial_for_field(self, field: forms.Field, field_name: str) -> Any:
+        return forms.Form.get_initial_for_field(self, field, field_name)  # type: ignore[arg-type]
+
+    def form(self) -> forms.BaseForm:
+        return self.formset.forms[self.index]
 
 
 def _make_layout(field: BoundField, compact: bool) -> _Layout | None:
@@ -426,11 +455,12 @@ def _fast(row: forms.BaseForm) -> bool:
     return not row.is_bound and not row.use_required_attribute and _plain_names(row)
 
 
-def render_row_body(row: forms.BaseForm, noun: str, number: object, compact: bool) -> str:
-    """A row form's id, fields and controls."""
+def render_row_body(row: Any, noun: str, number: object, compact: bool) -> str:
+    """A row form's (or an OpenedRow's) id, fields and controls."""
     columns = _unbound_columns(row, compact) if _fast(row) else None
     hidden = _unbound_hidden(row, "id") if columns is not None else None
     if columns is None or hidden is None:
+        row = row.form() if isinstance(row, OpenedRow) else row
         hidden, columns = render_hidden_fields(row["id"]), render_row_columns(row, compact)
     return (
         f"{hidden}\n"
