@@ -22,8 +22,10 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.models import User
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import IntegerField, Q, QuerySet, Value
+from django.utils import timezone
 
 from plans.addresses import address_of
 from plans.models import Plan, PlanVersion
@@ -277,6 +279,44 @@ class Page:
     older: Filters | None  # where the next page starts, if there is one
 
 
+def _keyed(plans: QuerySet[Plan], filters: Filters, wanted: int) -> list[QuerySet[Any]]:
+    return [
+        src.rows(plans, filters)
+        .annotate(source=Value(i, output_field=IntegerField()))
+        .values_list(src.at, "source", "pk")[:wanted]
+        for i, src in enumerate(SOURCES)
+    ]
+
+
+# The union's SQL and parameters, as Django compiled them, by everything they are made of:
+# the plans' own SQL (a member's teams are a join in it, read when it runs: who sees what is
+# never kept), the filters, the count and the time zone (a day's bounds). Building and
+# compiling the five querysets and their union took Django 4.4 ms for 1.1 ms of SQL on
+# every activity page and dashboard (bench/scale.py). Kept per process, at most _UNIONS_KEPT.
+_UNIONS: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+_UNIONS_KEPT = 1000
+
+
+def _union_sql(
+    plans: QuerySet[Plan], filters: Filters, wanted: int
+) -> tuple[str, tuple[Any, ...]] | None:
+    """The union's SQL and parameters, or None where it can match nothing (no plan, no team:
+    Django compiles no SQL for those)."""
+    try:
+        scope = plans.query.sql_with_params() if plans.query.has_filters() else None
+        key = (connection.alias, scope, filters, wanted, timezone.get_current_timezone_name())
+        if key not in _UNIONS:
+            first, *rest = _keyed(plans, filters, wanted)
+            union = first.union(*rest, all=True).order_by(f"-{SOURCES[0].at}", "source", "-pk")
+            sql, params = union[:wanted].query.sql_with_params()
+            if len(_UNIONS) >= _UNIONS_KEPT:
+                _UNIONS.clear()
+            _UNIONS[key] = (sql, tuple(params))
+    except EmptyResultSet:
+        return None
+    return _UNIONS[key]
+
+
 def _newest_keys(
     plans: QuerySet[Plan], filters: Filters, wanted: int
 ) -> list[tuple[dt.datetime, int, int]]:
@@ -285,18 +325,18 @@ def _newest_keys(
 
     Where the database takes a LIMIT in each part of a UNION (PostgreSQL), one query: five
     queries cost Django more than their SQL (about 0.6 ms each to build and run for 0.3 ms of
-    index walk, bench/scale.py's dashboard). Elsewhere (SQLite) one query a source, merged."""
-    keyed = [
-        src.rows(plans, filters)
-        .annotate(source=Value(i, output_field=IntegerField()))
-        .values_list(src.at, "source", "pk")[:wanted]
-        for i, src in enumerate(SOURCES)
-    ]
+    index walk, bench/scale.py's dashboard), and its compiled SQL is kept (_union_sql).
+    Elsewhere (SQLite) one query a source, merged."""
     if connection.features.supports_slicing_ordering_in_compound:
-        first, *rest = keyed
-        newest = first.union(*rest, all=True).order_by(f"-{SOURCES[0].at}", "source", "-pk")
-        return list(newest[:wanted])
-    merged = heapq.merge(*(list(k) for k in keyed), key=lambda k: k[0], reverse=True)
+        compiled = _union_sql(plans, filters, wanted)
+        if compiled is None:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(*compiled)
+            return [tuple(row) for row in cursor.fetchall()]
+    merged = heapq.merge(
+        *(list(k) for k in _keyed(plans, filters, wanted)), key=lambda k: k[0], reverse=True
+    )
     return list(merged)[:wanted]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -239,3 +240,33 @@ def test_events_of_one_moment_come_in_the_order_of_their_kinds_newest_key_first(
         *((0, pk) for pk in saves),
         (comments_kind, comment),
     ]
+
+
+def test_the_kept_union_keeps_no_ones_access(plan, alice, carol):
+    """The newest keys' compiled SQL is kept per process (activity._union_sql): who may see a
+    team's plans is read each time it runs, not kept with it."""
+    from plans.models import Membership
+
+    def keys(user):
+        return _newest_keys(Plan.objects.visible_to(user), Filters(), 11)
+
+    seen = keys(alice)
+    assert seen and keys(alice) == seen  # the second time from the kept SQL
+    membership = Membership.objects.get(user=alice, team=plan.team)
+    membership.delete()
+    assert keys(alice) == []
+    assert keys(carol) == seen  # a manager's
+    Membership.objects.create(user=alice, team=plan.team, role=membership.role)
+    assert keys(alice) == seen
+
+
+def test_the_kept_union_is_kept_by_its_filters(plan, alice, bob):
+    """Another filter, another page (before, skip), another count: each its own SQL."""
+    mine = Filters(person="alice")
+    theirs = Filters(person="bob")
+    everyone = _newest_keys(Plan.objects.all(), Filters(), 50)
+    assert _newest_keys(Plan.objects.all(), mine, 50) == everyone  # alice saved them all
+    assert _newest_keys(Plan.objects.all(), theirs, 50) == []
+    assert _newest_keys(Plan.objects.all(), Filters(), 1) == everyone[:1]
+    before_all = Filters(before=everyone[-1][0] - dt.timedelta(microseconds=1))
+    assert _newest_keys(Plan.objects.all(), before_all, 50) == []
