@@ -305,16 +305,17 @@ def _union_sql(
     try:
         scope = plans.query.sql_with_params() if plans.query.has_filters() else None
         key = (connection.alias, scope, filters, wanted, timezone.get_current_timezone_name())
-        if key not in _UNIONS:
+        compiled = _UNIONS.get(key)
+        if compiled is None:
             first, *rest = _keyed(plans, filters, wanted)
             union = first.union(*rest, all=True).order_by(f"-{SOURCES[0].at}", "source", "-pk")
             sql, params = union[:wanted].query.sql_with_params()
-            if len(_UNIONS) >= _UNIONS_KEPT:
+            if len(_UNIONS) >= _UNIONS_KEPT:  # another thread may clear it too: no harm
                 _UNIONS.clear()
-            _UNIONS[key] = (sql, tuple(params))
+            compiled = _UNIONS[key] = (sql, tuple(params))
     except EmptyResultSet:
         return None
-    return _UNIONS[key]
+    return compiled
 
 
 def _newest_keys(
