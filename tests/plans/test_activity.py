@@ -270,3 +270,19 @@ def test_the_kept_union_is_kept_by_its_filters(plan, alice, bob):
     assert _newest_keys(Plan.objects.all(), Filters(), 1) == everyone[:1]
     before_all = Filters(before=everyone[-1][0] - dt.timedelta(microseconds=1))
     assert _newest_keys(Plan.objects.all(), before_all, 50) == []
+
+
+@pytest.mark.skipif(
+    not connection.features.supports_slicing_ordering_in_compound,
+    reason="SQLite reads one query a kind and keeps no union",
+)
+def test_the_kept_unions_are_bounded_however_many_filters_are_typed(plan, monkeypatch):
+    """A person filter is free text: each distinct one is its own SQL, and the process keeps
+    at most _UNIONS_KEPT of them before it starts again."""
+    from plans import activity
+
+    monkeypatch.setattr(activity, "_UNIONS", {})
+    monkeypatch.setattr(activity, "_UNIONS_KEPT", 3)
+    for i in range(10):
+        assert _newest_keys(Plan.objects.all(), Filters(person=f"nobody{i}"), 11) == []
+        assert len(activity._UNIONS) <= 3
