@@ -34,11 +34,12 @@ class _Part:
 
 @cache
 def _plan_query(content: bool) -> tuple[str, tuple[_Part, ...]]:
-    """The plan, its team and author, the reader's role in the team and the plan's unresolved
-    threads (the review panel says how many block approval on every visit: threads open and
-    close without a new version), in one statement. Every plan page runs it: written in SQL
-    because Django took longer to build and compile the same query than PostgreSQL took to
-    run it (bench/scale.py). What get_plan_for reads of each model is
+    """The plan, its team and author, the reader's role in the team, whether the reader leads
+    one of its current sign-off roles (a lead writes in its threads: threads.rules) and the
+    plan's unresolved threads (the review panel says how many block approval on every visit:
+    threads open and close without a new version), in one statement. Every plan page runs
+    it: written in SQL because Django took longer to build and compile the same query than
+    PostgreSQL took to run it (bench/scale.py). What get_plan_for reads of each model is
     Plan.BOOKKEEPING_FIELDS, or without `content` all but Plan.SEARCH_FIELDS."""
     user_model = get_user_model()
     kept = set(Plan.BOOKKEEPING_FIELDS)
@@ -59,11 +60,14 @@ def _plan_query(content: bool) -> tuple[str, tuple[_Part, ...]]:
         ),
     )
     thread = apps.get_model("threads", "Thread")._meta.db_table
+    role = apps.get_model("approvals", "SignoffRole")._meta.db_table
     columns = ", ".join(f"{part.alias}.{f.column}" for part in parts for f in part.fields)
     sql = f"""
         SELECT {columns},
             (SELECT m.role FROM {Membership._meta.db_table} m
              WHERE m.team_id = p.team_id AND m.user_id = %s),
+            EXISTS (SELECT 1 FROM {role} r
+                    WHERE r.plan_id = p.id AND r.assignee_id = %s AND r.removed_at IS NULL),
             (SELECT COUNT(*) FROM {thread} th WHERE th.plan_id = p.id AND th.resolved_at IS NULL)
         FROM {Plan._meta.db_table} p
         INNER JOIN {Team._meta.db_table} t ON t.id = p.team_id
@@ -75,14 +79,14 @@ def _plan_query(content: bool) -> tuple[str, tuple[_Part, ...]]:
 def _read_plan(pk: int, user: User, content: bool) -> tuple[Plan, str | None] | None:
     """_plan_query's row as Django's select_related() would have built it (each value through
     the database's and the field's converters, the fields not read deferred), and the
-    reader's role in its team."""
+    reader's role in its team (whether they lead a sign-off role is remembered on the plan)."""
     if not 0 < pk < 2**63:  # no such key; SQLite refuses a larger integer
         return None
     sql, parts = _plan_query(content)
     db = router.db_for_read(Plan)
     connection = connections[db]
     with connection.cursor() as cursor:
-        cursor.execute(sql, (user.pk, pk))
+        cursor.execute(sql, (user.pk, user.pk, pk))
         row = cursor.fetchone()
     if row is None:
         return None
@@ -98,7 +102,8 @@ def _read_plan(pk: int, user: User, content: bool) -> tuple[Plan, str | None] | 
     plan, team, author = cast(tuple[Plan, Team, User], tuple(instances))
     Plan._meta.get_field("team").set_cached_value(plan, team)
     Plan._meta.get_field("author").set_cached_value(plan, author)
-    role, plan.unresolved_thread_count = row[len(fields) :]
+    role, leads, plan.unresolved_thread_count = row[len(fields) :]
+    plan.remember_lead(user, bool(leads))  # SQLite's EXISTS is 0 or 1
     return plan, role
 
 

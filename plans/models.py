@@ -368,6 +368,17 @@ class Plan(models.Model):
         self._known_roles = {**self._known_roles, user.pk: role}
 
     _known_roles: dict[int | None, str | None] = {}
+
+    def remember_lead(self, user: AnyUser, leads: bool) -> None:
+        """Record whether the user leads one of the plan's current sign-off roles, read with
+        the plan (plans.access.get_plan_for): threads.rules asks it on every plan page."""
+        self._known_leads = {**self._known_leads, user.pk: leads}
+
+    def known_lead(self, user: AnyUser) -> bool | None:
+        """Whether the user leads a current sign-off role, if read with the plan; else None."""
+        return self._known_leads.get(user.pk)
+
+    _known_leads: dict[int | None, bool] = {}
     # Read with the plan by plans.access.get_plan_for: the review panel says on every visit
     # how many threads block approval (they open and close without a new version).
     unresolved_thread_count: int | None = None

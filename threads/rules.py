@@ -48,6 +48,9 @@ class Rights:
 
     @cached_property
     def leads(self) -> bool:
+        known = self.plan.known_lead(self.user)  # read with the plan by a page
+        if known is not None:
+            return known
         return (
             SignoffRole.objects.current()
             .filter(plan_id=self.plan.pk, assignee_id=self.user.pk)

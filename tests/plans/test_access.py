@@ -7,6 +7,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from approvals.models import SignoffRole
 from plans.models import VIEW_ALL_PERMISSION, Plan
 from tests.factories import make_plan, make_team, make_user
 
@@ -99,11 +100,14 @@ def test_the_plan_a_page_reads_is_the_plan_the_orm_reads(
     from threads import services
 
     services.start_thread(plan=plan, user=alice, section_key="overview", body="Offline?")
+    # alice leads a current role; carol led one that was removed, and leads no more.
+    SignoffRole.objects.create(plan=plan, name="Product Owner", assignee=alice)
+    SignoffRole.objects.create(plan=plan, name="QA", assignee=carol, removed_at=timezone.now())
     Plan.objects.filter(pk=plan.pk).update(
         prior_approvals=[{"role": "QA Lead", "name": "Quinn", "date": "2026-01-02"}],
         archived_at=timezone.now(),
     )
-    for user, role in ((alice, "editor"), (carol, None)):
+    for user, role, leads in ((alice, "editor", True), (carol, None, False)):
         request = RequestFactory().get("/")
         request.user = user
         user.has_perm(VIEW_ALL_PERMISSION)  # as the page's user comes: with its permissions
@@ -128,6 +132,8 @@ def test_the_plan_a_page_reads_is_the_plan_the_orm_reads(
         ).get(pk=plan.pk)
         assert seen == _as_read(expected)
         assert read.role_of(user) == expected.reader_role == role
+        current = SignoffRole.objects.current().filter(plan=plan, assignee=user).exists()
+        assert read.known_lead(user) is current is leads
         assert read.unresolved_thread_count == 1
 
 
