@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from approvals.models import SignoffRole
 from plans.content import ROW_MODELS
 from plans.sections import SECTIONS
 from tests.factories import make_plan
@@ -36,6 +37,19 @@ def test_comment_links_follow_who_may_write_whatever_was_kept_first(
     team.viewers_may_comment = True
     team.save()
     assert "Comment on Risk 1" in as_victor.get(plan.get_absolute_url()).text
+
+
+def test_a_viewer_who_leads_a_sign_off_role_gets_comment_links_until_the_role_is_removed(
+    as_victor, plan, victor
+):
+    """Whether the reader leads a role is read with the plan on the page (plans.access), not
+    asked again: it must still follow the role as it is now."""
+    role = SignoffRole.objects.create(plan=plan, name="Product Owner", assignee=victor)
+    assert "Comment on Risk 1" in as_victor.get(plan.get_absolute_url()).text
+
+    role.removed_at = timezone.now()
+    role.save()
+    assert "Comment on Risk 1" not in as_victor.get(plan.get_absolute_url()).text
 
 
 def test_the_page_request_swaps_each_sections_threads_into_its_box(as_alice, plan, alice, thread):
