@@ -120,7 +120,7 @@ def plan_list(request: HttpRequest, filters: Query[PlanFilters]) -> dict[str, An
             {"field": name, "message": str(m)} for name, ms in form.errors.items() for m in ms
         ]
         raise Problem(422, "The filters are not valid: see errors.", errors=errors)
-    results = form.results(Plan.objects.visible_to(request.user))
+    results = form.results(form.visible_plans())
     start = (filters.page - 1) * PLANS_PER_PAGE
     plans = list(with_total(results)[start : start + PLANS_PER_PAGE])
     count = plans[0].total if plans else results.count()

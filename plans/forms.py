@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from plans.content import ROW_MODELS, PhaseContent, PlanContent
 from plans.models import (
     EDITING_ROLES,
+    VIEW_ALL_PERMISSION,
     Membership,
     Phase,
     Plan,
@@ -686,7 +687,7 @@ class PlanFilterForm(forms.Form):
     """Search, filters and sort of the plan list; the address carries them all."""
 
     LISTED_FIELDS = (
-        *("id", "title", "status", "version", "updated_at", "archived_at", "search_sections"),
+        *("id", "title", "status", "version", "updated_at", "archived_at", "sections_written"),
         *("team__name", "author__username", "author__first_name", "author__last_name"),
     )
     SORTS = {
@@ -732,12 +733,27 @@ class PlanFilterForm(forms.Form):
             field.to_field_name = None if people_by == "pk" else people_by  # type: ignore[attr-defined]
         self.fields["status"].choices = [("", "Any status"), *Plan.Status.choices]  # type: ignore[attr-defined]
         quick_selects(self)
+        # A member's teams as the team select offers them (read once, just above): what
+        # visible_plans filters by. None for a manager, who may read every team's plans.
+        self.member_teams: list[Any] | None = None
+        if not user.has_perm(VIEW_ALL_PERMISSION):
+            offered = self.fields["team"].widget.option_list
+            self.member_teams = [pk for pk, _ in offered if pk != ""]
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs["class"] = "form-check-input"
             else:
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
                 field.widget.attrs["class"] = f"{css} form-control-sm"
+
+    def visible_plans(self) -> Any:
+        """Plan.objects.visible_to(user), for a member as their teams' ids: the teams this form
+        offers are read anyway, and PostgreSQL walks its recent-first index testing each plan's
+        team against a list (0.8 ms) where the join through the memberships looked each one up
+        (1.8 ms for a member of three teams of 200; bench/scale.py)."""
+        if self.member_teams is None:
+            return Plan.objects.visible_to(self.user)
+        return Plan.objects.filter(team_id__in=self.member_teams)
 
     @property
     def ranks(self) -> bool:
@@ -786,6 +802,8 @@ class PlanFilterForm(forms.Form):
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         # Only what the list shows: a plan's text (and its search copies) is most of its row.
         plans = plans.select_related("team", "author").only(*self.LISTED_FIELDS)
+        if data.get("q"):  # where each result matched is quoted from its sections' words
+            plans = plans.only(*self.LISTED_FIELDS, "search_sections")
         if not data.get("archived"):
             plans = plans.active()
         for name in ("team", "status", "author"):

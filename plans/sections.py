@@ -100,6 +100,7 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 SECTIONS_BY_KEY = {s.key: s for s in SECTIONS}
+EDITABLE_KEYS: tuple[str, ...] = tuple(s.key for s in SECTIONS if s.editable)
 
 # Text an imported document held inside a section that fits no row (an introduction, a column
 # no field takes), kept in Plan.section_notes under these keys, by the section that shows it.

@@ -104,8 +104,10 @@ def kept_notes(plan: Any, section_key: str) -> str:
 
 @register.filter
 def search_hit(plan: Any, query: str | None) -> Snippet | None:
-    """Where a listed plan matched the search: a section's title and a quote around a word."""
-    return snippet(getattr(plan, "search_sections", None), query or "")
+    """Where a listed plan matched the search: a section's title and a quote around a word.
+    Quoted only from words read with the plan (a list that searched reads them; one whose
+    filters were not understood does not, and must not read them plan by plan)."""
+    return snippet(vars(plan).get("search_sections"), query or "")
 
 
 @register.simple_tag

@@ -13,6 +13,16 @@ def test_it_lists_the_plans_one_may_see(alice_api, plan, mallory):
     assert hidden.pk not in [p["id"] for p in body["results"]]
 
 
+def test_a_member_of_several_teams_lists_every_plan_of_theirs_and_no_other(
+    alice_api, plan, alice, mallory
+):
+    make_plan(make_team("Search", alice="viewer"), mallory, title="Search plan")
+    hidden = make_plan(make_team("Secret ops", mallory="editor"), mallory, title="Hidden")
+    body = alice_api.get("/api/plans/").json()
+    assert sorted(p["title"] for p in body["results"]) == ["Offline Sync", "Search plan"]
+    assert body["count"] == 2 and hidden.pk not in [p["id"] for p in body["results"]]
+
+
 def test_it_searches_and_filters_like_the_web_list(alice_api, plan, team, alice):
     make_plan(team, alice, title="Billing Export", overview="Monthly invoices as CSV.")
     found = alice_api.get("/api/plans/", {"q": "invoices", "status": "draft"}).json()

@@ -199,3 +199,88 @@ def test_a_far_page_shows_the_same_rows_as_an_offset_would(
     assert "Plan 08" in far and "Plan 09" in far and "Plan 07" not in far
     assert "Plan 10" not in far
     assert "Plan 10" in last and "Plan 11" in last and "Page 6 of 6" in last
+
+
+def test_each_row_counts_the_sections_written_as_the_plan_was_saved(as_alice, team, alice):
+    make_plan(team, alice, title="Full Plan")
+    make_plan(team, alice, title="Sparse Plan", rows=0, overview="", architecture="")
+
+    html = as_alice.get(reverse("plans:list")).text
+    full = html.split("Full Plan")[1].split("</tr>")[0]
+    sparse = html.split("Sparse Plan")[1].split("</tr>")[0]
+
+    assert 'title="15 of 15 sections written">15/15</span>' in full
+    # Sparse: no rows in any row section, no overview, no architecture.
+    written = Plan.objects.get(title="Sparse Plan").sections_written
+    assert 0 < written < 15
+    assert f'title="{written} of 15 sections written">{written}/15</span>' in sparse
+
+
+def test_plans_saved_before_the_count_was_kept_are_counted_by_the_migration(team, alice):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    migration = importlib.import_module("plans.migrations.0024_plans_count_their_written_sections")
+    make_plan(team, alice, title="Full Plan")
+    make_plan(team, alice, title="Sparse Plan", rows=0, overview="", architecture="")
+    counted = dict(Plan.objects.values_list("title", "sections_written"))
+    Plan.objects.update(sections_written=0)
+
+    # The migration's own SQL on this database (SQLite's schema editor cannot open inside a
+    # test's transaction: the statement is run as the editor would run it).
+    with connection.cursor() as cursor:
+        editor = SimpleNamespace(connection=connection, execute=cursor.execute)
+        migration.count_written_sections(None, editor)
+
+    assert dict(Plan.objects.values_list("title", "sections_written")) == counted
+    assert counted["Full Plan"] == 15 and 0 < counted["Sparse Plan"] < 15
+
+
+def test_a_member_of_several_teams_lists_exactly_the_plans_they_may_read(client, alice):
+    from tests.factories import make_team
+
+    ours, theirs, hidden = (
+        make_team("Payments", alice="editor"),
+        make_team("Search", alice="viewer"),
+        make_team("Billing"),
+    )
+    for team in (ours, theirs, hidden):
+        make_plan(team, alice, title=f"{team.name} plan", rows=0)
+    client.force_login(alice)
+
+    listed = client.get(reverse("plans:list")).text
+
+    assert "Payments plan" in listed and "Search plan" in listed
+    assert "Billing plan" not in listed and "2 plans" in listed
+    # A team of someone else's is no filter a member may choose.
+    refused = client.get(reverse("plans:list"), {"team": hidden.pk}).text
+    assert "Billing plan" not in refused and "Some filters were not understood" in refused
+
+
+def test_a_search_with_a_filter_not_understood_quotes_nothing_and_reads_no_plan_again(
+    as_alice, team, alice, django_assert_max_num_queries
+):
+    for i in range(10):
+        make_plan(team, alice, title=f"Quasar plan {i}", rows=0)
+    with django_assert_max_num_queries(8):
+        html = as_alice.get(reverse("plans:list"), {"q": "quasar", "since": "yesterday"}).text
+    assert "Some filters were not understood" in html
+    assert html.count("Quasar plan ") == 10 and "search-hit" not in html
+
+
+def test_a_first_page_is_counted_by_the_statement_that_reads_it(
+    as_carol, team, alice, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(BoundedCountPaginator, "COUNT_AHEAD", 5)
+    for i in range(40):
+        make_plan(team, alice, title=f"Plan {i:02}", rows=0)
+
+    as_carol.get("/plans/")  # the people suggestions are kept a minute
+    with django_assert_max_num_queries(4):  # session, user, teams, rows with their count
+        first = as_carol.get("/plans/?sort=title").text
+    none = as_carol.get("/plans/?sort=title&q=nothingmatches").text
+
+    assert "More than 30 plans" in first and "Page 1 of more than 2" in first
+    assert "No plan matches" in none
