@@ -10,6 +10,7 @@ of the first section holding a word, read from the plan's per-section search tex
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -173,17 +174,29 @@ def snippet(sections: dict[str, str] | None, query: str) -> Snippet | None:
     """The first section (in template order) holding a word of the query, as a word start,
     quoted around it. PostgreSQL also matches stems ("mitigation" finds "mitigates"): when no
     section holds a word as typed, its stem's first letters are looked for."""
+    return snippets_for(query)(sections)
+
+
+def snippets_for(query: str) -> Callable[[dict[str, str] | None], Snippet | None]:
+    """snippet() of one query, for each of a list's results: the query's words read once."""
     terms = terms_of(query)
-    if not terms or not sections:
-        return None
+    if not terms:
+        return lambda sections: None
     stems = [t[: max(4, len(t) - 3)] for t in terms]
-    for pattern in (_pattern(terms), _pattern(stems)):
-        for key, title in SECTION_TITLES.items():
-            text = (sections.get(key) or "")[:SCANNED_CHARS]
-            found = pattern.search(text)
-            if found:
-                return Snippet(title, _quote(text, found.start(), pattern))
-    return None
+    patterns = (_pattern(terms), _pattern(stems))
+
+    def quote(sections: dict[str, str] | None) -> Snippet | None:
+        if not sections:
+            return None
+        for pattern in patterns:
+            for key, title in SECTION_TITLES.items():
+                text = (sections.get(key) or "")[:SCANNED_CHARS]
+                found = pattern.search(text)
+                if found:
+                    return Snippet(title, _quote(text, found.start(), pattern))
+        return None
+
+    return quote
 
 
 def _quote(text: str, at: int, pattern: re.Pattern[str]) -> SafeString:

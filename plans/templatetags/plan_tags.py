@@ -14,7 +14,7 @@ from plans.addresses import address_of
 from plans.markdown.render import render_inline_markdown, render_markdown
 from plans.rendered import rendered_cache
 from plans.row_fields import format_safe, render_formset
-from plans.search import Snippet, snippet
+from plans.search import snippets_for
 from plans.sections import NOTE_KEYS
 
 register = template.Library()
@@ -102,14 +102,6 @@ def kept_notes(plan: Any, section_key: str) -> str:
     return "\n\n".join(str(notes[k]) for k in NOTE_KEYS.get(section_key, ()) if notes.get(k))
 
 
-@register.filter
-def search_hit(plan: Any, query: str | None) -> Snippet | None:
-    """Where a listed plan matched the search: a section's title and a quote around a word.
-    Quoted only from words read with the plan (a list that searched reads them; one whose
-    filters were not understood does not, and must not read them plan by plan)."""
-    return snippet(vars(plan).get("search_sections"), query or "")
-
-
 @register.simple_tag
 def status_badge(plan: Any, badge_id: str = "", oob: object = False) -> SafeString:
     """A plan's status as a badge ("Archived" once archived), with an id for htmx to swap it
@@ -147,14 +139,19 @@ def plan_rows(plans: Any, query: str | None = "") -> SafeString:
     """The plan list's rows (a search's with where each plan matched), written in Python: 25
     rows through a template, each with a badge, an avatar and two dates of its own, were most
     of the list's time (bench/scale.py)."""
-    from django.utils.formats import localize
-
     rows = []
     plan_url = address_of("plans:detail")  # Plan.get_absolute_url's
+    hit_in = snippets_for(query or "")
+    badges: dict[tuple[str, bool], SafeString] = {}  # a handful of (status, archived)
     for plan in plans:
-        hit = search_hit(plan, query) if query else None
+        # Quoted only from words read with the plan: a list that searched reads them, one
+        # whose filters were not understood does not, and must not read them plan by plan.
+        hit = hit_in(vars(plan).get("search_sections")) if query else None
         written, sections = plan.completeness
-        changed = timezone.localtime(plan.updated_at)
+        at, when = moment_of(plan.updated_at)  # as the activity and history say it
+        shown = (plan.status, plan.is_archived)
+        if shown not in badges:
+            badges[shown] = status_badge(plan)
         rows.append(
             format_safe(
                 _PLAN_ROW,
@@ -163,13 +160,13 @@ def plan_rows(plans: Any, query: str | None = "") -> SafeString:
                 version=plan.version,
                 hit=format_safe(_HIT, hit.section, hit.html) if hit else "",
                 team=plan.team,
-                badge=status_badge(plan),
+                badge=badges[shown],
                 avatar=avatar(plan.author, "sm"),
                 author=person(plan.author),
                 written=written,
                 sections=sections,
-                at=changed.isoformat(),  # the date filter's "c"
-                when=localize(changed),
+                at=at,
+                when=when,
                 ago=ago(plan.updated_at),
             )
         )

@@ -15,6 +15,9 @@ def test_it_lists_title_team_status_author_and_last_change(as_alice, plan):
     assert "Draft" in html
     assert "Alice Author" in html
     assert "just now</time>" in html
+    # The moment itself on hover, as the activity and the history write it.
+    at = timezone.localtime(plan.updated_at)
+    assert f'<time datetime="{at.isoformat()}" title="{at:%Y-%m-%d %H:%M}">just now' in html
 
 
 def test_it_searches_titles(as_alice, team, alice):
