@@ -39,7 +39,7 @@ from plans.models import (
     Task,
     Team,
 )
-from plans.row_fields import OpenedRow
+from plans.row_fields import OpenedRow, QuickInput
 from plans.sections import MAX_ROWS, Section, note_labels
 from plans.versions import content_at
 
@@ -656,6 +656,18 @@ def quick_selects(form: forms.BaseForm) -> None:
         field.widget = QuickSelect(choices)
 
 
+class QuickTextInput(QuickInput, forms.TextInput):
+    pass
+
+
+class QuickDateInput(QuickInput, forms.DateInput):
+    pass
+
+
+class QuickCheckboxInput(QuickInput, forms.CheckboxInput):
+    pass
+
+
 class PersonField(forms.ModelChoiceField):
     """A person given by user name or, in an address made when the list picked people from a
     select (a bookmark, a link in a mail), by id: those addresses keep working. The form sets
@@ -666,7 +678,7 @@ class PersonField(forms.ModelChoiceField):
             User.objects.none(),
             required=False,
             to_field_name="username",
-            widget=forms.TextInput(attrs={"list": "people", "placeholder": placeholder}),
+            widget=QuickTextInput(attrs={"list": "people", "placeholder": placeholder}),
             error_messages={
                 "invalid_choice": f"{nobody} in your teams has the user name “%(value)s”."
             },
@@ -696,7 +708,8 @@ class PlanFilterForm(forms.Form):
         "status": ("status", "Status"),
     }
 
-    q = forms.CharField(required=False, max_length=200, label="Search")
+    # Its inputs are written without templates (QuickInput): the list renders it on each visit.
+    q = forms.CharField(required=False, max_length=200, label="Search", widget=QuickTextInput)
     team = forms.ModelChoiceField(Team.objects.none(), required=False, empty_label="All teams")
     status = forms.ChoiceField(required=False)
     # People are typed, not picked: a select of every person runs to thousands of options at a
@@ -705,11 +718,15 @@ class PlanFilterForm(forms.Form):
     # works the same without it (or without JS).
     author = PersonField(placeholder="Anyone", nobody="No one")
     lead = PersonField(placeholder="Any lead", nobody="No lead")
-    stale = forms.BooleanField(required=False, label="Has stale sign-offs")
-    since = forms.DateField(
-        required=False, label="Changed since", widget=forms.DateInput(attrs={"type": "date"})
+    stale = forms.BooleanField(
+        required=False, label="Has stale sign-offs", widget=QuickCheckboxInput
     )
-    archived = forms.BooleanField(required=False, label="Include archived")
+    since = forms.DateField(
+        required=False, label="Changed since", widget=QuickDateInput(attrs={"type": "date"})
+    )
+    archived = forms.BooleanField(
+        required=False, label="Include archived", widget=QuickCheckboxInput
+    )
     sort = forms.ChoiceField(
         required=False,
         choices=[("", "Best match (or last change)"), *((k, v[1]) for k, v in SORTS.items())],

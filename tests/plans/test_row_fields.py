@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from plans.content import ROW_MODELS
 from plans.forms import FORMSETS
 from plans.row_fields import (
+    QuickInput,
     format_safe,
     render_formset,
     render_hidden_fields,
@@ -212,3 +213,31 @@ def test_an_editor_as_opened_writes_its_rows_as_their_forms_would(key):
     assert MESSY not in render_formset(opened, opened.row_pairs)
     # A formset whose forms exist, or one with data, writes its forms.
     assert all(row is form for row, form in zip(built.rows(), built.forms, strict=True))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"q": MESSY, "author": MESSY, "lead": "x", "since": "2026-01-05", "stale": "on"},
+        {"q": "", "since": "yesterday", "archived": "1", "stale": "0"},
+    ],
+)
+def test_the_filter_forms_quick_inputs_write_what_djangos_templates_write(alice, data):
+    from django import forms
+
+    from plans.forms import PlanFilterForm
+
+    form = PlanFilterForm(data or None, user=alice)
+    form.is_valid()
+    quick = [name for name, f in form.fields.items() if isinstance(f.widget, QuickInput)]
+    assert set(quick) == {"q", "author", "lead", "since", "stale", "archived"}
+    for name in quick:
+        field = form[name]
+        plain = copy.deepcopy(field.field)
+        base = next(c for c in type(plain.widget).__mro__ if c.__module__.startswith("django."))
+        widget = base.__new__(base)
+        widget.__dict__.update(plain.widget.__dict__)
+        plain.widget = widget
+        assert isinstance(widget, forms.widgets.Input) and not isinstance(widget, QuickInput)
+        assert str(field) == str(BoundField(form, plain, name)), name
