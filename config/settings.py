@@ -355,9 +355,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # What is rendered from a plan version never changes (see plans/rendered.py): each process keeps
 # its own copy, without expiry, the least recently used dropped beyond FRAGMENT_CACHE_ENTRIES
 # (about 22 pieces per plan version: each section is one, so that an editor page renders only its
-# form anew; together the size of its page). Django's local-memory cache copies (pickles) what
-# it keeps: measured when a warm plan page was 8 entries, reading them back cost 0.2-0.5 ms of
-# its 11-21 ms, too little to keep a cache backend of our own.
+# form anew; together the size of its page; plus the rows of each section editor opened at it).
+# Django's local-memory cache copies (pickles) what it keeps: measured when a warm plan page was
+# 8 entries, reading them back cost 0.2-0.5 ms of its 11-21 ms, too little to keep a cache
+# backend of our own.
 _DEFAULT_CACHE = cache_from_url(env_str("CACHE_URL", "locmem://"))
 CACHES = {
     "default": _DEFAULT_CACHE,

@@ -18,6 +18,7 @@ from typing import cast
 
 from django.core.cache import BaseCache, caches
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString, mark_safe
 
 from plans.content import PlanContent
 from plans.markdown.writer import content_hash
@@ -93,3 +94,19 @@ def cached[T](key: str, compute: Callable[[], T]) -> T:
         value = compute()
         cache.set(digest, value, None)
     return value
+
+
+def kept_rows(plan: Plan, name: str, write: Callable[[], str]) -> SafeString:
+    """A section editor's row set `name` as opened at the plan's current version, nothing
+    posted: the same for everyone who opens it, so it is written once per version and kept as
+    the page's sections are (writing the 300 rows of a 100-phase editor was a third of each
+    opening; bench/scale.py). It is kept only when no save committed while its rows were read
+    (load_version's check): what is kept under a version is exactly that version."""
+    cache = rendered_cache()
+    digest = hashlib.sha256(f"rows:{version_key(plan, plan.version)}:{name}".encode()).hexdigest()
+    html = cache.get(digest)
+    if html is None:
+        html = write()
+        if Plan.objects.filter(pk=plan.pk, version=plan.version).exists():
+            cache.set(digest, html, None)
+    return mark_safe(html)  # written by plans.row_fields, every value escaped

@@ -12,7 +12,7 @@ from django.utils.timesince import timesince
 
 from plans.addresses import address_of
 from plans.markdown.render import render_inline_markdown, render_markdown
-from plans.rendered import rendered_cache
+from plans.rendered import kept_rows, rendered_cache
 from plans.row_fields import format_safe, render_formset
 from plans.search import snippets_for
 from plans.sections import NOTE_KEYS
@@ -324,7 +324,13 @@ def row_set(part: Any, form: Any) -> SafeString:
     its editor's time (bench/editor_speed.py). The legend is for screen readers only where
     the row set is all the section holds."""
     alone = form.fields is None and len(form.section.rows) == 1
-    return render_formset(part.formset, part.rows, part.empty_children, legend_hidden=alone)
+
+    def write() -> SafeString:
+        return render_formset(part.formset, part.rows, part.empty_children, legend_hidden=alone)
+
+    if form.data is not None:  # posted: its rows as typed, with their errors
+        return write()
+    return kept_rows(form.plan, f"{form.section.key}:{part.formset.prefix}:{alone:d}", write)
 
 
 class KeptSectionsNode(template.Node):

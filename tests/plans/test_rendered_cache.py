@@ -226,3 +226,46 @@ def test_signing_in_does_not_count_as_a_rename(plan, alice, bob, django_assert_n
         bob.save(update_fields=["last_login"])
 
     assert type(plan).objects.get(pk=plan.pk).signoffs_revision == revision
+
+
+def test_an_editor_opened_again_shows_the_same_rows_and_a_save_shows_the_new_ones(
+    as_alice, bob, team, alice
+):
+    as_bob = client_for(bob)
+    plan = make_plan(team, alice, rows=3, tasks=2)
+    url = edit_url(plan, "phases")
+    first = as_alice.get(url, HTTP_HX_REQUEST="true").text
+    again = as_bob.get(url, HTTP_HX_REQUEST="true").text  # another editor, the same version
+    assert strip_tokens(again) == strip_tokens(first)
+    assert first.count('name="phases-0-tasks-1-text" value="Task 1.2"') == 1
+
+    data = form_data(plan, "phases") | {"phases-0-tasks-1-text": "Task renamed"}
+    as_alice.post(url, data, HTTP_HX_REQUEST="true")
+
+    after = as_bob.get(url, HTTP_HX_REQUEST="true").text
+    assert 'value="Task renamed"' in after and 'value="Task 1.2"' not in after
+    assert 'name="edit-version" value="2"' in after
+
+
+def test_a_form_posted_back_shows_its_rows_as_typed_not_the_kept_ones(as_alice, team, alice):
+    plan = make_plan(team, alice, rows=2)
+    url = edit_url(plan, "goals")
+    as_alice.get(url, HTTP_HX_REQUEST="true")  # the rows of version 1 are kept
+    data = form_data(plan, "goals") | {"goals-0-text": "Typed <here>", "goals-1-text": ""}
+
+    page = as_alice.post(url, data, HTTP_HX_REQUEST="true").text
+
+    assert 'value="Typed &lt;here&gt;"' in page and "This field is required." in page
+    assert 'value="Goal 1"' not in page
+
+
+def test_rows_read_while_a_save_committed_are_not_kept_under_the_older_version(team, alice):
+    from plans.models import Plan
+    from plans.rendered import kept_rows
+
+    plan = make_plan(team, alice)
+    opened = Plan.objects.get(pk=plan.pk)
+    Plan.objects.filter(pk=plan.pk).update(version=2)  # a save committed meanwhile
+
+    assert kept_rows(opened, "goals", lambda: "rows of version 2") == "rows of version 2"
+    assert kept_rows(opened, "goals", lambda: "written again") == "written again"
