@@ -44,9 +44,14 @@ def load_version(plan: Plan, number: int) -> PlanContent:
         if unread := plan.get_deferred_fields() - set(Plan.SEARCH_FIELDS):
             plan.refresh_from_db(fields=unread)  # read with its bookkeeping only (get_plan_for)
         content = PlanContent.from_plan(plan)
-        if Plan.objects.filter(pk=plan.pk, version=number).exists():
+        if still_at(plan, number):
             return content
     return content_at(plan, number)
+
+
+def still_at(plan: Plan, number: int) -> bool:
+    """Whether the plan is still at version `number`: no save committed since it was read."""
+    return Plan.objects.filter(pk=plan.pk, version=number).exists()
 
 
 def lazy_version(plan: Plan, number: int) -> PlanContent:
@@ -84,15 +89,17 @@ def facts_of(content: PlanContent) -> VersionFacts:
     )
 
 
-def cached[T](key: str, compute: Callable[[], T]) -> T:
+def cached[T](key: str, compute: Callable[[], T], keep: Callable[[], bool] | None = None) -> T:
     """compute(), kept under `key` (any text: it is hashed) until the process ends or the
-    entry is among the least recently used beyond the cache's size."""
+    entry is among the least recently used beyond the cache's size; if `keep` is given, only
+    when it says so once computed."""
     cache = rendered_cache()
     digest = hashlib.sha256(key.encode()).hexdigest()
     value = cache.get(digest)
     if value is None:
         value = compute()
-        cache.set(digest, value, None)
+        if keep is None or keep():
+            cache.set(digest, value, None)
     return value
 
 
@@ -102,11 +109,6 @@ def kept_rows(plan: Plan, name: str, write: Callable[[], str]) -> SafeString:
     the page's sections are (writing the 300 rows of a 100-phase editor was a third of each
     opening; bench/scale.py). It is kept only when no save committed while its rows were read
     (load_version's check): what is kept under a version is exactly that version."""
-    cache = rendered_cache()
-    digest = hashlib.sha256(f"rows:{version_key(plan, plan.version)}:{name}".encode()).hexdigest()
-    html = cache.get(digest)
-    if html is None:
-        html = write()
-        if Plan.objects.filter(pk=plan.pk, version=plan.version).exists():
-            cache.set(digest, html, None)
+    number = plan.version
+    html = cached(f"rows:{version_key(plan, number)}:{name}", write, lambda: still_at(plan, number))
     return mark_safe(html)  # written by plans.row_fields, every value escaped

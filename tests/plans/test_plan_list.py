@@ -250,16 +250,20 @@ def test_a_member_of_several_teams_lists_exactly_the_plans_they_may_read(client,
         make_team("Billing"),
     )
     for team in (ours, theirs, hidden):
-        make_plan(team, alice, title=f"{team.name} plan", rows=0)
+        make_plan(team, alice, title=f"{team.name} roadmap", rows=0)
     client.force_login(alice)
 
     listed = client.get(reverse("plans:list")).text
 
-    assert "Payments plan" in listed and "Search plan" in listed
-    assert "Billing plan" not in listed and "2 plans" in listed
+    assert "Payments roadmap" in listed and "Search roadmap" in listed
+    assert "Billing roadmap" not in listed and "2 plans" in listed
     # A team of someone else's is no filter a member may choose.
     refused = client.get(reverse("plans:list"), {"team": hidden.pk}).text
-    assert "Billing plan" not in refused and "Some filters were not understood" in refused
+    assert "Billing roadmap" not in refused and "Some filters were not understood" in refused
+    # Removed from a team, its plans are gone from their very next list.
+    theirs.memberships.filter(user=alice).delete()
+    after = client.get(reverse("plans:list")).text
+    assert "Payments roadmap" in after and "Search roadmap" not in after and "1 plan" in after
 
 
 def test_a_search_with_a_filter_not_understood_quotes_nothing_and_reads_no_plan_again(

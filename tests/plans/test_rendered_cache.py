@@ -269,3 +269,19 @@ def test_rows_read_while_a_save_committed_are_not_kept_under_the_older_version(t
 
     assert kept_rows(opened, "goals", lambda: "rows of version 2") == "rows of version 2"
     assert kept_rows(opened, "goals", lambda: "written again") == "written again"
+
+
+def test_kept_editor_rows_reach_no_one_who_may_not_edit(as_alice, bob, victor, mallory, plan):
+    from plans.models import Membership
+
+    url = edit_url(plan, "goals")
+    assert 'value="Goal 1"' in as_alice.get(url, HTTP_HX_REQUEST="true").text  # now kept
+    as_bob = client_for(bob)
+    assert as_bob.get(url, HTTP_HX_REQUEST="true").status_code == 200
+
+    Membership.objects.filter(user=bob).delete()  # removed from the team since
+
+    for client in (as_bob, client_for(victor), client_for(mallory)):
+        response = client.get(url, HTTP_HX_REQUEST="true")
+        assert response.status_code in (403, 404)
+        assert "Goal 1" not in response.text
