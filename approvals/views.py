@@ -12,13 +12,12 @@ from approvals.models import SignoffRole
 from approvals.services import (
     NOT_ROLE_MANAGER,
     ROLES_FROZEN,
-    WaitingKeys,
+    WaitingLines,
     WorkflowError,
     assign_roles,
     decide,
     ensure_roles,
     request_signoff,
-    waiting_states,
 )
 from plans.access import AuthenticatedRequest, get_plan_for
 
@@ -30,9 +29,9 @@ def waiting(request: AuthenticatedRequest) -> HttpResponse:
     """The roles waiting for the user's sign-off, fifty a page: a lead of a large company
     can have a thousand."""
     # Counted with the signed-in user (the navigation shows it): not counted again.
-    paginator = Paginator(WaitingKeys(request.user), WAITING_PER_PAGE)
+    paginator = Paginator(WaitingLines(request.user), WAITING_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    context = {"page": page, "waiting": waiting_states(page)}
+    context = {"page": page, "waiting": page.object_list}
     return render(request, "approvals/waiting.html", context)
 
 

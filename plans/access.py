@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal, cast
@@ -20,8 +20,8 @@ from plans.models import VIEW_ALL_PERMISSION, Membership, Plan, Team
 
 
 @dataclass(frozen=True)
-class _Part:
-    """One model's columns in the plan's query, in its concrete fields' order."""
+class Part:
+    """One model's columns in a query written in SQL, in its concrete fields' order."""
 
     model: type[models.Model]
     fields: tuple[models.Field, ...]
@@ -31,9 +31,36 @@ class _Part:
     def names(self) -> list[str]:
         return [f.attname for f in self.fields]
 
+    @classmethod
+    def of(cls, model: type[models.Model], alias: str, *names: str) -> Part:
+        """The model's key and the fields of these attribute names."""
+        fields = model._meta.concrete_fields
+        return cls(model, tuple(f for f in fields if f.primary_key or f.attname in names), alias)
+
+
+def built(db: str, parts: Sequence[Part], rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
+    """Each row's instances of the parts, from its first columns (in the parts' order), as
+    Django's select_related() builds them: each value through the database's and the field's
+    converters, the fields not read deferred. A part whose key is NULL (an outer join that
+    found nothing) is None."""
+    fields = [f for part in parts for f in part.fields]
+    compiler = Query(parts[0].model).get_compiler(using=db)
+    converters = compiler.get_converters([f.get_col(f.model._meta.db_table) for f in fields])
+    read = compiler.apply_converters((row[: len(fields)] for row in rows), converters)
+    spans, start = [], 0
+    for part in parts:
+        names = part.names
+        key = start + names.index(part.model._meta.pk.attname)
+        spans.append((part.model, names, start, start + len(names), key))
+        start += len(names)
+    return [
+        [None if v[key] is None else m.from_db(db, n, v[a:b]) for m, n, a, b, key in spans]
+        for v in read
+    ]
+
 
 @cache
-def _plan_query(content: bool) -> tuple[str, tuple[_Part, ...]]:
+def _plan_query(content: bool) -> tuple[str, tuple[Part, ...]]:
     """The plan, its team and author, the reader's role in the team, whether the reader leads
     one of its current sign-off roles (a lead writes in its threads: threads.rules) and the
     plan's unresolved threads (the review panel says how many block approval on every visit:
@@ -51,9 +78,9 @@ def _plan_query(content: bool) -> tuple[str, tuple[_Part, ...]]:
         return content or f.primary_key or f"author__{f.name}" in kept
 
     parts = (
-        _Part(Plan, tuple(f for f in Plan._meta.concrete_fields if plan_field(f)), "p"),
-        _Part(Team, tuple(Team._meta.concrete_fields), "t"),
-        _Part(
+        Part(Plan, tuple(f for f in Plan._meta.concrete_fields if plan_field(f)), "p"),
+        Part(Team, tuple(Team._meta.concrete_fields), "t"),
+        Part(
             user_model,
             tuple(f for f in user_model._meta.concrete_fields if author_field(f)),
             "u",
@@ -90,19 +117,12 @@ def _read_plan(pk: int, user: User, content: bool) -> tuple[Plan, str | None] | 
         row = cursor.fetchone()
     if row is None:
         return None
-    fields = [f for part in parts for f in part.fields]
-    compiler = Query(Plan).get_compiler(using=db)
-    converters = compiler.get_converters([f.get_col(f.model._meta.db_table) for f in fields])
-    values: Sequence[Any] = next(compiler.apply_converters([row[: len(fields)]], converters))
-    instances, start = [], 0
-    for part in parts:
-        end = start + len(part.fields)
-        instances.append(part.model.from_db(db, part.names, values[start:end]))
-        start = end
+    fields = sum(len(part.fields) for part in parts)
+    [instances] = built(db, parts, [row])
     plan, team, author = cast(tuple[Plan, Team, User], tuple(instances))
     Plan._meta.get_field("team").set_cached_value(plan, team)
     Plan._meta.get_field("author").set_cached_value(plan, author)
-    role, leads, plan.unresolved_thread_count = row[len(fields) :]
+    role, leads, plan.unresolved_thread_count = row[fields:]
     plan.remember_lead(user, bool(leads))  # SQLite's EXISTS is 0 or 1
     return plan, role
 

@@ -8,9 +8,10 @@ from datetime import timedelta
 from typing import Any, cast
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import IntegerField, QuerySet, Subquery
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -83,19 +84,14 @@ DASHBOARD_ROWS = 10
 
 @require_safe
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    visible = Plan.objects.visible_to(request.user).active().select_related("team", "author")
-    visible = visible.defer(*Plan.text_fields())  # the lists name plans: no text is read
-    mine = visible.filter(author=request.user)
     memberships = list(Membership.objects.filter(user=request.user).select_related("team"))
     teams = tuple(m.team_id for m in memberships)
-    drafts = mine.filter(status__in=[Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED])
-    my_drafts, more_drafts = _first(drafts, DASHBOARD_ROWS)
-    my_in_review, more_in_review = _first(mine.filter(status=Plan.Status.IN_REVIEW), DASHBOARD_ROWS)
+    drafts, in_review = _authored(request.user, DASHBOARD_ROWS)
     context = {
-        "my_drafts": my_drafts,
-        "more_drafts": more_drafts,
-        "my_in_review": my_in_review,
-        "more_in_review": more_in_review,
+        "my_drafts": drafts[:DASHBOARD_ROWS],
+        "more_drafts": len(drafts) > DASHBOARD_ROWS,
+        "my_in_review": in_review[:DASHBOARD_ROWS],
+        "more_in_review": len(in_review) > DASHBOARD_ROWS,
         "waiting": waiting_for(request.user, limit=DASHBOARD_ROWS),
         "events": feed(Plan.objects.all(), Filters(teams=teams), limit=DASHBOARD_ROWS).events,
         "memberships": memberships,
@@ -103,11 +99,26 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "plans/dashboard.html", context)
 
 
-def _first(rows: QuerySet[Plan], n: int) -> tuple[list[Plan], bool]:
-    """The first `n` rows, and whether there are more: one more is read to know (a card says
-    "10+" and links to them all)."""
-    read = list(rows[: n + 1])
-    return read[:n], len(read) > n
+# What the dashboard's cards show of the user's own plans (their author is the user).
+AUTHORED_SHOWN = ("title", "status", "version", "updated_at", "archived_at", "team__name")
+
+
+def _authored(user: User, n: int) -> tuple[list[Plan], list[Plan]]:
+    """The user's newest `n` + 1 drafts (changes requested included) and plans in review: one
+    more of each is read to know whether there are more (a card says "10+" and links to them
+    all). One statement where the database takes a LIMIT in each part of a UNION (PostgreSQL):
+    a round trip and a plan fewer on every dashboard, and only what the cards show is read."""
+    mine = Plan.objects.visible_to(user).active().filter(author=user)
+    mine = mine.select_related("team").only(*AUTHORED_SHOWN)
+    drafts = mine.filter(status__in=[Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED])
+    in_review = mine.filter(status=Plan.Status.IN_REVIEW)
+    if not connection.features.supports_slicing_ordering_in_compound:  # SQLite: two
+        return list(drafts[: n + 1]), list(in_review[: n + 1])
+    read = list(drafts[: n + 1].union(in_review[: n + 1], all=True))
+    return (
+        [p for p in read if p.status != Plan.Status.IN_REVIEW],
+        [p for p in read if p.status == Plan.Status.IN_REVIEW],
+    )
 
 
 class BoundedCount(Subquery):

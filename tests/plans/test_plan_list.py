@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from plans.models import Plan
 from plans.views import BoundedCountPaginator
-from tests.factories import make_plan
+from tests.factories import make_plan, make_team
 
 
 def test_it_lists_title_team_status_author_and_last_change(as_alice, plan):
@@ -67,6 +67,27 @@ def test_the_dashboard_says_when_there_are_more_drafts_than_it_shows(as_alice, t
     assert all(f"Draft {i:02}" in listed for i in range(11))  # the link finds them all
 
 
+def test_the_dashboard_lists_drafts_and_plans_in_review_apart_the_newest_ten_of_each(
+    as_alice, team, alice
+):
+    for i in range(11):
+        make_plan(team, alice, title=f"Draft {i:02}", rows=0)
+    for i in range(12):
+        Plan.objects.filter(pk=make_plan(team, alice, title=f"Review {i:02}", rows=0).pk).update(
+            status=Plan.Status.IN_REVIEW
+        )
+    asked = make_plan(team, alice, title="Asked to change", rows=0)
+    Plan.objects.filter(pk=asked.pk).update(status=Plan.Status.CHANGES_REQUESTED)
+    make_plan(make_team("Other team"), alice, title="Elsewhere", rows=0)  # alice is not in it
+    html = as_alice.get("/").text
+    drafts = html.split('id="drafts-h"')[1].split("</section>")[0]
+    in_review = html.split('id="review-h"')[1].split("</section>")[0]
+    assert drafts.count("Draft ") == 9 and "Asked to change" in drafts and "Review" not in drafts
+    assert in_review.count("Review ") == 10 and "Draft" not in in_review
+    assert "Review 00" not in in_review and "Review 01" not in in_review  # the newest ten
+    assert "10+" in drafts and "10+" in in_review and "Elsewhere" not in html
+
+
 def test_the_dashboard_counts_the_drafts_it_shows_all_of(as_alice, plan):
     drafts = as_alice.get("/").content.decode().split('id="drafts-h"')[1].split("</section>")[0]
     assert '<span class="badge text-bg-secondary">1</span>' in drafts
@@ -84,7 +105,7 @@ def test_the_dashboard_shows_four_lists_in_a_constant_number_of_queries(
     for i in range(15):
         make_plan(team, alice, title=f"Plan {i:02}", rows=0)
     # the recent list reads each kind of event with a query of its own (plans.activity)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(14):
         html = as_alice.get("/").content.decode()
     for heading in (
         "Sign-offs waiting for you",
