@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
-from operator import or_
+from operator import and_, or_
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -46,19 +46,23 @@ def terms_of(query: str) -> list[str]:
     return [t[:MAX_TERM_CHARS] for t in re.findall(r"\w+", query.lower())[:MAX_TERMS]]
 
 
-def prefix_tsquery(terms: list[str]) -> str:
-    """A raw tsquery matching any term as a word or a word's start. Terms are runs of \\w only,
-    so no tsquery operator (& | ! : * ( ) ') can reach it from the search box.
+def prefix_tsquery(terms: list[str], every: bool = False) -> str:
+    """A raw tsquery matching any term (or with `every`, each term) as a word or a word's
+    start. Terms are runs of \\w only, so no tsquery operator (& | ! : * ( ) ') can reach it
+    from the search box.
 
     The vector holds stems ("mitigation" is 'mitig'), which a typed prefix may run past
     ("mitigat"): a term of six letters or more also matches as its first letters but two,
     as the stemmer cuts -ation, -ment, -ing to their stem."""
-    parts = []
+    alternatives = []
     for term in terms:
-        parts.append(f"{term}:*")
+        forms = [f"{term}:*"]
         if len(term) >= 6:
-            parts.append(f"{term[:-2]}:*")
-    return " | ".join(parts)
+            forms.append(f"{term[:-2]}:*")
+        alternatives.append(forms)
+    if every:
+        return " & ".join(f"({' | '.join(forms)})" for forms in alternatives)
+    return " | ".join(form for forms in alternatives for form in forms)
 
 
 RANKED_AT_MOST = 200
@@ -68,11 +72,12 @@ def search_plans(plans: QuerySet[Plan], query: str, ranked: bool = True) -> Quer
     """Plans matching any word of the query, annotated with `rank` (best first is the caller's
     order_by("-rank")).
 
-    With `ranked`, only the RANKED_AT_MOST most recently changed matches are kept and ranked:
-    ranking reads every match's text, and a common word matches nearly every plan (95,000 of
-    100,000 in bench/scale.py: most of the page's time). A rarer query's matches are all
-    ranked; for a common one the list says it ranked the recent ones, and a sort by last
-    change (`ranked=False`) still pages through every match."""
+    With `ranked`, only the RANKED_AT_MOST most recently changed matches are kept and ranked,
+    those holding every word first (_most_recent): ranking reads every match's text, and a
+    common word matches nearly every plan (95,000 of 100,000 in bench/scale.py: most of the
+    page's time). A rarer query's matches are all ranked; for a common one the list says it
+    ranked the recent ones, and a sort by last change (`ranked=False`) still pages through
+    every match."""
     terms = terms_of(query)
     if not terms:
         return plans.annotate(rank=Value(0.0, output_field=FloatField()))
@@ -80,12 +85,16 @@ def search_plans(plans: QuerySet[Plan], query: str, ranked: bool = True) -> Quer
     postgresql = connection.vendor == "postgresql"
     if postgresql:
         any_term = SearchQuery(prefix_tsquery(terms), search_type="raw", config="english")
+        every = prefix_tsquery(terms, every=True)
+        every_term = SearchQuery(every, search_type="raw", config="english")
         matching = plans.filter(search_vector=any_term)
+        holds_every = Q(search_vector=every_term)
     else:
         matching = plans.filter(reduce(or_, (Q(search_text__icontains=t) for t in terms)))
+        holds_every = reduce(and_, (Q(search_text__icontains=t) for t in terms))
     if ranked:
-        recent = matching.order_by("-updated_at", "-pk").values("pk")[:RANKED_AT_MOST]
-        matching = plans.filter(pk__in=recent)
+        several = len(set(terms)) > 1
+        matching = plans.filter(pk__in=_most_recent(matching, holds_every if several else None))
     if postgresql:
         vector = F("search_vector")
         whole = SearchQuery(phrase, search_type="phrase", config="english")
@@ -95,6 +104,29 @@ def search_plans(plans: QuerySet[Plan], query: str, ranked: bool = True) -> Quer
         score = score + Case(When(search_text__icontains=term, then=1), default=0)
     score = score + Case(When(search_text__icontains=phrase, then=len(terms) + 1), default=0)
     return matching.annotate(rank=ExpressionWrapper(score, output_field=FloatField()))
+
+
+def _most_recent(matching: QuerySet[Plan], holds_every: Q | None) -> QuerySet[Any]:
+    """The keys of the RANKED_AT_MOST most recently changed matches, those holding every word
+    of the query first (`holds_every`): a plan holding the whole phrase is ranked however many
+    newer plans hold one of its words.
+
+    On PostgreSQL as two slices of one UNION (the plans holding every word, then the others),
+    each found by walking the recent-first index or by the search index, as PostgreSQL finds
+    cheaper; ordered by "holds every word" first, every match would be read to sort them.
+    Finding the 200 most recent plans holding either word of "clock skew" took 5.8 ms; this,
+    2.9 (bench/scale.py). Elsewhere (SQLite reads every plan's text to match it anyway) in that
+    order."""
+    recent_first = ("-updated_at", "-pk")
+    if holds_every is None:  # one word: every match holds it
+        return matching.order_by(*recent_first).values("pk")[:RANKED_AT_MOST]
+    if connection.features.supports_slicing_ordering_in_compound:
+        every = matching.filter(holds_every).order_by(*recent_first).values("pk")
+        some = matching.exclude(holds_every).order_by(*recent_first).values("pk")
+        both = every[:RANKED_AT_MOST].union(some[:RANKED_AT_MOST], all=True)
+        return both.order_by()[:RANKED_AT_MOST]
+    first = Case(When(holds_every, then=0), default=1, output_field=IntegerField())
+    return matching.order_by(first, *recent_first).values("pk")[:RANKED_AT_MOST]
 
 
 def with_total(results: QuerySet[Plan]) -> QuerySet[Any]:

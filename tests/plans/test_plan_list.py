@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -204,6 +206,31 @@ def test_a_common_word_ranks_only_the_most_recent_matches_and_says_so(
     assert "Quasar plan 4" in ranked and "Quasar plan 1" not in ranked
     assert "5 plans" in by_change and "Quasar plan 0" in by_change
     assert "most recently changed plans" not in by_change
+
+
+def titles_in(html: str) -> list[str]:
+    return re.findall(r'class="fw-semibold">([^<]+)</a>', html)
+
+
+def test_an_older_plan_holding_every_word_is_ranked_before_newer_plans_holding_one(
+    as_carol, team, alice, monkeypatch
+):
+    # More newer plans hold one of the words than are ranked: the plans holding every word
+    # are ranked first, however old, then the newest of the rest.
+    monkeypatch.setattr("plans.search.RANKED_AT_MOST", 3)
+    make_plan(team, alice, title="Quasar drift log", rows=0)
+    make_plan(team, alice, title="Drifting quasars", rows=0)
+    for i in range(4):
+        make_plan(team, alice, title=f"Quasar plan {i}", rows=0)
+    make_plan(team, alice, title="Drift plan", rows=0)
+
+    ranked = titles_in(as_carol.get("/plans/?q=quasar+drift").text)
+
+    assert sorted(ranked[:2]) == ["Drifting quasars", "Quasar drift log"]  # every word first
+    assert ranked[2:] == ["Drift plan"]  # then the newest plan holding one word
+    assert "The best matches among the 3 most recently changed plans" in (
+        as_carol.get("/plans/?q=quasar+drift").text
+    )
 
 
 def test_a_far_page_shows_the_same_rows_as_an_offset_would(
