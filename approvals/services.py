@@ -685,7 +685,7 @@ def waiting_count_of_outer_user() -> RawSQL:
 
 
 # _waiting_roles in SQL, of the user `{user}` names: the count read with each signed-in user,
-# and the keys of the lines the dashboard and /approvals/ show.
+# and the lines the dashboard and /approvals/ show (_waiting_lines_query).
 _WAITING = f"""
     FROM {SignoffRole._meta.db_table} r
     INNER JOIN {Plan._meta.db_table} p ON p.id = r.plan_id

@@ -117,12 +117,12 @@ def _read_plan(pk: int, user: User, content: bool) -> tuple[Plan, str | None] | 
         row = cursor.fetchone()
     if row is None:
         return None
-    fields = sum(len(part.fields) for part in parts)
+    columns = sum(len(part.fields) for part in parts)
     [instances] = built(db, parts, [row])
     plan, team, author = cast(tuple[Plan, Team, User], tuple(instances))
     Plan._meta.get_field("team").set_cached_value(plan, team)
     Plan._meta.get_field("author").set_cached_value(plan, author)
-    role, leads, plan.unresolved_thread_count = row[fields:]
+    role, leads, plan.unresolved_thread_count = row[columns:]
     plan.remember_lead(user, bool(leads))  # SQLite's EXISTS is 0 or 1
     return plan, role
 

@@ -775,7 +775,8 @@ class PlanFilterForm(forms.Form):
     @property
     def ranks(self) -> bool:
         """Whether the results are a search ranked by relevance (not sorted by a column), of
-        the RANKED_AT_MOST most recent matches: a query of no word ranks nothing."""
+        at most RANKED_AT_MOST matches (search._most_recent): a query of no word ranks
+        nothing."""
         from plans.search import terms_of
 
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -202,10 +202,10 @@ def test_a_common_word_ranks_only_the_most_recent_matches_and_says_so(
     ranked = as_carol.get("/plans/?q=quasar").text
     by_change = as_carol.get("/plans/?q=quasar&sort=changed").text
 
-    assert "The best matches among the 3 most recently changed plans" in ranked
+    assert "The best matches among 3 plans that match: the most recently changed" in ranked
     assert "Quasar plan 4" in ranked and "Quasar plan 1" not in ranked
     assert "5 plans" in by_change and "Quasar plan 0" in by_change
-    assert "most recently changed plans" not in by_change
+    assert "The best matches" not in by_change
 
 
 def titles_in(html: str) -> list[str]:
@@ -228,7 +228,7 @@ def test_an_older_plan_holding_every_word_is_ranked_before_newer_plans_holding_o
 
     assert sorted(ranked[:2]) == ["Drifting quasars", "Quasar drift log"]  # every word first
     assert ranked[2:] == ["Drift plan"]  # then the newest plan holding one word
-    assert "The best matches among the 3 most recently changed plans" in (
+    assert "The best matches among 3 plans that match" in (
         as_carol.get("/plans/?q=quasar+drift").text
     )
 
