@@ -314,14 +314,6 @@ class Plan(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("plans:detail", args=[self.pk])
 
-    @classmethod
-    def text_fields(cls) -> list[str]:
-        """The plan's long columns (its Markdown, search copies, imported notes): what a page
-        that only lists plans (the dashboard's) defers. Each is read, and the JSON ones parsed,
-        for every row otherwise."""
-        long = (models.TextField, models.JSONField, SearchVectorField)
-        return [f.name for f in cls._meta.concrete_fields if isinstance(f, long)]
-
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None

@@ -203,15 +203,11 @@ def _pattern(words: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{'|'.join(longest_first)})\w*", re.IGNORECASE)
 
 
-def snippet(sections: dict[str, str] | None, query: str) -> Snippet | None:
-    """The first section (in template order) holding a word of the query, as a word start,
-    quoted around it. PostgreSQL also matches stems ("mitigation" finds "mitigates"): when no
-    section holds a word as typed, its stem's first letters are looked for."""
-    return snippets_for(query)(sections)
-
-
 def snippets_for(query: str) -> Callable[[dict[str, str] | None], Snippet | None]:
-    """snippet() of one query, for each of a list's results: the query's words read once."""
+    """Where a result of this query matched, from its sections' words: the first section (in
+    template order) holding a word of the query, as a word start, quoted around it. PostgreSQL
+    also matches stems ("mitigation" finds "mitigates"): when no section holds a word as typed,
+    its stem's first letters are looked for. The query's words are read once for a list."""
     terms = terms_of(query)
     if not terms:
         return lambda sections: None

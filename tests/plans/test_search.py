@@ -195,10 +195,10 @@ def test_search_box_operators_reach_no_query_syntax(library, as_alice):
 
 
 def test_a_long_section_is_quoted_around_its_match_not_whole(team, alice):
-    from plans.search import SNIPPET_CHARS, snippet
+    from plans.search import SNIPPET_CHARS, snippets_for
 
     text = "filler " * 2000 + "the needle is here " + "filler " * 2000
-    hit = snippet({"overview": text}, "needle")
+    hit = snippets_for("needle")({"overview": text})
     assert hit is not None and hit.section == "Overview"
     assert "<mark>needle</mark>" in hit.html
     assert len(hit.html) < SNIPPET_CHARS + 40
