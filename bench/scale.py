@@ -182,6 +182,10 @@ def _one(statement: str, params: Any = None) -> Any:
         return cursor.fetchone()[0]
 
 
+def parsed(expr: str) -> str:
+    return f"to_tsvector('english'::regconfig, {expr})"
+
+
 def _word(expr: str, shift: int = 0) -> str:
     """SQL: one of WORDS picked by an integer expression."""
     words = ",".join(f"'{w}'" for w in WORDS)
@@ -227,6 +231,7 @@ def build(size: Size) -> None:
     from approvals.models import SignoffRole
     from plans.content import ROW_MODELS
     from plans.models import Plan, Task, Team
+    from plans.search import SEARCHED
     from plans.services import create_plan
     from tests.factories import make_content
 
@@ -338,11 +343,14 @@ def build(size: Size) -> None:
     outer = {
         **{name: f"s.{name}" for name in inner},
         "archived_at": "CASE WHEN s.g % 20 = 19 THEN s.updated_at END",
-        "search_text": "s.title || E'\\n' || s.overview || E'\\n' || t.search_text",
         "search_sections": "jsonb_set(jsonb_set(t.search_sections, '{title}', "
         "to_jsonb(s.title)), '{overview}', to_jsonb(s.overview))",
-        "search_vector": "to_tsvector('english'::regconfig, s.title || E'\\n' || s.overview "
-        "|| E'\\n' || t.search_text)",
+        # plans.search.SEARCHED: the title's and the overview's vectors first, then the rest
+        # as the template plan's (search_text is empty on PostgreSQL).
+        "section_vectors": f"ARRAY[{parsed('s.title')}, {parsed('s.overview')}] "
+        "|| t.section_vectors[3:]",
+        "search_vector": f"{parsed('s.title')} || {parsed('s.overview')} || "
+        + " || ".join(f"t.section_vectors[{i}]" for i in range(3, len(SEARCHED) + 1)),
     }
     columns = [str(f.column) for f in plan_fields]
     _sql(

@@ -66,6 +66,17 @@ class LineField(models.CharField):
         )
 
 
+class SearchVectorsField(models.Field):
+    """PostgreSQL's array of search vectors, only ever written by an expression
+    (plans.search.vectors_of) and null on SQLite. Not ArrayField: it casts every value it
+    writes, null included, in a syntax SQLite refuses."""
+
+    description = "Search vectors"
+
+    def db_type(self, connection: Any) -> str:
+        return "tsvector[]"
+
+
 def default_signoff_roles() -> list[str]:
     return ["Product Owner", "Technical Lead", "QA Lead"]
 
@@ -213,8 +224,12 @@ class Plan(models.Model):
     # list shows it on every row, and reading it from search_sections read each listed plan's
     # every word (25 plans of 30 KB are most of a list page's rows; bench/scale.py).
     sections_written = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Every word of the plan, where search reads the text (SQLite; empty on PostgreSQL).
     search_text = models.TextField(blank=True, editable=False)
-    # PostgreSQL's parsed form of search_text (GIN-indexed); unused on SQLite.
+    # PostgreSQL's parsed words of each searched section (plans.search.SEARCHED, in that
+    # order), and all of them joined: the GIN-indexed vector search matches. A save parses the
+    # sections it writes and joins the others' kept vectors. Unused on SQLite.
+    section_vectors = SearchVectorsField(null=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
     section_notes = models.JSONField(
         default=dict,
@@ -240,7 +255,9 @@ class Plan(models.Model):
         *("title", "signoffs_revision", "prior_approvals"),  # the Approval section shows it
         *("author__username", "author__first_name", "author__last_name"),  # how it is named
     )
-    SEARCH_FIELDS: ClassVar[tuple[str, ...]] = ("search_sections", "search_text", "search_vector")
+    SEARCH_FIELDS: ClassVar[tuple[str, ...]] = (
+        *("search_sections", "search_text", "section_vectors", "search_vector"),
+    )
 
     history = recording.VersionedHistoricalRecords(
         bases=[recording.VersionedHistory],
@@ -251,6 +268,7 @@ class Plan(models.Model):
             "search_sections",
             "sections_written",
             "search_text",
+            "section_vectors",
             "search_vector",
         ],
     )
@@ -333,9 +351,12 @@ class Plan(models.Model):
         return self.sections_written, len(EDITABLE_KEYS)
 
     def index_sections(self, content: Any, sections: Any) -> None:
-        """Refresh the search words of these sections from the content being saved."""
+        """Refresh the search words of these sections from the content being saved: their
+        vectors are parsed anew by the statement that saves the plan, the other sections'
+        are kept. The notes are no section's: only an import writes them, as it creates the
+        plan, and a new plan's every section is parsed."""
         from plans.content import section_text
-        from plans.search import SCANNED_CHARS, vector_of
+        from plans.search import SCANNED_CHARS, SEARCHED, vectors_of
         from plans.sections import EDITABLE_KEYS
 
         index = dict(self.search_sections or {})
@@ -343,8 +364,12 @@ class Plan(models.Model):
             index[section.key] = section_text(content, section)
         index["title"] = content.plan.title
         index["notes"] = self.additional_notes
-        self.search_text = "\n".join(v for v in index.values() if v)
-        self.search_vector = vector_of(self.search_text)  # parsed by the save that writes it
+        saved = {"title", *(s.key for s in sections)}  # a few words: parsed on every save
+        parsed = set(SEARCHED) if self._state.adding else saved
+        self.section_vectors, self.search_vector = vectors_of(index, parsed)
+        # Searched where there are no vectors; PostgreSQL keeps no second copy of the words.
+        every_word = "\n".join(t for t in (index.get(k) for k in SEARCHED) if t)
+        self.search_text = every_word if self.search_vector is None else ""
         # The notes are read anew from the plan on every save, so the index keeps only what a
         # search result quotes of them: an imported document's notes can be most of 1 MB.
         index["notes"] = self.additional_notes[:SCANNED_CHARS]

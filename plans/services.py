@@ -74,7 +74,10 @@ class PlanArchived(Exception):
 
 
 def _lock_for_change(plan: Plan) -> Plan:
-    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    # Not what a save writes anew: the plan's text and vectors for search (about 100 KB of a
+    # 100-row plan's row). The per-section search words are read: a save keeps the others'.
+    unread = [f for f in Plan.SEARCH_FIELDS if f != "search_sections"]
+    locked = Plan.objects.select_for_update().defer(*unread).get(pk=plan.pk)
     if locked.is_archived:
         raise PlanArchived
     return locked
@@ -324,7 +327,7 @@ def duplicate_plan(*, plan: Plan, user: User) -> Plan:
 @transaction.atomic
 def set_archived(*, plan: Plan, user: User, archived: bool) -> None:
     """Archive or restore: not a content change, so it is recorded under the current version."""
-    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    locked = Plan.objects.select_for_update().defer(*Plan.SEARCH_FIELDS).get(pk=plan.pk)
     if locked.is_archived == archived:
         return
     locked.archived_at = timezone.now() if archived else None

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from approvals.services import assign_roles, request_signoff
 from plans.models import Plan, Risk
-from plans.search import search_plans
+from plans.search import SEARCHED, search_plans
 from tests.factories import make_plan, make_team, make_user, sign_as
 from tests.plans.editing import edit_url, form_data
 
@@ -31,7 +32,7 @@ def _reindex(plan):
     from plans.sections import SECTIONS
 
     plan.index_sections(PlanContent.from_plan(plan), [s for s in SECTIONS if s.editable])
-    plan.save(update_fields=["search_text", "search_sections", "search_vector"])
+    plan.save(update_fields=[*Plan.SEARCH_FIELDS, "sections_written"])
 
 
 def titles(html: str) -> list[str]:
@@ -249,12 +250,98 @@ def test_a_long_plans_vector_is_the_one_its_whole_text_gives(db):
         assert cursor.fetchone() == (True,)
 
 
+def test_a_save_keeps_every_other_sections_words_and_forgets_its_own_old_ones(
+    team, alice, as_alice
+):
+    plan = make_plan(team, alice, title="Kept words", overview="About quokkas.")
+    Risk.objects.filter(plan=plan).update(risk="Clock skew between devices")
+    _reindex(plan)
+    for goal in ("Marmoset sightings", "Xylophone lessons"):
+        data = form_data(plan, "goals") | {"goals-0-text": goal}
+        assert as_alice.post(edit_url(plan, "goals"), data).status_code == 302
+
+    def found(query: str) -> list[str]:
+        return [p.title for p in search_plans(Plan.objects.all(), query)]
+
+    assert found("quokka") == found("xylophone") == found("clock skew") == ["Kept words"]
+    assert found("marmoset") == []
+    data = form_data(plan, "overview") | {"title": "Renamed words"}
+    assert as_alice.post(edit_url(plan, "overview"), data).status_code == 302
+    assert found("renamed") == found("quokka") == found("xylophone") == ["Renamed words"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search vectors")
+def test_a_save_parses_the_sections_it_writes_and_joins_the_others_kept_vectors(
+    team, alice, as_alice
+):
+    plan = make_plan(team, alice, title="Parsed once")
+    goals = SEARCHED.index("goals") + 1
+    with connection.cursor() as cursor:  # a word no goal holds, in the goals' kept vector
+        cursor.execute(
+            f"UPDATE plans_plan SET section_vectors[{goals}] = 'sentinel'::tsvector WHERE id = %s",
+            [plan.pk],
+        )
+    sentinel = SearchQuery("sentinel", config="english")
+
+    def holding() -> list[Plan]:
+        return list(Plan.objects.filter(search_vector=sentinel))
+
+    data = form_data(plan, "risks") | {"risks-0-risk": "Clock skew"}
+    assert as_alice.post(edit_url(plan, "risks"), data).status_code == 302
+    assert holding() == [plan]  # the goals were not parsed again: their vector was kept
+    data = form_data(plan, "goals") | {"goals-0-text": "Fewer outages"}
+    assert as_alice.post(edit_url(plan, "goals"), data).status_code == 302
+    assert holding() == []
+    with connection.cursor() as cursor:  # what the save joined holds what its texts hold
+        cursor.execute(
+            "SELECT strip(search_vector) = strip(to_tsvector('english', %s)),"
+            " array_length(section_vectors, 1)"
+            " FROM plans_plan WHERE id = %s",
+            ["\n".join(_texts(plan)), plan.pk],
+        )
+        assert cursor.fetchone() == (True, len(SEARCHED))
+
+
+def _texts(plan: Plan) -> list[str]:
+    plan.refresh_from_db()
+    sections = plan.search_sections | {"notes": plan.additional_notes}
+    return [sections.get(key) or "" for key in SEARCHED]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search vectors")
+def test_plans_saved_before_sections_kept_vectors_are_parsed_by_the_migration(team, alice):
+    import importlib
+    from types import SimpleNamespace
+
+    migration = importlib.import_module(
+        "plans.migrations.0025_plans_keep_each_sections_search_vector"
+    )
+    assert migration.SEARCHED == SEARCHED  # a new section's vector goes last, parsed anew
+    plan = make_plan(team, alice, title="Older plan", additional_notes="Zeppelin notes.")
+    Risk.objects.filter(plan=plan).update(risk="Clock skew between devices")
+    _reindex(plan)
+    Plan.objects.update(section_vectors=None, search_vector=None)
+
+    with connection.cursor() as cursor:
+        migration.parse_each_section(
+            None, SimpleNamespace(connection=connection, execute=cursor.execute)
+        )
+        cursor.execute(
+            "SELECT section_vectors[%s] = to_tsvector('english', %s) FROM plans_plan WHERE id = %s",
+            [SEARCHED.index("risks") + 1, _texts(plan)[SEARCHED.index("risks")], plan.pk],
+        )
+        assert cursor.fetchone() == (True,)
+    for word in ("older", "skew", "zeppelin", "outages"):
+        assert [p.title for p in search_plans(Plan.objects.all(), word)] == (
+            ["Older plan"] if word != "outages" else []
+        )
+
+
 def test_long_notes_are_found_whole_and_quoted_from_their_start(team, alice, as_alice):
     from plans.search import SCANNED_CHARS
 
-    plan = make_plan(team, alice, title="Long notes")
-    plan.additional_notes = "Opening words. " + "filler " * 5000 + "zeppelin at the end"
-    _reindex(plan)
+    notes = "Opening words. " + "filler " * 5000 + "zeppelin at the end"
+    plan = make_plan(team, alice, title="Long notes", additional_notes=notes)  # as imported
     plan.refresh_from_db()
     assert len(plan.search_sections["notes"]) == SCANNED_CHARS
     html = as_alice.get(reverse("plans:list"), {"q": "zeppelin"}).content.decode()
