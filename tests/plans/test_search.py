@@ -323,6 +323,7 @@ def test_plans_saved_before_sections_kept_vectors_are_parsed_by_the_migration(te
     Plan.objects.update(section_vectors=None, search_vector=None)
 
     with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as in a migration: no check pending
         migration.parse_each_section(
             None, SimpleNamespace(connection=connection, execute=cursor.execute)
         )
@@ -331,6 +332,10 @@ def test_plans_saved_before_sections_kept_vectors_are_parsed_by_the_migration(te
             [SEARCHED.index("risks") + 1, _texts(plan)[SEARCHED.index("risks")], plan.pk],
         )
         assert cursor.fetchone() == (True,)
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'plan_search_vector_gin'")
+        assert cursor.fetchone() == (
+            "CREATE INDEX plan_search_vector_gin ON public.plans_plan USING gin (search_vector)",
+        )  # built again after the vectors were written
     for word in ("older", "skew", "zeppelin", "outages"):
         assert [p.title for p in search_plans(Plan.objects.all(), word)] == (
             ["Older plan"] if word != "outages" else []
