@@ -14,6 +14,7 @@ from notifications.selectors import count_unread
 from notifications.selectors import inbox as inbox_of
 from notifications.services import mark_all_read, mark_read, set_email_kinds
 from plans.access import AuthenticatedRequest
+from plans.models import Plan
 
 NOTIFICATIONS_PER_PAGE = 30
 
@@ -29,7 +30,11 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def notification_read(request: AuthenticatedRequest, notification_id: int) -> HttpResponse:
     # Someone else's notification is not found: its existence is not revealed.
-    mine = Notification.objects.for_inbox(request.user).select_related("plan", "actor")
+    mine = (
+        Notification.objects.for_inbox(request.user)
+        .select_related("plan", "actor")
+        .defer(*(f"plan__{name}" for name in Plan.SEARCH_FIELDS))  # 100 KB of a long plan
+    )
     notification = get_object_or_404(mine, pk=notification_id)
     mark_read(user=request.user, notification=notification)
     if request.POST.get("open") and url_has_allowed_host_and_scheme(notification.url, None):

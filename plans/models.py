@@ -354,7 +354,8 @@ class Plan(models.Model):
         """Refresh the search words of these sections from the content being saved: their
         vectors are parsed anew by the statement that saves the plan, the other sections'
         are kept. The notes are no section's: only an import writes them, as it creates the
-        plan, and a new plan's every section is parsed."""
+        plan, and a new plan's every section is parsed. The plan's own fields are already
+        the ones being saved."""
         from plans.content import section_text
         from plans.search import SCANNED_CHARS, SEARCHED, vectors_of
         from plans.sections import EDITABLE_KEYS
@@ -362,19 +363,31 @@ class Plan(models.Model):
         index = dict(self.search_sections or {})
         for section in sections:
             index[section.key] = section_text(content, section)
-        index["title"] = content.plan.title
+        index["title"] = self.title  # the plan's, saved or not: a form's copy may be older
         index["notes"] = self.additional_notes
+        # Only a plan read with its kept vectors known to be current (plans.services) keeps
+        # those of the sections not saved: one saved before them, or by a server that did not
+        # keep them yet (it writes the search text instead), has them all parsed.
         saved = {"title", *(s.key for s in sections)}  # a few words: parsed on every save
-        parsed = set(SEARCHED) if self._state.adding else saved
-        self.section_vectors, self.search_vector = vectors_of(index, parsed)
+        current = getattr(self, "vectors_current", False) and not self._state.adding
+        parsed = saved if current else SEARCHED
+        self.section_vectors, self.search_vector = vectors_of(index, parsed, new=self._state.adding)
         # Searched where there are no vectors; PostgreSQL keeps no second copy of the words.
         every_word = "\n".join(t for t in (index.get(k) for k in SEARCHED) if t)
-        self.search_text = every_word if self.search_vector is None else ""
+        self.search_text = every_word if self.section_vectors is None else ""
         # The notes are read anew from the plan on every save, so the index keeps only what a
         # search result quotes of them: an imported document's notes can be most of 1 MB.
         index["notes"] = self.additional_notes[:SCANNED_CHARS]
         self.search_sections = index
         self.sections_written = sum(1 for k in EDITABLE_KEYS if index.get(k))
+
+    def join_vectors(self) -> None:
+        """A new plan's search vector, once its INSERT wrote its section vectors (an INSERT
+        cannot read what it writes; see plans.search.vectors_of)."""
+        from plans.search import joined_vectors
+
+        if (joined := joined_vectors()) is not None:
+            Plan.objects.filter(pk=self.pk).update(search_vector=joined)
 
     def role_of(self, user: AnyUser) -> str | None:
         """The user's role in the plan's team: "maintainer", "editor", "viewer" or None."""

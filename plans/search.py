@@ -1,8 +1,9 @@
 """Search over every word of a plan, behind one function for both databases.
 
-PostgreSQL: full-text search (stemming, ranking) on the plan's search text, with a GIN index on
-the same expression; each word is also a prefix ("mitigat" finds "mitigation"). SQLite: every
-term matched as a substring, ranked by the terms found. Either way a plan containing the whole
+PostgreSQL: full-text search (stemming, ranking) on the plan's search vector, GIN-indexed and
+joined from each section's kept vector (vectors_of); each word is also a prefix ("mitigat"
+finds "mitigation"). SQLite: every term matched as a substring of the plan's search text,
+ranked by the terms found. Either way a plan containing the whole
 phrase ranks above plans with only some of its words. A result says where it matched: a snippet
 of the first section holding a word, read from the plan's per-section search text (no query).
 
@@ -41,7 +42,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from plans.models import Plan
-from plans.sections import EDITABLE_KEYS, SECTIONS
+from plans.sections import SECTIONS
 
 MAX_TERMS = 10
 MAX_TERM_CHARS = 50  # a "word" longer than any real one is cut: it still finds its prefix
@@ -150,12 +151,17 @@ def with_total(results: QuerySet[Plan]) -> QuerySet[Any]:
     return results.annotate(total=total)
 
 
-# The searched texts of a plan, in the order of their vectors in Plan.section_vectors: a new
-# section goes last, and a migration parses its vector for the plans saved before.
-SEARCHED = ("title", *EDITABLE_KEYS, "notes")
+# The searched texts of a plan, in the order of their vectors in every plan's section_vectors
+# (migration 0025 wrote them so). The order never changes: a new section's text goes last,
+# with a migration parsing its vector for the plans saved before (tests/plans/test_search.py).
+SEARCHED = (
+    *("title", "overview", "goals", "success_criteria", "user_stories", "architecture"),
+    *("data_models", "api_endpoints", "dependencies", "phases", "testing", "rollout"),
+    *("risks", "resources", "documentation", "open_questions", "notes"),
+)
 
 
-def vectors_of(texts: Mapping[str, str], parsed: Collection[str]) -> tuple[Any, Any]:
+def vectors_of(texts: Mapping[str, str], parsed: Collection[str], *, new: bool) -> tuple[Any, Any]:
     """What a plan's section_vectors and search_vector are set to in the save that writes its
     search words (None and None without PostgreSQL, where search reads the text). That same
     INSERT or UPDATE parses the `parsed` sections' texts and keeps the other sections' vectors
@@ -165,20 +171,35 @@ def vectors_of(texts: Mapping[str, str], parsed: Collection[str]) -> tuple[Any, 
     was 4 ms of each of its sections' saves, and a plan imported with long notes parsed them
     again on every save. A changed section is parsed twice, once for each column (0.6 ms for
     100 risks), as one UPDATE cannot read the array it writes; a second UPDATE would write the
-    whole plan row again (8 ms of a 100-row section's save, bench/scale.py)."""
+    whole plan row again (8 ms of a 100-row section's save, bench/scale.py). A `new` plan's
+    every text is parsed, once: its vector is joined after its INSERT (Plan.join_vectors), as
+    parsing them twice made a plan imported with 100 KB of notes 43 -> 68 ms."""
     if connection.vendor != "postgresql":
         return None, None
-    kept = f"{connection.ops.quote_name(Plan._meta.db_table)}.section_vectors"
     vectors, params = [], []
     for place, key in enumerate(SEARCHED, start=1):
         if key in parsed:
             vectors.append("to_tsvector('english'::regconfig, %s)")
             params.append(vector_text(texts.get(key) or ""))
         else:
-            vectors.append(f"COALESCE({kept}[{place}], ''::tsvector)")
+            vectors.append(_kept(place))
     each = RawSQL(f"ARRAY[{', '.join(vectors)}]", params, output_field=Plan.section_vectors.field)
-    joined = RawSQL(" || ".join(vectors), params, output_field=Plan.search_vector.field)
-    return each, joined
+    if new:
+        return each, None
+    return each, RawSQL(" || ".join(vectors), params, output_field=Plan.search_vector.field)
+
+
+def joined_vectors() -> RawSQL | None:
+    """A plan's search vector joined from its kept section vectors (None without PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return None
+    joined = " || ".join(_kept(place) for place in range(1, len(SEARCHED) + 1))
+    return RawSQL(joined, [], output_field=Plan.search_vector.field)
+
+
+def _kept(place: int) -> str:
+    column = f"{connection.ops.quote_name(Plan._meta.db_table)}.section_vectors"
+    return f"COALESCE({column}[{place}], ''::tsvector)"
 
 
 # A tsvector keeps a word's positions only up to 16,383: every later word is at 16,383, once

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from plans.content import PLAN_FIELDS, ROW_MODELS, PlanContent
@@ -39,6 +40,7 @@ def create_plan(
     plan.index_sections(content, [s for s in SECTIONS if s.editable])
     with writing_version(number=1, user=author, summary=summary, now=now) as writer:
         writer.save(plan, created=True)
+        plan.join_vectors()
         for key, model in ROW_MODELS.items():
             rows = content.row_objects(key)
             for position, row in enumerate(rows, start=1):
@@ -76,8 +78,15 @@ class PlanArchived(Exception):
 def _lock_for_change(plan: Plan) -> Plan:
     # Not what a save writes anew: the plan's text and vectors for search (about 100 KB of a
     # 100-row plan's row). The per-section search words are read: a save keeps the others'.
+    # Whether its kept section vectors are current is read instead (Plan.index_sections).
     unread = [f for f in Plan.SEARCH_FIELDS if f != "search_sections"]
-    locked = Plan.objects.select_for_update().defer(*unread).get(pk=plan.pk)
+    current = Q(section_vectors__isnull=False, search_text="")
+    locked = (
+        Plan.objects.select_for_update()
+        .defer(*unread)
+        .annotate(vectors_current=ExpressionWrapper(current, output_field=BooleanField()))
+        .get(pk=plan.pk)
+    )
     if locked.is_archived:
         raise PlanArchived
     return locked

@@ -13,6 +13,7 @@ from django.utils import timezone
 from approvals.services import assign_roles, request_signoff
 from plans.models import Plan, Risk
 from plans.search import SEARCHED, search_plans
+from plans.sections import EDITABLE_KEYS
 from tests.factories import make_plan, make_team, make_user, sign_as
 from tests.plans.editing import edit_url, form_data
 
@@ -316,13 +317,15 @@ def test_plans_saved_before_sections_kept_vectors_are_parsed_by_the_migration(te
     migration = importlib.import_module(
         "plans.migrations.0025_plans_keep_each_sections_search_vector"
     )
-    assert migration.SEARCHED == SEARCHED  # a new section's vector goes last, parsed anew
     plan = make_plan(team, alice, title="Older plan", additional_notes="Zeppelin notes.")
     Risk.objects.filter(plan=plan).update(risk="Clock skew between devices")
     _reindex(plan)
     Plan.objects.update(section_vectors=None, search_vector=None)
 
+    index = "SELECT oid FROM pg_class WHERE relname = 'plan_search_vector_gin'"
     with connection.cursor() as cursor:
+        cursor.execute(index)
+        before = cursor.fetchone()
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as in a migration: no check pending
         migration.parse_each_section(
             None, SimpleNamespace(connection=connection, execute=cursor.execute)
@@ -332,14 +335,52 @@ def test_plans_saved_before_sections_kept_vectors_are_parsed_by_the_migration(te
             [SEARCHED.index("risks") + 1, _texts(plan)[SEARCHED.index("risks")], plan.pk],
         )
         assert cursor.fetchone() == (True,)
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'plan_search_vector_gin'")
-        assert cursor.fetchone() == (
-            "CREATE INDEX plan_search_vector_gin ON public.plans_plan USING gin (search_vector)",
-        )  # built again after the vectors were written
+        cursor.execute(index)
+        assert cursor.fetchone() not in (None, before)  # built again after the vectors
     for word in ("older", "skew", "zeppelin", "outages"):
         assert [p.title for p in search_plans(Plan.objects.all(), word)] == (
             ["Older plan"] if word != "outages" else []
         )
+
+
+def test_each_searched_texts_vector_keeps_its_place_in_every_plans_vectors(db):
+    import importlib
+
+    migration = importlib.import_module(
+        "plans.migrations.0025_plans_keep_each_sections_search_vector"
+    )
+    # What a plan's vectors were written in stays their order: a new section's text goes last.
+    assert SEARCHED[: len(migration.SEARCHED)] == migration.SEARCHED
+    assert set(SEARCHED) == {"title", *EDITABLE_KEYS, "notes"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search vectors")
+@pytest.mark.parametrize(
+    "kept",
+    ["section_vectors = NULL", "search_text = 'written by a server without section vectors'"],
+)
+def test_a_plan_whose_kept_vectors_may_be_stale_has_every_section_parsed_by_its_next_save(
+    team, alice, as_alice, kept
+):
+    plan = make_plan(team, alice, title="Older plan")
+    Risk.objects.filter(plan=plan).update(risk="Clock skew between devices")
+    _reindex(plan)
+    with connection.cursor() as cursor:  # no risk words kept, or kept before the last save
+        cursor.execute(
+            f"UPDATE plans_plan SET {kept}, search_vector = NULL WHERE id = %s", [plan.pk]
+        )
+        if kept.startswith("search_text"):
+            risks = SEARCHED.index("risks") + 1
+            cursor.execute(
+                f"UPDATE plans_plan SET section_vectors[{risks}] = '' WHERE id = %s", [plan.pk]
+            )
+
+    data = form_data(plan, "goals") | {"goals-0-text": "Fewer outages"}
+    assert as_alice.post(edit_url(plan, "goals"), data).status_code == 302
+    for word in ("skew", "outages", "older"):
+        assert [p.title for p in search_plans(Plan.objects.all(), word)] == ["Older plan"]
+    plan.refresh_from_db()
+    assert plan.search_text == ""  # kept as current from now on
 
 
 def test_long_notes_are_found_whole_and_quoted_from_their_start(team, alice, as_alice):
