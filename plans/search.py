@@ -152,7 +152,7 @@ def with_total(results: QuerySet[Plan]) -> QuerySet[Any]:
 
 
 # The searched texts of a plan, in the order of their vectors in every plan's section_vectors
-# (migration 0025 wrote them so). The order never changes: a new section's text goes last,
+# (migration 0026 wrote them so). The order never changes: a new section's text goes last,
 # with a migration parsing its vector for the plans saved before (tests/plans/test_search.py).
 SEARCHED = (
     *("title", "overview", "goals", "success_criteria", "user_stories", "architecture"),
