@@ -388,6 +388,9 @@ class Plan(models.Model):
 
         if (joined := joined_vectors()) is not None:
             Plan.objects.filter(pk=self.pk).update(search_vector=joined)
+            # Not kept here as None: a later save() of this object would write it back.
+            # Deferred, it is left to the row (and read from it if asked).
+            del self.search_vector
 
     def role_of(self, user: AnyUser) -> str | None:
         """The user's role in the plan's team: "maintainer", "editor", "viewer" or None."""

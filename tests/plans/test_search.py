@@ -343,6 +343,12 @@ def test_plans_saved_before_sections_kept_vectors_are_parsed_by_the_migration(
     assert set(Plan.objects.values_list("search_text", flat=True)) == {""}
 
 
+def test_a_new_plan_saved_again_as_it_was_created_is_still_found(team, alice):
+    plan = make_plan(team, alice, title="Created then saved")
+    plan.save()  # the object create_plan returned: its vector is the row's, not None
+    assert [p.title for p in search_plans(Plan.objects.all(), "created")] == ["Created then saved"]
+
+
 def test_each_searched_texts_vector_keeps_its_place_in_every_plans_vectors(db):
     import importlib
 
