@@ -244,7 +244,7 @@ def plan_import(request: HttpRequest, payload: ImportIn) -> Any:
         filename=payload.filename.strip(),
         parsed=form.cleaned_data["parsed"],
     )
-    plan = Plan.objects.select_related("team", "author").defer(*Plan.SEARCH_FIELDS).get(pk=plan.pk)
+    plan = Plan.objects.select_related("team", "author").unsearched().get(pk=plan.pk)
     report_json = [{"heading": r.heading, "outcome": r.outcome, "kept": r.kept} for r in report]
     return Status(201, {"plan": serialize.plan_summary(plan), "report": report_json})
 

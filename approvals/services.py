@@ -120,7 +120,7 @@ def _lock(plan: Plan) -> Plan:
     locked = (
         Plan.objects.select_related("team", "author")
         .select_for_update(of=("self",))
-        .defer(*Plan.SEARCH_FIELDS)  # not the transition's: its save leaves them as they are
+        .unsearched()  # not the transition's: its save leaves them as they are
         .get(pk=plan.pk)
     )
     if locked.is_archived:

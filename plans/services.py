@@ -336,7 +336,7 @@ def duplicate_plan(*, plan: Plan, user: User) -> Plan:
 @transaction.atomic
 def set_archived(*, plan: Plan, user: User, archived: bool) -> None:
     """Archive or restore: not a content change, so it is recorded under the current version."""
-    locked = Plan.objects.select_for_update().defer(*Plan.SEARCH_FIELDS).get(pk=plan.pk)
+    locked = Plan.objects.select_for_update().unsearched().get(pk=plan.pk)
     if locked.is_archived == archived:
         return
     locked.archived_at = timezone.now() if archived else None
