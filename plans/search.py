@@ -21,9 +21,11 @@ from functools import reduce
 from operator import and_, or_
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     Case,
     Count,
     ExpressionWrapper,
@@ -38,6 +40,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Lookup
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -101,7 +104,11 @@ def search_plans(plans: QuerySet[Plan], query: str, ranked: bool = True) -> Quer
     if ranked:
         several = len(set(terms)) > 1
         ranked_keys = _most_recent(plans, matching, holds_every if several else None)
-        matching = plans.filter(pk__in=ranked_keys)
+        if isinstance(ranked_keys, list):  # read already: counted, and sent as one array
+            total = Value(len(ranked_keys), output_field=IntegerField())
+            matching = plans.filter(_among(ranked_keys)).annotate(total=total)
+        else:  # a subquery of the statement ranking them (with_total counts them)
+            matching = plans.filter(pk__in=ranked_keys)
     if postgresql:
         vector = F("search_vector")
         whole = SearchQuery(phrase, search_type="phrase", config="english")
@@ -125,7 +132,8 @@ def _most_recent(plans: QuerySet[Plan], matching: QuerySet[Plan], holds_every: Q
     asked of the search index alone, as holding every word is holding one (1.1 ms, 2.0 when
     asked both). Ordered by "holds every word" first in one query, every match is read to
     sort them; as one UNION of the two slices, SQL does not promise which rows its LIMIT
-    keeps."""
+    keeps. One word's keys are a subquery of the ranking statement; several words' are a
+    list (the rest's limit depends on how many hold every word)."""
 
     def recent_first(rows: QuerySet[Plan]) -> Any:
         return rows.order_by("-updated_at", "-pk").values_list("pk", flat=True)
@@ -139,11 +147,32 @@ def _most_recent(plans: QuerySet[Plan], matching: QuerySet[Plan], holds_every: Q
     return every + list(rest[: RANKED_AT_MOST - len(every)])
 
 
+class AnyOf(Lookup):
+    """`lhs = ANY(rhs)`, rhs an array (PostgreSQL)."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+def _among(keys: list[int]) -> Any:
+    """Plans whose key is one of `keys`: on PostgreSQL as one array parameter, not one
+    parameter a key (200 of them cost the ranking statement's building and binding)."""
+    if connection.vendor == "postgresql":
+        return AnyOf(F("pk"), Value(keys, output_field=ArrayField(BigIntegerField())))
+    return Q(pk__in=keys)
+
+
 def with_total(results: QuerySet[Plan]) -> QuerySet[Any]:
     """`results` with `total` on each row: how many rows they hold in all, counted by a window
     over the same query, so that a page of them needs no COUNT query of its own (a ranked
     search's count ran its match again: 11 ms of a phrase search, bench/scale.py). Only for
     rows read by a plain slice: rows filtered further count only what is left."""
+    if "total" in results.query.annotations:  # a ranked search's, counted with its keys
+        return results
     ranked = "rank" in results.query.annotations
     total = Window(
         Count("pk"), order_by=F("rank").asc() if ranked else None, frame=RowRange(None, None)

@@ -30,6 +30,15 @@ def test_it_searches_and_filters_like_the_web_list(alice_api, plan, team, alice)
     assert alice_api.get("/api/plans/", {"status": "approved"}).json()["count"] == 0
 
 
+def test_a_search_of_several_words_counts_every_match(alice_api, plan, team, alice):
+    for i in range(3):
+        make_plan(team, alice, title=f"Billing export {i}", rows=0)
+    make_plan(team, alice, title="Billing alone", rows=0)
+    found = alice_api.get("/api/plans/", {"q": "billing export"}).json()
+    assert found["count"] == 4 and found["pages"] == 1
+    assert found["results"][-1]["title"] == "Billing alone"
+
+
 def test_a_bad_filter_is_a_problem_naming_the_field(alice_api, plan):
     response = alice_api.get("/api/plans/", {"status": "lost", "page": "x"})
     assert response.status_code == 422

@@ -233,6 +233,25 @@ def test_an_older_plan_holding_every_word_is_ranked_before_newer_plans_holding_o
     )
 
 
+def test_a_search_of_several_words_counts_its_matches_on_every_page(
+    as_carol, team, alice, monkeypatch
+):
+    # Several words' ranked keys are read first and counted there, not by a window.
+    monkeypatch.setattr("plans.views.PLANS_PER_PAGE", 2)
+    for i in range(4):
+        make_plan(team, alice, title=f"Quasar drift {i}", rows=0)
+    make_plan(team, alice, title="Quasar alone", rows=0)
+    make_plan(team, alice, title="Unrelated", rows=0)
+
+    first = as_carol.get("/plans/?q=quasar+drift").text
+    last = as_carol.get("/plans/?q=quasar+drift&page=3").text
+
+    assert "5 plans" in first and "Page 1 of 3" in first
+    assert titles_in(first)[0].startswith("Quasar drift")
+    assert "5 plans" in last and "Page 3 of 3" in last
+    assert titles_in(last) == ["Quasar alone"]  # holding one word: ranked last
+
+
 def test_a_far_page_shows_the_same_rows_as_an_offset_would(
     as_carol, team, alice, monkeypatch, django_assert_max_num_queries
 ):
