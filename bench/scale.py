@@ -84,7 +84,9 @@ WORDS = [
     "ledger",
 ]
 RARE_WORD = "zanzibar"
-UNKNOWN_WORDS = "xylophone+quokka"  # in no plan
+# In no plan: estimated wrongly, such words walked every plan (0.048 of the bare view at two
+# words, 430 ms a page in process at ten).
+UNKNOWN_WORDS = "xylophone+quokka+zzzqqq+blorft+quizzle+frumpet+glorbix+snazzle+wibbler+crumpux"
 
 
 @dataclass(frozen=True)
@@ -557,8 +559,7 @@ def pages(data: Data, with_editors: bool) -> list[Page]:
         Page(f"search, rare word ({RARE_WORD})", "search", f"/plans/?q={RARE_WORD}"),
         Page("search, common word (offline)", "search", "/plans/?q=offline"),
         Page("search, phrase (clock skew)", "search", "/plans/?q=clock+skew"),
-        # Words no plan holds (a typo): estimated wrongly, they walked every plan (339 ms).
-        Page(f"search, no match ({UNKNOWN_WORDS})", "search", f"/plans/?q={UNKNOWN_WORDS}"),
+        Page("search, ten words no plan holds", "search", f"/plans/?q={UNKNOWN_WORDS}"),
         Page("activity", "activity", "/plans/activity/"),
         Page("approvals waiting", "approvals", "/approvals/"),
         Page("inbox", "inbox", "/inbox/"),

@@ -233,6 +233,23 @@ def test_an_older_plan_holding_every_word_is_ranked_before_newer_plans_holding_o
     )
 
 
+def test_the_rest_of_a_search_are_the_newest_plans_holding_any_word_each_once(
+    as_carol, team, alice, monkeypatch
+):
+    # Asked word by word on PostgreSQL (a UNION of one slice a word): a plan holding two of
+    # the words is one of the rest, once, and an older one is left out.
+    monkeypatch.setattr("plans.search.RANKED_AT_MOST", 3)
+    make_plan(team, alice, title="Quasar drift nebula", rows=0)
+    make_plan(team, alice, title="Old drift", rows=0)
+    make_plan(team, alice, title="Nebula", rows=0)
+    make_plan(team, alice, title="Quasar drift", rows=0)  # the newest, found by two words
+
+    ranked = titles_in(as_carol.get("/plans/?q=quasar+drift+nebula").text)
+
+    assert ranked[0] == "Quasar drift nebula"  # every word
+    assert sorted(ranked[1:]) == ["Nebula", "Quasar drift"]  # the newest two of the rest
+
+
 def test_a_search_of_several_words_counts_its_matches_on_every_page(
     as_carol, team, alice, monkeypatch
 ):
