@@ -74,6 +74,10 @@ def prefix_tsquery(terms: list[str], every: bool = False) -> str:
     return " | ".join(form for forms in alternatives for form in forms)
 
 
+def _raw(tsquery: str) -> SearchQuery:
+    return SearchQuery(tsquery, search_type="raw", config="english")
+
+
 RANKED_AT_MOST = 200
 
 
@@ -93,15 +97,10 @@ def search_plans(plans: QuerySet[Plan], query: str, ranked: bool = True) -> Quer
     phrase = " ".join(terms)
     postgresql = connection.vendor == "postgresql"
     if postgresql:
-        any_term = SearchQuery(prefix_tsquery(terms), search_type="raw", config="english")
-        every = prefix_tsquery(terms, every=True)
-        every_term = SearchQuery(every, search_type="raw", config="english")
+        any_term = _raw(prefix_tsquery(terms))
         matching = plans.filter(search_vector=any_term)
-        holds_every = Q(search_vector=every_term)
-        each = [
-            Q(search_vector=SearchQuery(prefix_tsquery([t]), search_type="raw", config="english"))
-            for t in dict.fromkeys(terms)
-        ]
+        holds_every = Q(search_vector=_raw(prefix_tsquery(terms, every=True)))
+        each = [Q(search_vector=_raw(prefix_tsquery([t]))) for t in dict.fromkeys(terms)]
     else:
         matching = plans.filter(reduce(or_, (Q(search_text__icontains=t) for t in terms)))
         holds_every = reduce(and_, (Q(search_text__icontains=t) for t in terms))
@@ -138,11 +137,13 @@ def _most_recent(
     "clock skew" walked 4,566 plans (5.8 ms); the 200 holding both take 1 (bench/scale.py),
     asked of the search index alone, as holding every word is holding one (1.1 ms, 2.0 when
     asked both). Ordered by "holds every word" first in one query, every match is read to
-    sort them; as one UNION of the two slices, SQL does not promise which rows its LIMIT
-    keeps. One word's keys are a subquery of the ranking statement; several words' are a
-    list (the rest's limit depends on how many hold every word).
+    sort them; as one UNION of the two tiers' slices, SQL does not promise which rows its
+    LIMIT keeps (hence a query a tier). One word's keys are a subquery of the ranking
+    statement; several words' are a list (the rest's limit depends on how many hold every
+    word).
 
-    The rest are asked word by word (`each`, PostgreSQL), in one UNION of a slice a word:
+    The rest are asked word by word (`each`, PostgreSQL), in one UNION of a slice a word,
+    ordered as a whole before its LIMIT:
     PostgreSQL estimates a word it has not sampled as held by some share of plans, and adds
     the words' shares, so that ten words no plan holds, asked at once, looked common enough
     to walk every plan newest first looking for them (430 ms a page at 100,000 plans,

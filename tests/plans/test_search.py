@@ -210,6 +210,22 @@ def test_search_box_operators_reach_no_query_syntax(library, as_alice):
         assert response.status_code == 200, query
 
 
+def test_many_words_stop_words_and_letters_are_asked_word_by_word_without_an_error(
+    library, as_alice
+):
+    # Each word is a query of its own among the rest (a stop word's is empty on PostgreSQL).
+    for query, shown in [
+        ("the of and to in is it for on at", None),
+        ("a b c d e f g h i j k l", None),
+        ("xylophone quokka zzzqqq blorft quizzle frumpet glorbix snazzle wibbler crumpux", False),
+        ("the clock skew", True),
+    ]:
+        response = as_alice.get(reverse("plans:list"), {"q": query})
+        assert response.status_code == 200, query
+        if shown is not None:
+            assert ("Offline Sync" in titles(response.content.decode())) is shown, query
+
+
 def test_a_long_section_is_quoted_around_its_match_not_whole(team, alice):
     from plans.search import SNIPPET_CHARS, snippets_for
 
