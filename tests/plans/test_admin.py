@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from plans.content import ROW_MODELS
 from plans.models import Plan, Task
+from tests.conftest import client_for
+from tests.plans.editing import edit_url, form_data
 
 
 @pytest.fixture
@@ -42,3 +44,31 @@ def test_the_admin_cannot_delete_a_plan(as_admin, plan):
 
 def test_teams_are_managed_in_the_admin(as_admin, team):
     assert as_admin.get(reverse("admin:plans_team_change", args=[team.pk])).status_code == 200
+
+
+def test_a_teams_history_lists_each_change_with_who_made_it(as_admin, team, alice):
+    team.allow_self_signoff = True
+    team._change_reason = "Small team"
+    team.save()
+    team.history.filter(history_change_reason="Small team").update(history_user=alice)
+
+    response = as_admin.get(reverse("admin:plans_team_history", args=[team.pk]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Small team" in html and "alice" in html
+
+
+def test_a_plans_history_reads_its_records_and_their_authors_in_a_bounded_number_of_queries(
+    as_admin, plan, alice, django_assert_max_num_queries
+):
+    author = client_for(alice)
+    for n in range(5):
+        data = form_data(plan, "overview") | {"overview": f"Overview {n}"}
+        assert author.post(edit_url(plan, "overview"), data).status_code == 302
+    url = reverse("admin:plans_plan_history", args=[plan.pk])
+    as_admin.get(url)
+    with django_assert_max_num_queries(5):
+        response = as_admin.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("alice") >= 5
